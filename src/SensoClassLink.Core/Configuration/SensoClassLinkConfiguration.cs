@@ -1,0 +1,123 @@
+using System;
+using System.Collections.Generic;
+
+namespace SensoClassLink.Core.Configuration;
+
+/// <summary>One deployment: where the roster comes from, which Senso to write to, and where state lives.</summary>
+public sealed class SensoClassLinkConfiguration
+{
+    /// <summary>The file this configuration was read from (absolute), or null when built in code.</summary>
+    public string? SourceFile { get; set; }
+    public ClassLinkSettings ClassLink { get; set; } = new();
+    public SensoSettings Senso { get; set; } = new();
+    public ImportSettings Import { get; set; } = new();
+    public StateSettings State { get; set; } = new();
+}
+
+public enum RosterSourceKind
+{
+    Csv,
+    Api,
+}
+
+public sealed class ClassLinkSettings
+{
+    public RosterSourceKind Source { get; set; } = RosterSourceKind.Csv;
+    public CsvSourceSettings Csv { get; set; } = new();
+    public RosterApiSettings Api { get; set; } = new();
+}
+
+public sealed class CsvSourceSettings
+{
+    /// <summary>Absolute path to a OneRoster CSV folder or .zip.</summary>
+    public string? Path { get; set; }
+}
+
+public enum OneRosterVersion
+{
+    V1_1,
+    V1_2,
+}
+
+public enum RosterAuthMethod
+{
+    OAuth1,
+    OAuth2,
+    Bearer,
+}
+
+public enum OAuth1SignatureMethod
+{
+    HmacSha256,
+    HmacSha1,
+}
+
+public sealed class RosterApiSettings
+{
+    public Uri? BaseUrl { get; set; }
+    public OneRosterVersion Version { get; set; } = OneRosterVersion.V1_1;
+    public RosterAuthSettings Auth { get; set; } = new();
+    public int PageSize { get; set; } = 1000;
+    public int MaxConcurrency { get; set; } = 4;
+    public int TimeoutSeconds { get; set; } = 60;
+    public int MaxRetries { get; set; } = 5;
+}
+
+public sealed class RosterAuthSettings
+{
+    public RosterAuthMethod Method { get; set; } = RosterAuthMethod.OAuth1;
+    public string? ClientId { get; set; }
+    public SecretReference? ClientSecret { get; set; }
+    public OAuth1SignatureMethod SignatureMethod { get; set; } = OAuth1SignatureMethod.HmacSha256;
+    public Uri? TokenUrl { get; set; }
+    public IReadOnlyList<string> Scopes { get; set; } = Array.Empty<string>();
+    public SecretReference? Token { get; set; }
+}
+
+public enum SensoProviderKind
+{
+    Local,
+    Api,
+}
+
+public sealed class SensoSettings
+{
+    public SensoProviderKind Provider { get; set; } = SensoProviderKind.Local;
+    public LocalTenantSettings Local { get; set; } = new();
+    public SensoApiSettings Api { get; set; } = new();
+}
+
+public sealed class LocalTenantSettings
+{
+    /// <summary>Absolute path of the SQLite tenant file.</summary>
+    public string? Path { get; set; }
+    public IReadOnlyList<string> Roles { get; set; } = new[] { "Teacher", "Administrator" };
+    public IReadOnlyList<string> Sites { get; set; } = new[] { "Main" };
+}
+
+public sealed class SensoApiSettings
+{
+    public Uri? BaseUrl { get; set; }
+    public Uri? Authority { get; set; }
+    public string? ClientId { get; set; }
+    public IReadOnlyList<string> Scopes { get; set; } = Array.Empty<string>();
+    public string? CertificateThumbprint { get; set; }
+    public string? CertificatePath { get; set; }
+    public SecretReference? CertificatePassword { get; set; }
+    public SecretReference? ClientSecret { get; set; }
+}
+
+public sealed class ImportSettings
+{
+    /// <summary>ClassLink school name or sourcedId to Senso site name (case-insensitive keys).</summary>
+    public IReadOnlyDictionary<string, string> SiteBySchool { get; set; } =
+        new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+
+    public int MaxCreatesPerRun { get; set; } = 500;
+}
+
+public sealed class StateSettings
+{
+    /// <summary>Absolute path of the module's state database.</summary>
+    public string? Path { get; set; }
+}

@@ -1,0 +1,58 @@
+using System;
+using System.Collections.Generic;
+
+namespace SensoClassLink.Core.OneRoster;
+
+/// <summary>An organisation (district or school) as the roster names it.</summary>
+public sealed class RosterOrg
+{
+    public string SourcedId { get; init; } = "";
+    public string Status { get; init; } = "";
+    public string Name { get; init; } = "";
+    public string Type { get; init; } = "";
+    public string? ParentSourcedId { get; init; }
+}
+
+/// <summary>
+/// A user record. <see cref="Roles"/> holds every role the record carries: one for OneRoster 1.1
+/// (<c>role</c>), possibly several for 1.2 (<c>roles[]</c>), lower-cased.
+/// </summary>
+public sealed class RosterUser
+{
+    public string SourcedId { get; init; } = "";
+    public string Status { get; init; } = "";
+    /// <summary>The raw enabledUser value ("true", "false" or blank); blank means enabled.</summary>
+    public string EnabledUser { get; init; } = "";
+    public IReadOnlyList<string> Roles { get; init; } = Array.Empty<string>();
+    public IReadOnlyList<string> OrgSourcedIds { get; init; } = Array.Empty<string>();
+    public string Username { get; init; } = "";
+    public string GivenName { get; init; } = "";
+    public string FamilyName { get; init; } = "";
+    public string Email { get; init; } = "";
+    public string Identifier { get; init; } = "";
+}
+
+/// <summary>A class section: the unit a Senso class group is made from.</summary>
+public sealed class RosterClass
+{
+    public string SourcedId { get; init; } = "";
+    public string Status { get; init; } = "";
+    public string Title { get; init; } = "";
+    public string ClassCode { get; init; } = "";
+    public string SchoolSourcedId { get; init; } = "";
+    public string CourseSourcedId { get; init; } = "";
+}
+
+/// <summary>One user's enrollment in one class, with its role there and its dates.</summary>
+public sealed class RosterEnrollment
+{
+    public string SourcedId { get; init; } = "";
+    public string Status { get; init; } = "";
+    public string ClassSourcedId { get; init; } = "";
+    public string SchoolSourcedId { get; init; } = "";
+    public string UserSourcedId { get; init; } = "";
+    public string Role { get; init; } = "";
+    /// <summary>Raw YYYY-MM-DD (or blank) as the source gave it; parsed by the eligibility rules.</summary>
+    public string BeginDate { get; init; } = "";
+    public string EndDate { get; init; } = "";
+}
