@@ -14,6 +14,10 @@
     CmdletsToExport      = @(
         'Connect-SensoClassLink'
         'Get-ClassLinkTeacher'
+        'Get-SensoRole'
+        'Get-SensoSite'
+        'Get-SensoUser'
+        'Get-SensoGroup'
     )
     VariablesToExport    = @()
     AliasesToExport      = @()
