@@ -4,8 +4,8 @@ param(
     [Parameter(Mandatory)] [string] $ModulePath,
     [Parameter(Mandatory)] [string] $TestFolder,
     [Parameter(Mandatory)] [string] $SummaryPath,
-    # A file-name filter without the .Tests.ps1 suffix; empty runs every file. (Never pass '*': pwsh globs native arguments on Unix.)
-    [string] $Filter = ''
+    # A file-name filter without the .Tests.ps1 suffix (wildcards allowed); empty runs every file.
+    [string] $Filter = $env:SENSOCLASSLINK_PESTER_FILTER
 )
 $ErrorActionPreference = 'Stop'
 Import-Module $PesterPath -Force
