@@ -14,7 +14,13 @@ Import-Module $PesterPath -Force
 $env:SENSOCLASSLINK_MODULE = $ModulePath
 
 $configuration = New-PesterConfiguration
-$configuration.Run.Path = @(Get-ChildItem $TestFolder -Filter "$(if ($Filter) { $Filter } else { '*' }).Tests.ps1" | Select-Object -ExpandProperty FullName)
+$files = @(Get-ChildItem $TestFolder -Filter "$(if ($Filter) { $Filter } else { '*' }).Tests.ps1" | Select-Object -ExpandProperty FullName)
+if ($files.Count -eq 0) {
+    # An empty path would make Pester search the current folder instead.
+    [ordered]@{ Passed = 0; Failed = 0 } | ConvertTo-Json | Set-Content -LiteralPath $SummaryPath
+    exit 1
+}
+$configuration.Run.Path = $files
 $configuration.Run.PassThru = $true
 $configuration.Output.Verbosity = 'Detailed'
 $configuration.Output.CIFormat = 'None'
