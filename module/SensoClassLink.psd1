@@ -14,6 +14,9 @@
     CmdletsToExport      = @(
         'Connect-SensoClassLink'
         'Get-ClassLinkTeacher'
+        'Get-SensoGroupSyncJob'
+        'Import-SensoUser'
+        'Sync-SensoUserGroup'
     )
     VariablesToExport    = @()
     AliasesToExport      = @()

@@ -37,6 +37,11 @@ public abstract class SensoClassLinkCmdlet : PSCmdlet, IDisposable
     protected void ThrowCallError(Exception exception, string errorId, ErrorCategory category, object? target = null) =>
         ThrowTerminatingError(new ErrorRecord(exception, errorId, category, target));
 
+    /// <summary>Waits for engine work on the pipeline thread; Ctrl+C cancels it through <see cref="CancellationToken"/>.</summary>
+    protected static T Await<T>(System.Threading.Tasks.Task<T> task) => task.GetAwaiter().GetResult();
+
+    protected static void Await(System.Threading.Tasks.Task task) => task.GetAwaiter().GetResult();
+
     public void Dispose()
     {
         _cancellation.Dispose();

@@ -216,6 +216,23 @@ public sealed class StateStore : IDisposable
         return ReadJobs(c, t, "WHERE email = $e", ("$e", email)).Single();
     });
 
+    /// <summary>
+    /// Marks one user's job Running (attempts + 1) whatever its due time, because someone asked for this user
+    /// now; queues it first when it is not queued. Returns the job as saved.
+    /// </summary>
+    public GroupSyncJob ClaimGroupSync(string email) => _file.Write((c, t) =>
+    {
+        string key = SensoEmail.Normalize(email);
+        string now = Format(_clock());
+        SqliteFile.Execute(c, t,
+            "INSERT INTO group_sync_jobs (email, status, attempts, last_error, reason, queued_at, updated_at, next_attempt_at, completed_at) " +
+            "VALUES ($e, 'Running', 1, NULL, 'manual', $now, $now, $now, NULL) " +
+            "ON CONFLICT(email) DO UPDATE SET status = 'Running', updated_at = $now, " +
+            "attempts = CASE WHEN group_sync_jobs.status IN ('Completed', 'Failed') THEN 1 ELSE group_sync_jobs.attempts + 1 END;",
+            ("$e", key), ("$now", now));
+        return ReadJobs(c, t, "WHERE email = $e", ("$e", key)).Single();
+    });
+
     /// <summary>Marks a job Completed.</summary>
     public void CompleteGroupSync(string email) => _file.Write((c, t) =>
     {

@@ -1,6 +1,10 @@
 using System;
+using System.IO;
 using SensoClassLink.Core.Configuration;
 using SensoClassLink.Core.OneRoster;
+using SensoClassLink.Core.Senso;
+using SensoClassLink.Core.Senso.Local;
+using SensoClassLink.Core.State;
 
 namespace SensoClassLink.Session;
 
@@ -71,7 +75,64 @@ public sealed class ModuleConnection : IDisposable
         };
     }
 
+    /// <summary>The Senso provider of this connection, opened on first use and shared by later commands.</summary>
+    public ISensoProvider Senso
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _senso ??= OpenSenso();
+            }
+        }
+    }
+
+    /// <summary>The module's state store (queue, run history, journal), opened (and created) on first use.</summary>
+    public StateStore State
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _state ??= new StateStore(Configuration.State.Path!);
+            }
+        }
+    }
+
+    /// <summary>The state store when its file exists already, else null: what-if runs read state but never create it.</summary>
+    public StateStore? ExistingState
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _state ?? (File.Exists(Configuration.State.Path) ? State : null);
+            }
+        }
+    }
+
+    private ISensoProvider OpenSenso()
+    {
+        var senso = Configuration.Senso;
+        return senso.Provider switch
+        {
+            SensoProviderKind.Local => new LocalTenantProvider(senso.Local.Path!, senso.Local.Roles, senso.Local.Sites),
+            _ => throw new NotSupportedException("The Senso API provider (senso.provider: api) is not available in this build."),
+        };
+    }
+
     public void Dispose()
     {
+        lock (_gate)
+        {
+            _senso?.Dispose();
+            _state?.Dispose();
+            _senso = null;
+            _state = null;
+        }
     }
+
+    private readonly object _gate = new();
+    private ISensoProvider? _senso;
+    private StateStore? _state;
 }
