@@ -47,6 +47,27 @@ function Merge-FormatFile {
     $merged.Save($Destination)
 }
 
+function Copy-NativeLibrary {
+    <#
+        Publishing a netstandard2.0 library leaves out the packages' native libraries (runtimes/<rid>/native),
+        which the module needs at run time (e_sqlite3). Copy them for the platforms we support from the
+        restored packages, as named in the project's assets file, into bin/runtimes/<rid>/native.
+    #>
+    param([string] $AssetsFile, [string] $Destination, [string[]] $RuntimeIdentifiers)
+    $assets = Get-Content -Raw -LiteralPath $AssetsFile | ConvertFrom-Json -AsHashtable
+    $packageFolder = @($assets.packageFolders.Keys)[0]
+    foreach ($library in $assets.libraries.GetEnumerator()) {
+        if ($library.Value.type -ne 'package') { continue }
+        foreach ($file in $library.Value.files) {
+            if ($file -notmatch '^runtimes/([^/]+)/native/[^/]+$' -or $Matches[1] -notin $RuntimeIdentifiers) { continue }
+            $source = Join-Path $packageFolder "$($library.Value.path)/$file"
+            $target = Join-Path $Destination $file
+            New-Item -ItemType Directory -Path (Split-Path $target) -Force | Out-Null
+            Copy-Item -LiteralPath $source -Destination $target -Force
+        }
+    }
+}
+
 function Invoke-XunitProject {
     param([string] $Project, [string] $Configuration)
     $resultsFolder = Join-Path $PSScriptRoot "../output/test-results"
