@@ -6,7 +6,7 @@ BeforeDiscovery {
 
 BeforeAll {
     Import-Module $env:SENSOCLASSLINK_MODULE -Force
-    $commonParameters = [System.Management.Automation.Cmdlet]::CommonParameters + [System.Management.Automation.Cmdlet]::OptionalCommonParameters
+    $commonParameters = [System.Management.Automation.Cmdlet]::CommonParameters
 }
 
 Describe 'Help for <Name>' -ForEach $cmdlets {
