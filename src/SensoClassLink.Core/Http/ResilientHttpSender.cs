@@ -1,0 +1,95 @@
+using System;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http;
+using System.Threading;
+using System.Threading.Tasks;
+using Polly;
+using Polly.Retry;
+using Polly.Timeout;
+
+namespace SensoClassLink.Core.Http;
+
+/// <summary>
+/// Sends requests through one Polly pipeline: per-attempt timeout, then retries of 429, 502, 503, 504,
+/// timeouts and connection failures with exponential backoff and full jitter, honouring Retry-After.
+/// The request is built afresh for every attempt (so OAuth 1.0a signatures and nonces are never reused).
+/// </summary>
+/// <remarks>
+/// 400/401/403/404 are returned to the caller untouched: a 401 needs re-authentication, which only the
+/// caller can do, and the others are not transient.
+/// </remarks>
+public sealed class ResilientHttpSender
+{
+    private readonly HttpClient _client;
+    private readonly ResiliencePipeline<HttpResponseMessage> _pipeline;
+    private readonly Action<string>? _verbose;
+
+    public ResilientHttpSender(HttpClient client, HttpRetryOptions options, Action<string>? verbose = null, TimeProvider? timeProvider = null)
+    {
+        _client = client;
+        _verbose = verbose;
+        var builder = new ResiliencePipelineBuilder<HttpResponseMessage>();
+        if (timeProvider is not null)
+        {
+            builder.TimeProvider = timeProvider;
+        }
+        if (options.MaxRetries > 0)
+        {
+            builder.AddRetry(new RetryStrategyOptions<HttpResponseMessage>
+            {
+                MaxRetryAttempts = options.MaxRetries,
+                ShouldHandle = args => new ValueTask<bool>(IsTransient(args.Outcome, args.Context.CancellationToken)),
+                DelayGenerator = args => new ValueTask<TimeSpan?>(RetryDelay.For(args.AttemptNumber, args.Outcome.Result, options)),
+                OnRetry = args =>
+                {
+                    string what = args.Outcome.Result is { } r ? "HTTP " + (int)r.StatusCode : args.Outcome.Exception?.GetType().Name ?? "failure";
+                    _verbose?.Invoke($"Retrying after {what}: attempt {args.AttemptNumber + 2} in {args.RetryDelay.TotalSeconds:0.0} s.");
+                    args.Outcome.Result?.Dispose();
+                    return default;
+                },
+            });
+        }
+        builder.AddTimeout(options.AttemptTimeout);
+        _pipeline = builder.Build();
+    }
+
+    /// <summary>Number of attempts made by this sender (for bounded-request tests and diagnostics).</summary>
+    public int AttemptCount => _attempts;
+
+    private int _attempts;
+
+    /// <summary>
+    /// Sends the request built by <paramref name="createRequest"/>, retrying transient failures.
+    /// The caller owns (and must dispose) the response, whose body is fully buffered.
+    /// </summary>
+    public async Task<HttpResponseMessage> SendAsync(Func<CancellationToken, Task<HttpRequestMessage>> createRequest, CancellationToken cancellationToken)
+    {
+        return await _pipeline.ExecuteAsync(async token =>
+        {
+            Interlocked.Increment(ref _attempts);
+            using HttpRequestMessage request = await createRequest(token).ConfigureAwait(false);
+            var watch = Stopwatch.StartNew();
+            // Buffer the body inside the attempt so a truncated or stalled body is retried like any other transient failure.
+            HttpResponseMessage response = await _client.SendAsync(request, HttpCompletionOption.ResponseContentRead, token).ConfigureAwait(false);
+            _verbose?.Invoke($"{request.Method} {request.RequestUri?.AbsolutePath} -> {(int)response.StatusCode} in {watch.ElapsedMilliseconds} ms");
+            return response;
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static bool IsTransient(Outcome<HttpResponseMessage> outcome, CancellationToken callerToken)
+    {
+        if (outcome.Exception is { } ex)
+        {
+            if (callerToken.IsCancellationRequested)
+            {
+                return false;
+            }
+            return ex is HttpRequestException or TimeoutRejectedException or System.IO.IOException
+                || (ex is OperationCanceledException && !callerToken.IsCancellationRequested);
+        }
+        var status = outcome.Result!.StatusCode;
+        return status == (HttpStatusCode)429 || status == HttpStatusCode.BadGateway
+            || status == HttpStatusCode.ServiceUnavailable || status == HttpStatusCode.GatewayTimeout;
+    }
+}
