@@ -106,12 +106,12 @@ internal sealed class RosterIndex
         {
             if (org.SourcedId.Length == 0)
             {
-                _warn(new DataQualityWarning(org.Location, org.Line, "the org has no sourcedId; it is ignored"));
+                _warn(new DataQualityWarning(org.Location, org.Line, "the org has no sourcedId"));
                 continue;
             }
             if (OrgNames.ContainsKey(org.SourcedId))
             {
-                _warn(new DataQualityWarning(org.Location, org.Line, "another org has the same sourcedId; this one is ignored"));
+                _warn(new DataQualityWarning(org.Location, org.Line, "another org has the same sourcedId"));
                 continue;
             }
             OrgNames.Add(org.SourcedId, org.Name.Trim());
@@ -132,12 +132,12 @@ internal sealed class RosterIndex
         {
             if (user.SourcedId.Length == 0)
             {
-                _warn(new DataQualityWarning(user.Location, user.Line, "the user has no sourcedId; it is ignored"));
+                _warn(new DataQualityWarning(user.Location, user.Line, "the user has no sourcedId"));
                 continue;
             }
             if (_users.ContainsKey(user.SourcedId))
             {
-                _warn(new DataQualityWarning(user.Location, user.Line, "another user has the same sourcedId; this one is ignored"));
+                _warn(new DataQualityWarning(user.Location, user.Line, "another user has the same sourcedId"));
                 continue;
             }
             bool active = RosterStatus.IsActive(user.Status) && RosterStatus.IsEnabled(user.EnabledUser);
@@ -187,12 +187,12 @@ internal sealed class RosterIndex
         {
             if (cls.SourcedId.Length == 0)
             {
-                _warn(new DataQualityWarning(cls.Location, cls.Line, "the class has no sourcedId; it is ignored"));
+                _warn(new DataQualityWarning(cls.Location, cls.Line, "the class has no sourcedId"));
                 continue;
             }
             if (_classes.ContainsKey(cls.SourcedId))
             {
-                _warn(new DataQualityWarning(cls.Location, cls.Line, "another class has the same sourcedId; this one is ignored"));
+                _warn(new DataQualityWarning(cls.Location, cls.Line, "another class has the same sourcedId"));
                 continue;
             }
             _classes.Add(cls.SourcedId, Classes.Count);
@@ -221,12 +221,12 @@ internal sealed class RosterIndex
         userOrTeacherIndex = -1;
         if (!_classes.TryGetValue(enrollment.ClassSourcedId, out classIndex))
         {
-            _warn(new DataQualityWarning(enrollment.Location, enrollment.Line, "the enrollment refers to a class that is not in the roster; it is ignored"));
+            _warn(new DataQualityWarning(enrollment.Location, enrollment.Line, "the enrollment refers to a class that is not in the roster"));
             return EnrollmentKind.None;
         }
         if (!_users.TryGetValue(enrollment.UserSourcedId, out int user))
         {
-            _warn(new DataQualityWarning(enrollment.Location, enrollment.Line, "the enrollment refers to a user that is not in the roster; it is ignored"));
+            _warn(new DataQualityWarning(enrollment.Location, enrollment.Line, "the enrollment refers to a user that is not in the roster"));
             return EnrollmentKind.None;
         }
         if (!RosterStatus.IsActive(enrollment.Status) || !Classes[classIndex].Active)
@@ -261,7 +261,7 @@ internal sealed class RosterIndex
         {
             if (!TryDate(enrollment.BeginDate, out string begin))
             {
-                _warn(new DataQualityWarning(enrollment.Location, enrollment.Line, "the enrollment's beginDate is not a YYYY-MM-DD date; it does not count"));
+                _warn(new DataQualityWarning(enrollment.Location, enrollment.Line, "the enrollment's beginDate is not a YYYY-MM-DD date"));
                 return false;
             }
             if (string.CompareOrdinal(begin, _asOf) > 0)
@@ -273,7 +273,7 @@ internal sealed class RosterIndex
         {
             if (!TryDate(enrollment.EndDate, out string end))
             {
-                _warn(new DataQualityWarning(enrollment.Location, enrollment.Line, "the enrollment's endDate is not a YYYY-MM-DD date; it does not count"));
+                _warn(new DataQualityWarning(enrollment.Location, enrollment.Line, "the enrollment's endDate is not a YYYY-MM-DD date"));
                 return false;
             }
             if (string.CompareOrdinal(_asOf, end) >= 0)

@@ -319,7 +319,7 @@ public sealed class CsvRosterSource : IRosterSource
                     if (!(reader.RowFieldCount == 1 && row.IsBlankRow()))
                     {
                         _observer.Warning?.Invoke(new DataQualityWarning(fileName, line,
-                            $"the row has {reader.RowFieldCount} fields but the header has {row.ColumnCount}; the row is skipped"));
+                            $"the row has {reader.RowFieldCount} fields but the header has {row.ColumnCount}"));
                     }
                     continue;
                 }
