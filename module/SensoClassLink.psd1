@@ -17,6 +17,10 @@
         'Get-SensoGroupSyncJob'
         'Import-SensoUser'
         'Sync-SensoUserGroup'
+        'Get-SensoRole'
+        'Get-SensoSite'
+        'Get-SensoUser'
+        'Get-SensoGroup'
     )
     VariablesToExport    = @()
     AliasesToExport      = @()

@@ -20,6 +20,7 @@ if (mode == "journal")
 if (mode == "groups")
 {
     using var tenant = new LocalTenantProvider(path, new[] { "Teacher" }, new[] { "Main" });
+    tenant.CreateUser(new NewSensoUser { Email = "teacher@d.org", DisplayName = "Teacher", Role = "Teacher", Site = "Main" });
     for (long i = 0; ; i++)
     {
         string set = i % 2 == 0 ? "A" : "B";

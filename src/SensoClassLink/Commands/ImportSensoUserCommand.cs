@@ -18,7 +18,7 @@ namespace SensoClassLink.Commands;
 /// </summary>
 [Cmdlet(VerbsData.Import, "SensoUser", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(SensoUserImportResult))]
-public sealed class ImportSensoUserCommand : SensoClassLinkCmdlet
+public sealed class ImportSensoUserCommand : SensoCommandBase
 {
     private readonly List<(object Input, ImportDecision Decision)> _decisions = new();
     private readonly List<ImportJournalEntry> _journal = new();
@@ -49,12 +49,12 @@ public sealed class ImportSensoUserCommand : SensoClassLinkCmdlet
 
     /// <summary>The Senso role for the new accounts; defaults to the integration's DefaultRole.</summary>
     [Parameter]
-    [ArgumentCompleter(typeof(SensoRoleCompleter))]
+    [ArgumentCompleter(typeof(SensoRoleNameCompleter))]
     public string? Role { get; set; }
 
     /// <summary>The Senso site for the new accounts; defaults to import.siteBySchool, then DefaultSite.</summary>
     [Parameter]
-    [ArgumentCompleter(typeof(SensoSiteCompleter))]
+    [ArgumentCompleter(typeof(SensoSiteNameCompleter))]
     public string? Site { get; set; }
 
     /// <summary>The date eligibility is judged on; defaults to today.</summary>
@@ -79,7 +79,7 @@ public sealed class ImportSensoUserCommand : SensoClassLinkCmdlet
         _whatIf = MyInvocation.BoundParameters.TryGetValue("WhatIf", out object? w) && ((SwitchParameter)w).IsPresent;
         _progress = new ProgressReporter(this, 2, "Importing teachers into Senso");
         _rosterSession = new RosterSession(this, Connection, _progress);
-        var senso = Connection.Senso;
+        var senso = Senso;
         PlacementPlanner placement;
         try
         {
@@ -171,7 +171,7 @@ public sealed class ImportSensoUserCommand : SensoClassLinkCmdlet
         }
         _progress!.Report($"Syncing class groups of {emails.Count:N0} users", force: true);
         var planned = _rosterSession!.PlanGroups(AsOf, emails, CancellationToken);
-        var processor = new GroupSyncProcessor(Connection.Senso, Connection.State, new GroupSyncRetryPolicy(), ThrottleLimit);
+        var processor = new GroupSyncProcessor(Senso, Connection.State, new GroupSyncRetryPolicy(), ThrottleLimit);
         var outcomes = Await(processor.ProcessAsync(emails, planned, rosterComplete: true, whatIf: false, completed: null, CancellationToken))
             .ToDictionary(o => o.Email, StringComparer.Ordinal);
         foreach (var decision in withAccount)

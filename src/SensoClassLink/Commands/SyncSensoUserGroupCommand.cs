@@ -18,7 +18,7 @@ namespace SensoClassLink.Commands;
 /// </summary>
 [Cmdlet(VerbsData.Sync, "SensoUserGroup", DefaultParameterSetName = ByEmailSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
 [OutputType(typeof(SensoGroupSyncResult))]
-public sealed class SyncSensoUserGroupCommand : SensoClassLinkCmdlet
+public sealed class SyncSensoUserGroupCommand : SensoCommandBase
 {
     private const string ByEmailSet = "ByEmail";
     private const string AllSet = "All";
@@ -110,7 +110,7 @@ public sealed class SyncSensoUserGroupCommand : SensoClassLinkCmdlet
             progress.Report($"Planning the groups of {emails.Count:N0} users from the roster", force: true);
             var planned = roster.PlanGroups(AsOf, emails, CancellationToken);
             roster.WriteWarningSummary();
-            var processor = new GroupSyncProcessor(Connection.Senso, whatIf ? null : Connection.State, new GroupSyncRetryPolicy(), ThrottleLimit);
+            var processor = new GroupSyncProcessor(Senso, whatIf ? null : Connection.State, new GroupSyncRetryPolicy(), ThrottleLimit);
             int done = 0;
             var outcomes = Await(processor.ProcessAsync(emails, planned, rosterComplete: true, whatIf, _ => System.Threading.Interlocked.Increment(ref done), CancellationToken));
             for (int i = 0; i < outcomes.Count; i++)
@@ -135,7 +135,7 @@ public sealed class SyncSensoUserGroupCommand : SensoClassLinkCmdlet
     {
         for (int skip = 0; ; skip += PageSize)
         {
-            var page = Await(Connection.Senso.SearchUsersAsync(null, PageSize, skip, CancellationToken));
+            var page = Await(Senso.SearchUsersAsync(null, PageSize, skip, CancellationToken));
             foreach (var user in page.Users.Where(u => string.Equals(u.Source, "classlink", StringComparison.OrdinalIgnoreCase)))
             {
                 yield return user;

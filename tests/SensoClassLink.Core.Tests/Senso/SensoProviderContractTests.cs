@@ -30,6 +30,15 @@ public abstract class SensoProviderContractTests : IDisposable
         SourcedIds = new[] { "t-" + email },
     };
 
+    /// <summary>Group owners are Senso users.</summary>
+    protected async Task Owners(params string[] emails)
+    {
+        foreach (string email in emails)
+        {
+            await Provider.CreateUserAsync(Teacher(email), None);
+        }
+    }
+
     [Fact]
     public async Task Roles_and_sites_are_listed_from_the_seed()
     {
@@ -126,6 +135,7 @@ public abstract class SensoProviderContractTests : IDisposable
     [Fact]
     public async Task Replace_groups_adds_updates_removes_and_reports_the_diff()
     {
+        await Owners("jane@district.org");
         var first = await Provider.ReplaceUserGroupsAsync("Jane@District.org", new[]
         {
             new SensoGroup { Key = "class-1", Name = "Math", Members = new[] { "S1@district.org", "stu-2" } },
@@ -164,6 +174,7 @@ public abstract class SensoProviderContractTests : IDisposable
     [Fact]
     public async Task Group_members_are_student_emails_or_sourcedids_and_owners_are_emails()
     {
+        await Owners("jane@district.org");
         await Provider.ReplaceUserGroupsAsync("jane@district.org", new[]
         {
             new SensoGroup { Key = "c1", Name = "Math", Owners = new[] { "BOB@district.org" }, Members = new[] { "Kid@District.org", "stu-9", "stu-9" } },
@@ -177,6 +188,7 @@ public abstract class SensoProviderContractTests : IDisposable
     [Fact]
     public async Task A_co_taught_class_is_one_group_that_survives_until_its_last_owner_leaves()
     {
+        await Owners("a@d.org", "b@d.org");
         var cotaught = new SensoGroup { Key = "c1", Name = "Biology", Owners = new[] { "a@d.org", "b@d.org" }, Members = new[] { "s@d.org" } };
         await Provider.ReplaceUserGroupsAsync("a@d.org", new[] { cotaught }, None);
         var forB = await Provider.ReplaceUserGroupsAsync("b@d.org", new[] { cotaught }, None);
@@ -196,11 +208,21 @@ public abstract class SensoProviderContractTests : IDisposable
     [Fact]
     public async Task A_set_with_a_repeated_key_is_refused_whole()
     {
+        await Owners("a@d.org");
         await Assert.ThrowsAsync<ArgumentException>(() => Provider.ReplaceUserGroupsAsync("a@d.org", new[]
         {
             new SensoGroup { Key = "c1", Name = "One" },
             new SensoGroup { Key = "c1", Name = "Again" },
         }, None));
+        Assert.Empty(await Provider.GetGroupsAsync(null, None));
+    }
+
+    [Fact]
+    public async Task Groups_of_a_user_senso_does_not_have_are_refused()
+    {
+        var error = await Assert.ThrowsAsync<SensoUserNotFoundException>(() =>
+            Provider.ReplaceUserGroupsAsync("ghost@d.org", new[] { new SensoGroup { Key = "c1", Name = "Math" } }, None));
+        Assert.Equal("ghost@d.org", error.Email);
         Assert.Empty(await Provider.GetGroupsAsync(null, None));
     }
 

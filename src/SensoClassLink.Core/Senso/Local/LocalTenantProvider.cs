@@ -129,7 +129,10 @@ public sealed class LocalTenantProvider : ISensoProvider
     public Task<GroupReplaceResult> ReplaceUserGroupsAsync(string ownerEmail, IReadOnlyList<SensoGroup> groups, CancellationToken cancellationToken) =>
         Run(cancellationToken, () => ReplaceUserGroups(ownerEmail, groups));
 
-    /// <summary>Synchronous form of <see cref="ReplaceUserGroupsAsync"/>: one transaction for the owner's whole set.</summary>
+    /// <summary>
+    /// Synchronous form of <see cref="ReplaceUserGroupsAsync"/>: one transaction for the owner's whole set.
+    /// The owner must be a Senso user (<see cref="SensoUserNotFoundException"/> otherwise); co-owners need not be.
+    /// </summary>
     public GroupReplaceResult ReplaceUserGroups(string ownerEmail, IReadOnlyList<SensoGroup> groups)
     {
         string owner = SensoEmail.Normalize(ownerEmail);
@@ -140,6 +143,10 @@ public sealed class LocalTenantProvider : ISensoProvider
         var desired = GroupSet.Normalize(owner, groups);
         return _file.Write((c, t) =>
         {
+            if (FindUser(c, t, owner) is null)
+            {
+                throw new SensoUserNotFoundException(owner);
+            }
             var current = new HashSet<string>(StringComparer.Ordinal);
             using (var command = SqliteFile.Command(c, t, "SELECT group_key FROM group_owners WHERE owner_key = $o;", ("$o", owner)))
             using (var reader = command.ExecuteReader())
