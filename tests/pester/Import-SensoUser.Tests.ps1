@@ -61,7 +61,7 @@ Describe 'Import-SensoUser' {
         $result = $forged | Import-SensoUser -Role Teacher -Site Main -ErrorAction SilentlyContinue
         $result.Status | Should -Be 'Failed'
         $result.Reason | Should -Be 'NoStudents'
-        Get-SensoUser -Email 'lee.park@district.example' | Should -BeNullOrEmpty
+        Get-SensoUser -Email 'lee.park@district.example' -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
     }
 
     It 'is idempotent: a second run reports Exists and creates nothing' {

@@ -21,10 +21,13 @@ public sealed class OrderedWorkWindow<T>
 
     public int Count => _inFlight.Count;
 
-    /// <summary>Starts <paramref name="work"/>; returns the results that had to complete to make room, oldest first.</summary>
-    public IReadOnlyList<(object? Item, T Result)> Add(object? item, Func<Task<T>> work)
+    /// <summary>
+    /// Adds started <paramref name="work"/> (started by the caller, so work that depends on the order of
+    /// requests sees them in order); returns the results that had to complete to make room, oldest first.
+    /// </summary>
+    public IReadOnlyList<(object? Item, T Result)> Add(object? item, Task<T> work)
     {
-        _inFlight.Enqueue((item, Task.Run(work)));
+        _inFlight.Enqueue((item, work));
         var ready = new List<(object?, T)>();
         while (_inFlight.Count >= _maxInFlight || (_inFlight.Count > 0 && _inFlight.Peek().Work.IsCompleted))
         {

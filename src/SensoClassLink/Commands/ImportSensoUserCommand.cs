@@ -119,7 +119,7 @@ public sealed class ImportSensoUserCommand : SensoCommandBase
             {
                 ShouldProcess(email, "Create Senso user");
             }
-            foreach (var (item, decision) in _window!.Add(target, () => _importer!.ImportAsync(request, teacher, CancellationToken)))
+            foreach (var (item, decision) in _window!.Add(target, _importer!.ImportAsync(request, teacher, CancellationToken)))
             {
                 Collect(item!, decision);
             }
