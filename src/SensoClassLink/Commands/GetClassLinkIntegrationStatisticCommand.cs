@@ -10,7 +10,7 @@ namespace SensoClassLink.Commands;
 /// <summary>The integration statistics Senso shows above the ClassLink options: last run figures and Senso's state now.</summary>
 [Cmdlet(VerbsCommon.Get, "ClassLinkIntegrationStatistic")]
 [OutputType(typeof(ClassLinkIntegrationStatistic))]
-public sealed class GetClassLinkIntegrationStatisticCommand : SensoClassLinkCmdlet
+public sealed class GetClassLinkIntegrationStatisticCommand : SensoCommandBase
 {
     private const int PageSize = 500;
 
@@ -19,7 +19,7 @@ public sealed class GetClassLinkIntegrationStatisticCommand : SensoClassLinkCmdl
         int fromClassLink = 0;
         for (int skip = 0; ; skip += PageSize)
         {
-            var page = Await(Connection.Senso.SearchUsersAsync(null, PageSize, skip, CancellationToken));
+            var page = Await(Senso.SearchUsersAsync(null, PageSize, skip, CancellationToken));
             fromClassLink += page.Users.Count(u => string.Equals(u.Source, "classlink", StringComparison.OrdinalIgnoreCase));
             if (page.Users.Count < PageSize)
             {

@@ -17,7 +17,7 @@ namespace SensoClassLink.Commands;
 /// </summary>
 [Cmdlet(VerbsLifecycle.Invoke, "ClassLinkSync", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(ClassLinkSyncRun))]
-public sealed class InvokeClassLinkSyncCommand : SensoClassLinkCmdlet
+public sealed class InvokeClassLinkSyncCommand : SensoCommandBase
 {
     /// <summary>Run although the shrink guard or the mass-change brake would hold it.</summary>
     [Parameter]
@@ -53,7 +53,7 @@ public sealed class InvokeClassLinkSyncCommand : SensoClassLinkCmdlet
             }
         }
         var connection = Connection;
-        string target = connection.Senso.Description;
+        string target = Senso.Description;
         if (!whatIf && !ShouldProcess(target, "Run the Roster Server data sync"))
         {
             return;
@@ -93,7 +93,7 @@ public sealed class InvokeClassLinkSyncCommand : SensoClassLinkCmdlet
         try
         {
             var state = whatIf ? connection.ExistingState : connection.State;
-            var runner = new DataSyncRunner(o => connection.OpenRoster(o), connection.Senso, state, options, observer);
+            var runner = new DataSyncRunner(o => connection.OpenRoster(o), Senso, state, options, observer);
             WriteVerbose($"Data sync: roster {connection.Configuration.ClassLink.Source} source, Senso {target}{(whatIf ? " (what if: nothing is written)" : "")}.");
             result = pump.Run(() => runner.RunAsync(CancellationToken));
         }

@@ -14,7 +14,7 @@ namespace SensoClassLink.Commands;
 /// </summary>
 [Cmdlet(VerbsCommon.Set, "ClassLinkIntegrationSetting", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(ClassLinkIntegrationSetting))]
-public sealed class SetClassLinkIntegrationSettingCommand : SensoClassLinkCmdlet
+public sealed class SetClassLinkIntegrationSettingCommand : SensoCommandBase
 {
     /// <summary>Create accounts for eligible teachers during the data sync.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
@@ -24,14 +24,14 @@ public sealed class SetClassLinkIntegrationSettingCommand : SensoClassLinkCmdlet
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [AllowEmptyString]
     [AllowNull]
-    [ArgumentCompleter(typeof(SensoRoleCompleter))]
+    [ArgumentCompleter(typeof(SensoRoleNameCompleter))]
     public string? DefaultRole { get; set; }
 
     /// <summary>The site for teachers whose school import.siteBySchool does not map; '' clears it.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [AllowEmptyString]
     [AllowNull]
-    [ArgumentCompleter(typeof(SensoSiteCompleter))]
+    [ArgumentCompleter(typeof(SensoSiteNameCompleter))]
     public string? DefaultSite { get; set; }
 
     /// <summary>Write the settings as saved.</summary>
@@ -40,7 +40,7 @@ public sealed class SetClassLinkIntegrationSettingCommand : SensoClassLinkCmdlet
 
     protected override void ProcessRecord()
     {
-        var senso = Connection.Senso;
+        var senso = Senso;
         var bound = MyInvocation.BoundParameters;
         var old = Await(senso.GetSettingsAsync(CancellationToken));
         bool automatic = bound.ContainsKey(nameof(AutomaticallyCreateUsers)) ? AutomaticallyCreateUsers : old.AutomaticallyCreateUsers;
