@@ -20,6 +20,31 @@ public sealed class CsvRosterSource : IRosterSource
 
     private readonly CsvFileSet _files;
     private readonly RosterReadObserver _observer;
+    private readonly CsvStringPool _strings = new();
+
+    /// <summary>Per file: which columns share strings through the pool (see <see cref="CsvStringPool"/>).</summary>
+    private static readonly Dictionary<string, Dictionary<string, PoolMode>> PoolModes = new(StringComparer.Ordinal)
+    {
+        ["orgs.csv"] = new(StringComparer.Ordinal) { ["sourcedId"] = PoolMode.Intern, ["status"] = PoolMode.Recent, ["type"] = PoolMode.Recent },
+        ["users.csv"] = new(StringComparer.Ordinal)
+        {
+            ["sourcedId"] = PoolMode.Intern, ["status"] = PoolMode.Recent, ["enabledUser"] = PoolMode.Recent, ["role"] = PoolMode.Recent,
+            ["orgSourcedIds"] = PoolMode.Recent, ["primaryOrgSourcedId"] = PoolMode.Recent,
+        },
+        ["roles.csv"] = new(StringComparer.Ordinal)
+        {
+            ["userSourcedId"] = PoolMode.Lookup, ["status"] = PoolMode.Recent, ["role"] = PoolMode.Recent, ["orgSourcedId"] = PoolMode.Recent,
+        },
+        ["classes.csv"] = new(StringComparer.Ordinal)
+        {
+            ["sourcedId"] = PoolMode.Intern, ["status"] = PoolMode.Recent, ["schoolSourcedId"] = PoolMode.Recent, ["courseSourcedId"] = PoolMode.Recent,
+        },
+        ["enrollments.csv"] = new(StringComparer.Ordinal)
+        {
+            ["classSourcedId"] = PoolMode.Lookup, ["userSourcedId"] = PoolMode.Lookup, ["status"] = PoolMode.Recent, ["schoolSourcedId"] = PoolMode.Recent,
+            ["role"] = PoolMode.Recent, ["primary"] = PoolMode.Recent, ["beginDate"] = PoolMode.Recent, ["endDate"] = PoolMode.Recent,
+        },
+    };
 
     /// <param name="path">A folder holding the CSV files, or a .zip with them at its root.</param>
     public CsvRosterSource(string path, RosterReadObserver? observer = null, CsvArchiveLimits? limits = null)
@@ -253,6 +278,7 @@ public sealed class CsvRosterSource : IRosterSource
         };
         using var text = new StreamReader(stream, new UTF8Encoding(false), detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
         CsvDataReader reader;
+        PoolMode[]? modes = null;
         try
         {
             reader = CsvDataReader.Create(text, new CsvDataReaderOptions
@@ -260,6 +286,8 @@ public sealed class CsvRosterSource : IRosterSource
                 HeaderComparer = StringComparer.Ordinal,
                 BufferSize = 1 << 16,
                 MaxBufferSize = 1 << 24,
+                ColumnStringFactory = (_, ordinal, buffer, offset, count) =>
+                    modes is not null && ordinal < modes.Length ? _strings.Get(modes[ordinal], buffer, offset, count) : new string(buffer, offset, count),
             });
         }
         catch (CsvMissingHeadersException)
@@ -281,6 +309,19 @@ public sealed class CsvRosterSource : IRosterSource
                     $"The OneRoster CSV file '{display}' has no column {string.Join(", ", missing.Select(m => "'" + m + "'"))} (line 1).");
             }
 
+            if (PoolModes.TryGetValue(fileName, out var poolModes))
+            {
+                var resolved = new PoolMode[reader.FieldCount];
+                foreach (var pair in poolModes)
+                {
+                    int ordinal = row.Column(pair.Key);
+                    if (ordinal >= 0)
+                    {
+                        resolved[ordinal] = pair.Value;
+                    }
+                }
+                modes = resolved;
+            }
             var map = bind(row);
             var lines = new LineCounter(reader);
             long records = 0;
