@@ -62,6 +62,7 @@ $pwshExe = $pwsh[0]
 $pwshPrefix = @($pwsh | Select-Object -Skip 1)
 $importCsvMax = ConvertFrom-Scale $ImportCsvMaxScale
 
+$loadAtStart = if (Test-Path /proc/loadavg) { (Get-Content /proc/loadavg -Raw).Trim() } else { $null }
 $runs = foreach ($scale in $Scales) {
     $enrollments = ConvertFrom-Scale $scale
     $data = Join-Path $WorkDirectory "roster-$scale-seed$Seed"
@@ -116,11 +117,15 @@ Connect-SensoClassLink -ConfigPath '$config'
     }
 }
 
+function Get-LoadAverage { if (Test-Path /proc/loadavg) { (Get-Content /proc/loadavg -Raw).Trim() } else { $null } }
 $machine = [ordered]@{
     os = [System.Runtime.InteropServices.RuntimeInformation]::OSDescription
     processors = [Environment]::ProcessorCount
     dotnet = [System.Runtime.InteropServices.RuntimeInformation]::FrameworkDescription
     pwsh = $PSVersionTable.PSVersion.ToString()
+    # The machine is shared: the load average says how much other work ran beside the benchmark.
+    loadAverageAtStart = $loadAtStart
+    loadAverageAtEnd = Get-LoadAverage
 }
 $report = [ordered]@{ date = (Get-Date).ToUniversalTime().ToString('o'); seed = $Seed; asOf = $AsOf.ToString('yyyy-MM-dd'); machine = $machine; runs = @($runs) }
 New-Item -ItemType Directory -Path (Split-Path $ResultsPath) -Force | Out-Null
