@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Threading;
 using SensoClassLink.Core.OneRoster;
 
@@ -215,6 +216,7 @@ internal sealed class RosterIndex
     /// Student enrollment when the user is an active student, a Teacher enrollment when the user is an
     /// active teacher record; anything else counts as Other. Dangling references and unreadable dates are warned.
     /// </summary>
+    [MethodImpl(HotPath.Optimize)]
     public EnrollmentKind Classify(RosterEnrollment enrollment, out int classIndex, out int userOrTeacherIndex)
     {
         classIndex = -1;
@@ -255,6 +257,7 @@ internal sealed class RosterIndex
         return EnrollmentKind.Other;
     }
 
+    [MethodImpl(HotPath.Optimize)]
     private bool IsCurrent(RosterEnrollment enrollment)
     {
         if (enrollment.BeginDate.Length > 0)
@@ -285,6 +288,7 @@ internal sealed class RosterIndex
     }
 
     /// <summary>YYYY-MM-DD, optionally followed by a time ("T..."/" ..."), which is ignored.</summary>
+    [MethodImpl(HotPath.Optimize)]
     internal static bool TryDate(string value, out string date)
     {
         date = value;

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
 using System.Linq;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Threading;
 using Sylvan.Data.Csv;
@@ -217,7 +218,7 @@ public sealed class CsvRosterSource : IRosterSource
         {
             int id = row.Column("sourcedId"), status = row.Column("status"), cls = row.Column("classSourcedId"), school = row.Column("schoolSourcedId"),
                 user = row.Column("userSourcedId"), role = row.Column("role"), begin = row.Column("beginDate"), end = row.Column("endDate");
-            return line => new RosterEnrollment
+            return [MethodImpl(HotPath.Optimize)] (long line) => new RosterEnrollment
             {
                 Location = "enrollments.csv",
                 Line = line,
@@ -286,7 +287,7 @@ public sealed class CsvRosterSource : IRosterSource
                 HeaderComparer = StringComparer.Ordinal,
                 BufferSize = 1 << 16,
                 MaxBufferSize = 1 << 24,
-                ColumnStringFactory = (_, ordinal, buffer, offset, count) =>
+                ColumnStringFactory = [MethodImpl(HotPath.Optimize)] (_, ordinal, buffer, offset, count) =>
                     modes is not null && ordinal < modes.Length ? _strings.Get(modes[ordinal], buffer, offset, count) : new string(buffer, offset, count),
             });
         }
@@ -323,56 +324,89 @@ public sealed class CsvRosterSource : IRosterSource
                 modes = resolved;
             }
             var map = bind(row);
-            var lines = new LineCounter(reader);
-            long records = 0;
-            var clock = Stopwatch.StartNew();
+            var cursor = new RowCursor(this, reader, row, fileName, position, length);
             Report(fileName, 0, position(), length);
+            while (cursor.Next(cancellationToken, out long line))
+            {
+                yield return map(line);
+            }
+            Report(fileName, cursor.Records, length, length);
+        }
+    }
+
+    /// <summary>The per-row loop of one file (outside the iterator so it can be compiled fully optimized).</summary>
+    private sealed class RowCursor
+    {
+        private readonly CsvRosterSource _source;
+        private readonly CsvDataReader _reader;
+        private readonly CsvRow _row;
+        private readonly string _fileName;
+        private readonly Func<long> _position;
+        private readonly long _length;
+        private readonly LineCounter _lines;
+        private readonly Stopwatch _clock = Stopwatch.StartNew();
+
+        public RowCursor(CsvRosterSource source, CsvDataReader reader, CsvRow row, string fileName, Func<long> position, long length)
+        {
+            _source = source;
+            _reader = reader;
+            _row = row;
+            _fileName = fileName;
+            _position = position;
+            _length = length;
+            _lines = new LineCounter(reader);
+        }
+
+        public long Records { get; private set; }
+
+        [MethodImpl(HotPath.Optimize)]
+        public bool Next(CancellationToken cancellationToken, out long line)
+        {
+            var observer = _source._observer;
             while (true)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                bool more;
+                line = 0;
                 try
                 {
-                    more = reader.Read();
+                    if (!_reader.Read())
+                    {
+                        return false;
+                    }
                 }
                 catch (CsvRecordTooLargeException)
                 {
-                    _observer.Warning?.Invoke(new DataQualityWarning(fileName, lines.NextLine,
+                    observer.Warning?.Invoke(new DataQualityWarning(_fileName, _lines.NextLine,
                         "a record is larger than 16 MB (probably an unbalanced quote); this record and the rest of the file could not be read"));
-                    break;
+                    return false;
                 }
                 catch (CsvFormatException ex)
                 {
                     // Sylvan cannot resynchronise after a malformed quoted field: everything from here on is one broken record.
-                    _observer.Warning?.Invoke(new DataQualityWarning(fileName, lines.NextLine,
+                    observer.Warning?.Invoke(new DataQualityWarning(_fileName, _lines.NextLine,
                         $"a quoted field is malformed ({ex.Message.TrimEnd('.')}); this record and the rest of the file could not be read"));
-                    break;
-                }
-                if (!more)
-                {
-                    break;
+                    return false;
                 }
 
-                long line = lines.Advance();
-                records++;
-                if (reader.RowFieldCount != row.ColumnCount)
+                line = _lines.Advance();
+                long records = ++Records;
+                if (_reader.RowFieldCount != _row.ColumnCount)
                 {
-                    if (!(reader.RowFieldCount == 1 && row.IsBlankRow()))
+                    if (!(_reader.RowFieldCount == 1 && _row.IsBlankRow()))
                     {
-                        _observer.Warning?.Invoke(new DataQualityWarning(fileName, line,
-                            $"the row has {reader.RowFieldCount} fields but the header has {row.ColumnCount}"));
+                        observer.Warning?.Invoke(new DataQualityWarning(_fileName, line,
+                            $"the row has {_reader.RowFieldCount} fields but the header has {_row.ColumnCount}"));
                     }
                     continue;
                 }
 
-                if (records % ProgressEveryRecords == 0 && _observer.Progress is not null && clock.ElapsedMilliseconds >= 200)
+                if (records % ProgressEveryRecords == 0 && observer.Progress is not null && _clock.ElapsedMilliseconds >= 200)
                 {
-                    clock.Restart();
-                    Report(fileName, records, position(), length);
+                    _clock.Restart();
+                    _source.Report(_fileName, records, _position(), _length);
                 }
-                yield return map(line);
+                return true;
             }
-            Report(fileName, records, length, length);
         }
     }
 
@@ -408,6 +442,7 @@ public sealed class CsvRosterSource : IRosterSource
         /// <summary>The line the next record will start on (the header is line 1).</summary>
         public long NextLine { get; private set; } = 2;
 
+        [MethodImpl(HotPath.Optimize)]
         public long Advance()
         {
             long line = NextLine;
@@ -466,6 +501,7 @@ public sealed class CsvRosterSource : IRosterSource
         public int Column(string name) => _ordinals.TryGetValue(name, out int ordinal) ? ordinal : -1;
 
         /// <summary>A field of the current row; a column the file lacks reads as blank.</summary>
+        [MethodImpl(HotPath.Optimize)]
         public string Get(int ordinal) => ordinal >= 0 && ordinal < _reader.RowFieldCount ? _reader.GetString(ordinal) : "";
     }
 }
@@ -474,6 +510,7 @@ public sealed class CsvRosterSource : IRosterSource
 public static class RosterStatus
 {
     /// <summary>Blank (bulk files leave it empty) or "active"; tobedeleted and the legacy inactive are not.</summary>
+    [MethodImpl(HotPath.Optimize)]
     public static bool IsActive(string? status)
     {
         if (status is null)

@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 
 namespace SensoClassLink.Core.OneRoster;
 
@@ -30,6 +31,7 @@ internal sealed class CsvStringPool
     private int _count;
     private readonly string?[] _recent = new string?[RecentSize];
 
+    [MethodImpl(HotPath.Optimize)]
     public string Get(PoolMode mode, char[] buffer, int offset, int length)
     {
         if (length == 0)
@@ -54,6 +56,7 @@ internal sealed class CsvStringPool
         }
     }
 
+    [MethodImpl(HotPath.Optimize)]
     private string Find(char[] buffer, int offset, int length, bool add)
     {
         int hash = Hash(buffer, offset, length);
@@ -108,6 +111,7 @@ internal sealed class CsvStringPool
         }
     }
 
+    [MethodImpl(HotPath.Optimize)]
     private static int Hash(char[] buffer, int offset, int length)
     {
         unchecked
@@ -124,6 +128,7 @@ internal sealed class CsvStringPool
         }
     }
 
+    [MethodImpl(HotPath.Optimize)]
     private static bool Equal(string value, char[] buffer, int offset, int length)
     {
         if (value.Length != length)
