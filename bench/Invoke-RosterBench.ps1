@@ -21,6 +21,8 @@ param(
     [string] $ResultsPath = (Join-Path $PSScriptRoot 'results/roster.json')
 )
 $ErrorActionPreference = 'Stop'
+# With pwsh -File a list arrives as one string ("1M,10M").
+$Scales = @($Scales | ForEach-Object { $_ -split ',' } | ForEach-Object Trim | Where-Object { $_ })
 $repoRoot = Split-Path $PSScriptRoot -Parent
 $ModulePath = (Resolve-Path $ModulePath).Path
 New-Item -ItemType Directory -Path $WorkDirectory -Force | Out-Null
