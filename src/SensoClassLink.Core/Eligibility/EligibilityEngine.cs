@@ -76,6 +76,33 @@ public static class EligibilityEngine
     {
         enrollments = 0;
         counting = 0;
+        if (source is CsvRosterSource csv)
+        {
+            // Same rules without a record object or an id lookup per row: the CSV reader hands out pool ids.
+            var userOfPoolId = index.MapPoolIds(csv, users: true);
+            var classOfPoolId = index.MapPoolIds(csv, users: false);
+            foreach (var row in csv.ReadEnrollmentRows(ct))
+            {
+                enrollments++;
+                int cls = row.ClassId >= 0 && row.ClassId < classOfPoolId.Length ? classOfPoolId[row.ClassId] : -1;
+                int user = row.UserId >= 0 && row.UserId < userOfPoolId.Length ? userOfPoolId[row.UserId] : -1;
+                switch (index.Classify(cls, user, "enrollments.csv", row.Line, row.Status, row.Role, row.BeginDate, row.EndDate, out int c, out int who))
+                {
+                    case EnrollmentKind.Student:
+                        counting++;
+                        students.Add(c, who);
+                        break;
+                    case EnrollmentKind.Teacher:
+                        counting++;
+                        teacherClasses.Add(((long)c << 32) | (uint)who);
+                        break;
+                    case EnrollmentKind.Other:
+                        counting++;
+                        break;
+                }
+            }
+            return;
+        }
         foreach (var enrollment in source.ReadEnrollments(ct))
         {
             enrollments++;

@@ -72,7 +72,7 @@ public sealed class CsvRosterSource : IRosterSource
     /// <summary>The OneRoster version the manifest declares ("1.1" when it has none).</summary>
     public string Version { get; }
 
-    private bool IsV12 => Version.StartsWith("1.2", StringComparison.Ordinal);
+    internal bool IsV12 => Version.StartsWith("1.2", StringComparison.Ordinal);
 
     public IEnumerable<RosterOrg> ReadOrgs(CancellationToken cancellationToken) =>
         ReadRows<RosterOrg>("orgs.csv", new[] { "sourcedId", "name", "type" }, cancellationToken, row =>
@@ -232,6 +232,73 @@ public sealed class CsvRosterSource : IRosterSource
                 EndDate = row.Get(end).Trim(),
             };
         });
+
+    /// <summary>
+    /// The engine's fast path: enrollments as one reused, mutable row whose user and class come as ids of this
+    /// source's string pool (-1 when unknown), so reading a row allocates nothing. Only for callers that keep
+    /// nothing from a row past the next MoveNext.
+    /// </summary>
+    internal IEnumerable<CsvEnrollmentRow> ReadEnrollmentRows(CancellationToken cancellationToken) =>
+        ReadRows<CsvEnrollmentRow>("enrollments.csv", new[] { "sourcedId", "classSourcedId", "userSourcedId", "role" }, cancellationToken, row =>
+        {
+            int status = row.Column("status"), cls = row.Column("classSourcedId"), user = row.Column("userSourcedId"), role = row.Column("role"),
+                begin = row.Column("beginDate"), end = row.Column("endDate");
+            var current = new CsvEnrollmentRow();
+            return [MethodImpl(HotPath.Optimize)] (long line) =>
+            {
+                current.Line = line;
+                current.Status = row.Get(status);
+                current.ClassId = PooledId(row, cls);
+                current.UserId = PooledId(row, user);
+                current.Role = row.Get(role).Trim();
+                current.BeginDate = row.Get(begin).Trim();
+                current.EndDate = row.Get(end).Trim();
+                return current;
+            };
+        });
+
+    /// <summary>
+    /// The engine's fast path for 1.1 users.csv: one reused row; the id, status, enabledUser and role are read for
+    /// every row, the email, names and orgs only when asked for while the row is current.
+    /// </summary>
+    internal IEnumerable<CsvUserRow> ReadUserRows(CancellationToken cancellationToken) =>
+        ReadRows<CsvUserRow>("users.csv", new[] { "sourcedId", "role", "email" }, cancellationToken, row =>
+        {
+            int id = row.Column("sourcedId"), status = row.Column("status"), enabled = row.Column("enabledUser"), role = row.Column("role");
+            var current = new CsvUserRow(row, row.Column("email"), row.Column("givenName"), row.Column("familyName"), row.Column("orgSourcedIds"));
+            return [MethodImpl(HotPath.Optimize)] (long line) =>
+            {
+                current.Line = line;
+                current.SourcedId = row.Get(id).Trim();
+                current.Status = row.Get(status);
+                current.EnabledUser = row.Get(enabled);
+                current.Role = row.Get(role).Trim();
+                return current;
+            };
+        });
+
+    /// <summary>The pool id of a sourcedId field (trimmed), or -1 when no user, class or org has it.</summary>
+    [MethodImpl(HotPath.Optimize)]
+    private int PooledId(CsvRow row, int ordinal)
+    {
+        _strings.LastId = -1;
+        string value = row.Get(ordinal);
+        int id = _strings.LastId;
+        if (id < 0 && value.Length > 0)
+        {
+            id = _strings.IdOf(value.Trim());
+        }
+        return id;
+    }
+
+    /// <summary>The pool id of a sourcedId this source has read, adding it when the caller trimmed it differently.</summary>
+    internal int PoolIdOf(string sourcedId)
+    {
+        int id = _strings.IdOf(sourcedId);
+        return id >= 0 ? id : _strings.InternId(sourcedId);
+    }
+
+    internal int PoolSize => _strings.Count;
 
     public void Dispose() => _files.Dispose();
 
@@ -471,7 +538,12 @@ public sealed class CsvRosterSource : IRosterSource
     }
 
     /// <summary>Header-name access to the current row; a column the file lacks reads as blank.</summary>
-    private sealed class CsvRow
+    internal abstract class CsvRowAccess
+    {
+        public abstract string Get(int ordinal);
+    }
+
+    private sealed class CsvRow : CsvRowAccess
     {
         private readonly CsvDataReader _reader;
         private readonly Dictionary<string, int> _ordinals = new(StringComparer.Ordinal);
@@ -502,8 +574,57 @@ public sealed class CsvRosterSource : IRosterSource
 
         /// <summary>A field of the current row; a column the file lacks reads as blank.</summary>
         [MethodImpl(HotPath.Optimize)]
-        public string Get(int ordinal) => ordinal >= 0 && ordinal < _reader.RowFieldCount ? _reader.GetString(ordinal) : "";
+        public override string Get(int ordinal) => ordinal >= 0 && ordinal < _reader.RowFieldCount ? _reader.GetString(ordinal) : "";
     }
+}
+
+/// <summary>One enrollments.csv row for the engine's fast path; reused from row to row.</summary>
+internal sealed class CsvEnrollmentRow
+{
+    public long Line;
+    public int ClassId;
+    public int UserId;
+    public string Status = "";
+    public string Role = "";
+    public string BeginDate = "";
+    public string EndDate = "";
+}
+
+/// <summary>What the eligibility rules read of a user beyond id, status and role; fetched only for the users that need it.</summary>
+internal interface IUserDetails
+{
+    string Email { get; }
+    string GivenName { get; }
+    string FamilyName { get; }
+    IReadOnlyList<string> OrgSourcedIds { get; }
+}
+
+/// <summary>One users.csv row for the engine's fast path; reused from row to row, details read on demand.</summary>
+internal sealed class CsvUserRow : IUserDetails
+{
+    private readonly CsvRosterSource.CsvRowAccess _row;
+    private readonly int _email, _given, _family, _orgs;
+
+    internal CsvUserRow(CsvRosterSource.CsvRowAccess row, int email, int given, int family, int orgs)
+    {
+        _row = row;
+        _email = email;
+        _given = given;
+        _family = family;
+        _orgs = orgs;
+    }
+
+    public string Location => "users.csv";
+    public long Line;
+    public string SourcedId = "";
+    public string Status = "";
+    public string EnabledUser = "";
+    public string Role = "";
+
+    public string Email => _row.Get(_email);
+    public string GivenName => _row.Get(_given);
+    public string FamilyName => _row.Get(_family);
+    public IReadOnlyList<string> OrgSourcedIds => CsvRosterSource.SplitList(_row.Get(_orgs));
 }
 
 /// <summary>The OneRoster status rule shared by every record type.</summary>

@@ -28,8 +28,38 @@ internal sealed class CsvStringPool
 
     private string?[] _slots = new string?[1024];
     private int[] _hashes = new int[1024];
+    private int[] _ids = new int[1024];
     private int _count;
     private readonly string?[] _recent = new string?[RecentSize];
+
+    /// <summary>How many strings were interned; their ids are 0..Count-1.</summary>
+    public int Count => _count;
+
+    /// <summary>The id of the pooled string the last Intern/Lookup returned, or -1 when it was not pooled.</summary>
+    public int LastId { get; set; } = -1;
+
+    /// <summary>The id of a pooled string equal to <paramref name="value"/>, or -1.</summary>
+    public int IdOf(string value)
+    {
+        int hash = Hash(value);
+        int mask = _slots.Length - 1;
+        for (int i = hash & mask; _slots[i] is { } existing; i = (i + 1) & mask)
+        {
+            if (_hashes[i] == hash && string.Equals(existing, value, StringComparison.Ordinal))
+            {
+                return _ids[i];
+            }
+        }
+        return -1;
+    }
+
+    /// <summary>Adds a string (if absent) and returns its id.</summary>
+    public int InternId(string value)
+    {
+        var chars = value.ToCharArray();
+        Find(chars, 0, chars.Length, add: true);
+        return LastId;
+    }
 
     [MethodImpl(HotPath.Optimize)]
     public string Get(PoolMode mode, char[] buffer, int offset, int length)
@@ -71,15 +101,18 @@ internal sealed class CsvStringPool
             }
             if (_hashes[i] == hash && Equal(existing, buffer, offset, length))
             {
+                LastId = _ids[i];
                 return existing;
             }
             i = (i + 1) & mask;
         }
         var value = new string(buffer, offset, length);
+        LastId = -1;
         if (add)
         {
             _slots[i] = value;
             _hashes[i] = hash;
+            _ids[i] = LastId = _count;
             if (++_count * 2 > _slots.Length)
             {
                 Grow();
@@ -92,8 +125,10 @@ internal sealed class CsvStringPool
     {
         var oldSlots = _slots;
         var oldHashes = _hashes;
+        var oldIds = _ids;
         _slots = new string?[oldSlots.Length * 2];
         _hashes = new int[oldSlots.Length * 2];
+        _ids = new int[oldSlots.Length * 2];
         int mask = _slots.Length - 1;
         for (int j = 0; j < oldSlots.Length; j++)
         {
@@ -108,6 +143,7 @@ internal sealed class CsvStringPool
             }
             _slots[i] = oldSlots[j];
             _hashes[i] = oldHashes[j];
+            _ids[i] = oldIds[j];
         }
     }
 
@@ -120,6 +156,22 @@ internal sealed class CsvStringPool
             for (int i = offset; i < offset + length; i++)
             {
                 h = (h ^ buffer[i]) * 16777619;
+            }
+            h ^= h >> 15;
+            h *= 0x2c1b3c6d;
+            h ^= h >> 12;
+            return (int)(h & 0x7FFFFFFF);
+        }
+    }
+
+    private static int Hash(string value)
+    {
+        unchecked
+        {
+            uint h = 2166136261;
+            foreach (char c in value)
+            {
+                h = (h ^ c) * 16777619;
             }
             h ^= h >> 15;
             h *= 0x2c1b3c6d;
