@@ -42,6 +42,9 @@ function Invoke-Build {
     Invoke-Native dotnet publish (Join-Path $PSScriptRoot 'src/SensoClassLink/SensoClassLink.csproj') -c $Configuration -o $bin.FullName --nologo -v quiet
     Invoke-Native dotnet publish (Join-Path $PSScriptRoot 'src/SensoClassLink.Loader/SensoClassLink.Loader.csproj') -c $Configuration -o $bin.FullName --nologo -v quiet
 
+    Copy-NativeLibrary -AssetsFile (Join-Path $PSScriptRoot 'src/SensoClassLink/obj/project.assets.json') -Destination $bin.FullName `
+        -RuntimeIdentifiers 'linux-x64', 'linux-arm64', 'linux-musl-x64', 'osx-x64', 'osx-arm64', 'win-x64', 'win-x86', 'win-arm64'
+
     # The host provides PowerShell; a copy in the module would load a second, mismatched engine.
     $forbidden = Get-ChildItem $bin.FullName -Recurse -Filter 'System.Management.Automation.dll'
     if ($forbidden) { throw "The module folder must not contain System.Management.Automation.dll: $($forbidden.FullName -join ', ')" }

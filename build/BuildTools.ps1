@@ -47,6 +47,27 @@ function Merge-FormatFile {
     $merged.Save($Destination)
 }
 
+function Copy-NativeLibrary {
+    <#
+        Publishing a netstandard2.0 library leaves out the packages' native libraries (runtimes/<rid>/native),
+        which the module needs at run time (e_sqlite3). Copy them for the platforms we support from the
+        restored packages, as named in the project's assets file, into bin/runtimes/<rid>/native.
+    #>
+    param([string] $AssetsFile, [string] $Destination, [string[]] $RuntimeIdentifiers)
+    $assets = Get-Content -Raw -LiteralPath $AssetsFile | ConvertFrom-Json -AsHashtable
+    $packageFolder = @($assets.packageFolders.Keys)[0]
+    foreach ($library in $assets.libraries.GetEnumerator()) {
+        if ($library.Value.type -ne 'package') { continue }
+        foreach ($file in $library.Value.files) {
+            if ($file -notmatch '^runtimes/([^/]+)/native/[^/]+$' -or $Matches[1] -notin $RuntimeIdentifiers) { continue }
+            $source = Join-Path $packageFolder "$($library.Value.path)/$file"
+            $target = Join-Path $Destination $file
+            New-Item -ItemType Directory -Path (Split-Path $target) -Force | Out-Null
+            Copy-Item -LiteralPath $source -Destination $target -Force
+        }
+    }
+}
+
 function Invoke-XunitProject {
     param([string] $Project, [string] $Configuration)
     $resultsFolder = Join-Path $PSScriptRoot "../output/test-results"
@@ -75,11 +96,18 @@ function Invoke-PesterSuite {
     param([string] $ModulePath, [string] $TestFolder, [string] $Filter = '')
     $summary = Join-Path $PSScriptRoot '../output/test-results/pester-summary.json'
     if (Test-Path $summary) { Remove-Item $summary }
-    $arguments = @('-PesterPath', (Get-PesterModulePath), '-ModulePath', $ModulePath, '-TestFolder', $TestFolder, '-SummaryPath', $summary)
-    if ($Filter) { $arguments += @('-Filter', $Filter) }
-    $code = Invoke-ChildPwsh -NoThrow -File (Join-Path $PSScriptRoot 'Invoke-PesterRun.ps1') -ArgumentList $arguments
+    # The filter travels in the environment: pwsh expands wildcards in native-command arguments on Unix.
+    $env:SENSOCLASSLINK_PESTER_FILTER = $Filter
+    try {
+        $code = Invoke-ChildPwsh -NoThrow -File (Join-Path $PSScriptRoot 'Invoke-PesterRun.ps1') -ArgumentList @(
+            '-PesterPath', (Get-PesterModulePath), '-ModulePath', $ModulePath, '-TestFolder', $TestFolder, '-SummaryPath', $summary)
+    }
+    finally {
+        Remove-Item Env:SENSOCLASSLINK_PESTER_FILTER -ErrorAction SilentlyContinue
+    }
     if (-not (Test-Path $summary)) { throw "Pester did not complete (exit code $code)." }
     $counts = Get-Content -Raw $summary | ConvertFrom-Json
+    if ($counts.Passed + $counts.Failed -eq 0) { throw "Pester ran no test (filter '$Filter')." }
     Write-Host "Pester: $($counts.Passed) passed, $($counts.Failed) failed"
     return $counts
 }

@@ -13,7 +13,19 @@
     FunctionsToExport    = @()
     CmdletsToExport      = @(
         'Connect-SensoClassLink'
+        'Get-ClassLinkIntegrationSetting'
+        'Get-ClassLinkIntegrationStatistic'
+        'Get-ClassLinkSyncRun'
         'Get-ClassLinkTeacher'
+        'Get-SensoGroupSyncJob'
+        'Import-SensoUser'
+        'Invoke-ClassLinkSync'
+        'Set-ClassLinkIntegrationSetting'
+        'Sync-SensoUserGroup'
+        'Get-SensoRole'
+        'Get-SensoSite'
+        'Get-SensoUser'
+        'Get-SensoGroup'
     )
     VariablesToExport    = @()
     AliasesToExport      = @()

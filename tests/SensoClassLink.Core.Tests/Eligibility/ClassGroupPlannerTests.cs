@@ -40,7 +40,7 @@ public sealed class ClassGroupPlannerTests : IDisposable
 
     public void Dispose() => _fixture.Dispose();
 
-    private IReadOnlyDictionary<string, IReadOnlyList<Senso.SensoGroup>> Plan(params string[] emails)
+    private IReadOnlyDictionary<string, IReadOnlyList<SensoClassLink.Core.Senso.SensoGroup>> Plan(params string[] emails)
     {
         _fixture.Write();
         using var source = new CsvRosterSource(_fixture.Folder);
