@@ -64,6 +64,21 @@ Describe 'Sync-SensoUserGroup' {
         $job.LastError | Should -Match 'no Senso account'
     }
 
+    It 'changes no group when a roster file cannot be read to its end, and keeps the job queued' {
+        $enrollments = Join-Path $district 'enrollments.csv'
+        $lines = [System.Collections.Generic.List[string]](Get-Content $enrollments)
+        $lines.Insert(1, 'e-0,,,c-1,sch-1,"t-1"x,teacher,true,,')
+        Set-Content $enrollments $lines
+        $before = (Get-SensoGroup -Owner 'omar.haddad@district.example').Key
+
+        $err = { Sync-SensoUserGroup -Email 'omar.haddad@district.example' } | Should -Throw -PassThru
+
+        $err.FullyQualifiedErrorId | Should -BeLike 'RosterIncomplete*'
+        $err.Exception.Message | Should -Match 'enrollments.csv line 2'
+        (Get-SensoGroup -Owner 'omar.haddad@district.example').Key | Should -Be $before
+        (Get-SensoGroupSyncJob -Email 'omar.haddad@district.example').Status | Should -Be 'Queued'
+    }
+
     It 'accepts Senso users from the pipeline and -All' {
         @(Get-SensoUser | Sync-SensoUserGroup).Count | Should -Be 2
         @(Sync-SensoUserGroup -All).Status | Should -Be @('Completed', 'Completed')

@@ -444,14 +444,14 @@ public sealed class CsvRosterSource : IRosterSource
                 catch (CsvRecordTooLargeException)
                 {
                     observer.Warning?.Invoke(new DataQualityWarning(_fileName, _lines.NextLine,
-                        "a record is larger than 16 MB (probably an unbalanced quote); this record and the rest of the file could not be read"));
+                        "a record is larger than 16 MB (probably an unbalanced quote); this record and the rest of the file could not be read", restOfFileUnread: true));
                     return false;
                 }
                 catch (CsvFormatException ex)
                 {
                     // Sylvan cannot resynchronise after a malformed quoted field: everything from here on is one broken record.
                     observer.Warning?.Invoke(new DataQualityWarning(_fileName, _lines.NextLine,
-                        $"a quoted field is malformed ({ex.Message.TrimEnd('.')}); this record and the rest of the file could not be read"));
+                        $"a quoted field is malformed ({ex.Message.TrimEnd('.')}); this record and the rest of the file could not be read", restOfFileUnread: true));
                     return false;
                 }
 

@@ -42,12 +42,19 @@ public sealed class RosterReadObserver
 /// <summary>A problem with one row or record: where it is and why it was skipped. Never holds the row's values.</summary>
 public sealed class DataQualityWarning
 {
-    public DataQualityWarning(string location, long line, string reason)
+    public DataQualityWarning(string location, long line, string reason, bool restOfFileUnread = false)
     {
         Location = location;
         Line = line;
         Reason = reason;
+        RestOfFileUnread = restOfFileUnread;
     }
+
+    /// <summary>
+    /// True when the reader could not go on past this point (a malformed quote swallows the rest of a CSV file):
+    /// the roster is then incomplete, and nothing may be removed or written on its strength.
+    /// </summary>
+    public bool RestOfFileUnread { get; }
 
     /// <summary>The file (CSV) or endpoint (REST) the record came from.</summary>
     public string Location { get; }

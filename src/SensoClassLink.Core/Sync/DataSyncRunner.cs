@@ -120,6 +120,7 @@ public sealed class DataSyncRunner
         Progress("Reading the roster", -1);
         RosterEvaluation evaluation;
         IReadOnlyDictionary<string, string> fingerprints;
+        DataQualityWarning? unreadRest = null;
         try
         {
             var counting = new RosterReadObserver
@@ -127,6 +128,10 @@ public sealed class DataSyncRunner
                 Warning = w =>
                 {
                     Interlocked.Increment(ref run.DataQualityWarnings);
+                    if (w.RestOfFileUnread)
+                    {
+                        Interlocked.CompareExchange(ref unreadRest, w, null);
+                    }
                     _observer.Warning?.Invoke(w);
                 },
                 Progress = p => Progress($"Reading {p.Collection}: {p.RecordsRead:N0} records", p.PercentComplete),
@@ -146,6 +151,13 @@ public sealed class DataSyncRunner
         {
             run.Message = "The roster pull was incomplete, so nothing was written: " + ex.Message;
             run.Errors.Add(ex.Message);
+            return SyncRunStatus.Failed;
+        }
+        if (unreadRest is not null)
+        {
+            // A file that could not be read to its end would make teachers lose classes they still have.
+            run.Message = $"The roster pull was incomplete, so nothing was written: {unreadRest}. Fix the file and run again.";
+            run.Errors.Add(unreadRest.ToString());
             return SyncRunStatus.Failed;
         }
         var stats = evaluation.Statistics;

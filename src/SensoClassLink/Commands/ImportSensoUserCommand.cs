@@ -171,6 +171,12 @@ public sealed class ImportSensoUserCommand : SensoCommandBase
         }
         _progress!.Report($"Syncing class groups of {emails.Count:N0} users", force: true);
         var planned = _rosterSession!.PlanGroups(AsOf, emails, CancellationToken);
+        if (!_rosterSession.Complete)
+        {
+            WriteWarning($"The roster could not be read completely ({_rosterSession.Truncation}), so no group was changed; the group syncs stay queued.");
+            withAccount.ForEach(d => d.GroupSync = GroupSyncState.Queued);
+            return;
+        }
         var processor = new GroupSyncProcessor(Senso, Connection.State, new GroupSyncRetryPolicy(), ThrottleLimit);
         var outcomes = Await(processor.ProcessAsync(emails, planned, rosterComplete: true, whatIf: false, completed: null, CancellationToken))
             .ToDictionary(o => o.Email, StringComparer.Ordinal);

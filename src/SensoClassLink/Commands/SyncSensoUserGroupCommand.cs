@@ -110,6 +110,12 @@ public sealed class SyncSensoUserGroupCommand : SensoCommandBase
             progress.Report($"Planning the groups of {emails.Count:N0} users from the roster", force: true);
             var planned = roster.PlanGroups(AsOf, emails, CancellationToken);
             roster.WriteWarningSummary();
+            if (!roster.Complete)
+            {
+                ThrowCallError(new InvalidOperationException(
+                    $"The roster could not be read completely ({roster.Truncation}), so no group was changed; the syncs stay queued. Fix the file and run again."),
+                    OutcomeReason.RosterIncomplete, ErrorCategory.InvalidData);
+            }
             var processor = new GroupSyncProcessor(Senso, whatIf ? null : Connection.State, new GroupSyncRetryPolicy(), ThrottleLimit);
             int done = 0;
             var outcomes = Await(processor.ProcessAsync(emails, planned, rosterComplete: true, whatIf, _ => System.Threading.Interlocked.Increment(ref done), CancellationToken));

@@ -29,6 +29,12 @@ internal sealed class RosterSession
 
     public int WarningCount => _problems.Count;
 
+    /// <summary>The first warning that left a file unread past it, or null while every read was whole.</summary>
+    public DataQualityWarning? Truncation { get; private set; }
+
+    /// <summary>True while no read stopped early: only then may groups be replaced from what was read.</summary>
+    public bool Complete => Truncation is null;
+
     public RosterEvaluation Evaluate(DateTime asOf, CancellationToken cancellationToken)
     {
         using var source = _connection.OpenRoster(Observer());
@@ -46,7 +52,14 @@ internal sealed class RosterSession
 
     private RosterReadObserver Observer() => new()
     {
-        Warning = _problems.Add,
+        Warning = warning =>
+        {
+            _problems.Add(warning);
+            if (warning.RestOfFileUnread)
+            {
+                Truncation ??= warning;
+            }
+        },
         Progress = p => _progress.Report($"Reading {p.Collection}: {p.RecordsRead:N0} records", p.PercentComplete),
         Verbose = _cmdlet.WriteVerbose,
     };

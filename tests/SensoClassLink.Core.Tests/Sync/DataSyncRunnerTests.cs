@@ -312,6 +312,26 @@ public sealed class DataSyncRunnerTests : IDisposable
     }
 
     [Fact]
+    public void A_file_that_cannot_be_read_to_its_end_fails_the_run_before_any_write()
+    {
+        District(3);
+        Run();
+        // A malformed quote in the middle of enrollments.csv hides every row after it.
+        string path = Path.Combine(_roster.Folder, "enrollments.csv");
+        var lines = File.ReadAllLines(path).ToList();
+        lines.Insert(2, "e-bad,,,c0,sch-1,\"t0\"x,teacher,,,");
+        File.WriteAllLines(path, lines);
+        var groupsBefore = Groups().Select(g => g.Key).ToList();
+
+        var failed = Run();
+
+        Assert.Equal(SyncRunStatus.Failed, failed.Run.Status);
+        Assert.Contains("rest of the file could not be read", failed.Run.Message);
+        Assert.Contains("enrollments.csv line 3", failed.Run.Message);
+        Assert.Equal(groupsBefore, Groups().Select(g => g.Key));
+    }
+
+    [Fact]
     public void Automatic_creation_off_creates_nobody_and_says_why()
     {
         District(2);
