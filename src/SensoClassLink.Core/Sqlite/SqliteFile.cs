@@ -57,7 +57,10 @@ internal sealed class SqliteFile : IDisposable
         try
         {
             connection.Open();
-            Execute(connection, null, $"PRAGMA busy_timeout = {BusyTimeoutMilliseconds}; PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;");
+            // synchronous=NORMAL under WAL: each commit stays atomic and a killed process leaves the old or the new
+            // state; only the last commits before a power cut may be rolled back, and every change the module makes
+            // is idempotent, so the next run redoes them. FULL would fsync every commit: 10,000 imports took 3x longer.
+            Execute(connection, null, $"PRAGMA busy_timeout = {BusyTimeoutMilliseconds}; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;");
             return connection;
         }
         catch (SqliteException ex)
