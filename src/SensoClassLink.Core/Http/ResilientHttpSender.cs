@@ -65,16 +65,51 @@ public sealed class ResilientHttpSender
     /// </summary>
     public async Task<HttpResponseMessage> SendAsync(Func<CancellationToken, Task<HttpRequestMessage>> createRequest, CancellationToken cancellationToken)
     {
-        return await _pipeline.ExecuteAsync(async token =>
+        return await _pipeline.ExecuteAsync(token => SendOnceAsync(createRequest, token), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Sends and interprets the response inside each attempt. <paramref name="interpret"/> sees every
+    /// non-transient response (and the last transient one when retries run out); when it throws
+    /// <see cref="RetryableResponseException"/> (a 200 with a truncated, HTML or envelope-less body) the attempt
+    /// counts as failed and is retried like a 503. The response is disposed after interpretation.
+    /// </summary>
+    public async Task<T> SendAsync<T>(Func<CancellationToken, Task<HttpRequestMessage>> createRequest, Func<HttpResponseMessage, T> interpret, CancellationToken cancellationToken)
+    {
+        T value = default!;
+        bool interpreted = false;
+        using HttpResponseMessage last = await _pipeline.ExecuteAsync(async token =>
         {
-            Interlocked.Increment(ref _attempts);
-            using HttpRequestMessage request = await createRequest(token).ConfigureAwait(false);
-            var watch = Stopwatch.StartNew();
-            // Buffer the body inside the attempt so a truncated or stalled body is retried like any other transient failure.
-            HttpResponseMessage response = await _client.SendAsync(request, HttpCompletionOption.ResponseContentRead, token).ConfigureAwait(false);
-            _verbose?.Invoke($"{request.Method} {request.RequestUri?.AbsolutePath} -> {(int)response.StatusCode} in {watch.ElapsedMilliseconds} ms");
+            HttpResponseMessage response = await SendOnceAsync(createRequest, token).ConfigureAwait(false);
+            if (IsTransientStatus(response.StatusCode))
+            {
+                return response;
+            }
+            try
+            {
+                value = interpret(response);
+                interpreted = true;
+            }
+            catch
+            {
+                response.Dispose();
+                throw;
+            }
             return response;
         }, cancellationToken).ConfigureAwait(false);
+        return interpreted ? value : interpret(last);
+    }
+
+    private async ValueTask<HttpResponseMessage> SendOnceAsync(Func<CancellationToken, Task<HttpRequestMessage>> createRequest, CancellationToken token)
+    {
+        Interlocked.Increment(ref _attempts);
+        using HttpRequestMessage request = await createRequest(token).ConfigureAwait(false);
+        var watch = Stopwatch.StartNew();
+        // Buffer the body inside the attempt so a truncated or stalled body is retried like any other transient failure.
+        // Only the path is logged: queries carry filters with personal data, and headers carry credentials.
+        HttpResponseMessage response = await _client.SendAsync(request, HttpCompletionOption.ResponseContentRead, token).ConfigureAwait(false);
+        _verbose?.Invoke($"{request.Method} {request.RequestUri?.AbsolutePath} -> {(int)response.StatusCode} in {watch.ElapsedMilliseconds} ms");
+        return response;
     }
 
     private static bool IsTransient(Outcome<HttpResponseMessage> outcome, CancellationToken callerToken)
@@ -85,11 +120,14 @@ public sealed class ResilientHttpSender
             {
                 return false;
             }
-            return ex is HttpRequestException or TimeoutRejectedException or System.IO.IOException
+            return ex is HttpRequestException or TimeoutRejectedException or System.IO.IOException or RetryableResponseException
                 || (ex is OperationCanceledException && !callerToken.IsCancellationRequested);
         }
-        var status = outcome.Result!.StatusCode;
-        return status == (HttpStatusCode)429 || status == HttpStatusCode.BadGateway
-            || status == HttpStatusCode.ServiceUnavailable || status == HttpStatusCode.GatewayTimeout;
+        return IsTransientStatus(outcome.Result!.StatusCode);
     }
+
+    /// <summary>429, 502, 503 and 504: the statuses worth another attempt.</summary>
+    public static bool IsTransientStatus(HttpStatusCode status) =>
+        status == (HttpStatusCode)429 || status == HttpStatusCode.BadGateway
+        || status == HttpStatusCode.ServiceUnavailable || status == HttpStatusCode.GatewayTimeout;
 }
