@@ -212,10 +212,10 @@ internal static class OneRosterResponseReader
             return token as JObject
                 ?? throw new RetryableResponseException($"{endpoint} answered with JSON that is not an object.");
         }
-        catch (JsonException ex)
+        catch (JsonException)
         {
             // Never quote the body: it is roster data. Position is enough to diagnose truncation.
-            throw new RetryableResponseException($"{endpoint} answered HTTP {(int)response.StatusCode} with a body that is truncated or not JSON ({body.Length} characters).", ex);
+            throw new RetryableResponseException($"{endpoint} answered HTTP {(int)response.StatusCode} with a body that is truncated or not JSON ({body.Length} characters)."); // the parser message may quote the body
         }
     }
 

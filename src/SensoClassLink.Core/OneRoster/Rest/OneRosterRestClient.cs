@@ -174,15 +174,15 @@ public sealed class OneRosterRestClient : IDisposable
         };
         try
         {
-            return await _sender.SendAsync(create, checkAuth, cancellationToken).ConfigureAwait(false);
-        }
-        catch (UnauthorizedSignal)
-        {
-            // One fresh authentication, then give up: a second 401 means the credentials (or the clock) are wrong.
-            _auth.Invalidate();
-        }
-        try
-        {
+            try
+            {
+                return await _sender.SendAsync(create, checkAuth, cancellationToken).ConfigureAwait(false);
+            }
+            catch (UnauthorizedSignal)
+            {
+                // One fresh authentication, then give up: a second 401 means the credentials (or the clock) are wrong.
+                _auth.Invalidate();
+            }
             return await _sender.SendAsync(create, checkAuth, cancellationToken).ConfigureAwait(false);
         }
         catch (UnauthorizedSignal signal)
@@ -193,7 +193,12 @@ public sealed class OneRosterRestClient : IDisposable
         }
         catch (RetryableResponseException ex)
         {
-            throw new RosterReadException($"The OneRoster pull failed: {ex.Message} (after {RetryOptions.MaxRetries} retries).", ex);
+            throw new RosterReadException($"The OneRoster pull failed after {RetryOptions.MaxRetries} retries: {ex.Message}", ex);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or System.IO.IOException or Polly.Timeout.TimeoutRejectedException)
+        {
+            // Transport failures name the endpoint; the inner exception's message may hold the URL with its query, so it is not repeated.
+            throw new RosterReadException($"{endpoint} failed after {RetryOptions.MaxRetries} retries: {(ex is Polly.Timeout.TimeoutRejectedException ? "no answer within the timeout" : "the connection failed (" + ex.GetType().Name + ")")}.");
         }
     }
 
