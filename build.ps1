@@ -1,0 +1,119 @@
+<#
+.SYNOPSIS
+    Builds, tests, benchmarks and packages the SensoClassLink module: the single entry point.
+.DESCRIPTION
+    Build    publishes the cmdlets and engine into output/SensoClassLink/<version>/ with help and formats.
+    Test     builds, then runs the xunit engine tests and the Pester suites against the built module, and
+             ends with one line "N passed, N failed" (both runners summed); exits non-zero on any failure.
+    Demo     builds, then runs examples/Invoke-Demo.ps1 on the example district and the local tenant.
+    Bench    builds, then runs the benchmarks in bench/ and writes bench/results/.
+    Package  builds, then writes a .nupkg that Install-PSResource / Install-Module can install from a local repository.
+    Clean    removes output/ and every bin/ and obj/ folder.
+.EXAMPLE
+    dotnet tool restore && dotnet pwsh ./build.ps1 -Task Test
+#>
+[CmdletBinding()]
+param(
+    [ValidateSet('Build', 'Test', 'Demo', 'Bench', 'Package', 'Clean')]
+    [string] $Task = 'Build',
+
+    [ValidateSet('Debug', 'Release')]
+    [string] $Configuration = 'Release',
+
+    # Pester only: run the files whose name matches (e.g. 'Import-SensoUser').
+    [string] $PesterFilter = ''
+)
+
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version Latest
+. (Join-Path $PSScriptRoot 'build/BuildTools.ps1')
+
+$manifest = Import-PowerShellDataFile (Join-Path $PSScriptRoot 'module/SensoClassLink.psd1')
+$moduleVersion = $manifest.ModuleVersion
+$outputRoot = Join-Path $PSScriptRoot 'output'
+$moduleRoot = Join-Path $outputRoot "SensoClassLink/$moduleVersion"
+$builtManifest = Join-Path $moduleRoot 'SensoClassLink.psd1'
+
+function Invoke-Build {
+    Write-Step "Building SensoClassLink $moduleVersion ($Configuration)"
+    if (Test-Path $moduleRoot) { Remove-Item $moduleRoot -Recurse -Force }
+    $bin = New-Item -ItemType Directory -Path (Join-Path $moduleRoot 'bin') -Force
+
+    Invoke-Native dotnet publish (Join-Path $PSScriptRoot 'src/SensoClassLink/SensoClassLink.csproj') -c $Configuration -o $bin.FullName --nologo -v quiet
+    Invoke-Native dotnet publish (Join-Path $PSScriptRoot 'src/SensoClassLink.Loader/SensoClassLink.Loader.csproj') -c $Configuration -o $bin.FullName --nologo -v quiet
+
+    Copy-NativeLibrary -AssetsFile (Join-Path $PSScriptRoot 'src/SensoClassLink/obj/project.assets.json') -Destination $bin.FullName `
+        -RuntimeIdentifiers 'linux-x64', 'linux-arm64', 'linux-musl-x64', 'osx-x64', 'osx-arm64', 'win-x64', 'win-x86', 'win-arm64'
+
+    # The host provides PowerShell; a copy in the module would load a second, mismatched engine.
+    $forbidden = Get-ChildItem $bin.FullName -Recurse -Filter 'System.Management.Automation.dll'
+    if ($forbidden) { throw "The module folder must not contain System.Management.Automation.dll: $($forbidden.FullName -join ', ')" }
+    Get-ChildItem $bin.FullName -Filter '*.deps.json' | Remove-Item
+
+    Copy-Item (Join-Path $PSScriptRoot 'module/SensoClassLink.psd1'), (Join-Path $PSScriptRoot 'module/SensoClassLink.psm1') $moduleRoot
+    Merge-FormatFile -SourceFolder (Join-Path $PSScriptRoot 'module/formats') -Destination (Join-Path $moduleRoot 'SensoClassLink.Format.ps1xml')
+    $helpFolder = New-Item -ItemType Directory -Path (Join-Path $moduleRoot 'en-US') -Force
+    Copy-Item (Join-Path $PSScriptRoot 'module/en-US/*') $helpFolder.FullName
+    Invoke-ChildPwsh -File (Join-Path $PSScriptRoot 'build/New-ModuleHelp.ps1') -ArgumentList @(
+        '-ModulePath', $builtManifest,
+        '-MarkdownFolder', (Join-Path $PSScriptRoot 'module/help'),
+        '-OutputPath', (Join-Path $helpFolder.FullName 'SensoClassLink.dll-Help.xml'))
+    Write-Step "Module written to $moduleRoot"
+}
+
+function Invoke-Test {
+    Invoke-Build
+    $totals = [ordered]@{ Passed = 0; Failed = 0 }
+
+    Write-Step 'Engine tests (xunit)'
+    foreach ($project in Get-ChildItem (Join-Path $PSScriptRoot 'tests') -Recurse -Filter '*.Tests.csproj') {
+        $result = Invoke-XunitProject -Project $project.FullName -Configuration $Configuration
+        $totals.Passed += $result.Passed
+        $totals.Failed += $result.Failed
+    }
+
+    Write-Step 'Module tests (Pester, against the built module)'
+    $result = Invoke-PesterSuite -ModulePath $builtManifest -TestFolder (Join-Path $PSScriptRoot 'tests/pester') -Filter $PesterFilter
+    $totals.Passed += $result.Passed
+    $totals.Failed += $result.Failed
+
+    Write-Host ''
+    Write-Host "$($totals.Passed) passed, $($totals.Failed) failed"
+    if ($totals.Failed -gt 0 -or $totals.Passed -eq 0) { exit 1 }
+}
+
+function Invoke-Demo {
+    Invoke-Build
+    Invoke-ChildPwsh -File (Join-Path $PSScriptRoot 'examples/Invoke-Demo.ps1') -ArgumentList @('-ModulePath', $builtManifest)
+}
+
+function Invoke-Bench {
+    Invoke-Build
+    $benchFolder = Join-Path $PSScriptRoot 'bench'
+    foreach ($script in Get-ChildItem $benchFolder -Filter 'Invoke-*Bench.ps1' | Sort-Object Name) {
+        Write-Step "Benchmark: $($script.BaseName)"
+        Invoke-ChildPwsh -File $script.FullName -ArgumentList @('-ModulePath', $builtManifest, '-WorkDirectory', (Join-Path $outputRoot 'bench'))
+    }
+}
+
+function Invoke-Package {
+    Invoke-Build
+    $packageFolder = New-Item -ItemType Directory -Path (Join-Path $outputRoot 'package') -Force
+    New-ModulePackage -ModuleFolder $moduleRoot -Manifest $manifest -Destination $packageFolder.FullName
+}
+
+function Invoke-Clean {
+    if (Test-Path $outputRoot) { Remove-Item $outputRoot -Recurse -Force }
+    Get-ChildItem $PSScriptRoot -Directory -Recurse -Include 'bin', 'obj' |
+        Where-Object { $_.FullName -notlike '*node_modules*' } |
+        Remove-Item -Recurse -Force -ErrorAction SilentlyContinue
+}
+
+switch ($Task) {
+    'Build' { Invoke-Build }
+    'Test' { Invoke-Test }
+    'Demo' { Invoke-Demo }
+    'Bench' { Invoke-Bench }
+    'Package' { Invoke-Package }
+    'Clean' { Invoke-Clean }
+}

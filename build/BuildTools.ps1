@@ -1,0 +1,120 @@
+# Helpers for build.ps1: each does one step of the build, test or packaging.
+
+function Write-Step([string] $Message) {
+    Write-Host "==> $Message" -ForegroundColor Cyan
+}
+
+function Invoke-Native {
+    # Runs a native command and fails the build when it fails (PowerShell does not, by default).
+    # A simple function on purpose: $args passes '-o' and friends through untouched.
+    $Command, $Arguments = $args
+    & $Command @Arguments | Out-Host
+    if ($LASTEXITCODE -ne 0) { throw "'$Command $($Arguments -join ' ')' failed with exit code $LASTEXITCODE." }
+}
+
+function Get-PwshCommandLine {
+    # The pwsh running this build: the dotnet global tool runs as 'dotnet pwsh.dll', a normal install as pwsh itself.
+    $process = [System.Environment]::ProcessPath
+    if ([System.IO.Path]::GetFileNameWithoutExtension($process) -eq 'dotnet') {
+        return @($process, (Join-Path $PSHOME 'pwsh.dll'))
+    }
+    return @($process)
+}
+
+function Invoke-ChildPwsh {
+    # Runs a script in a fresh 'pwsh -NoProfile' process, so nothing this build loaded leaks into it.
+    param([Parameter(Mandatory)] [string] $File, [string[]] $ArgumentList = @(), [switch] $NoThrow)
+    $commandLine = Get-PwshCommandLine
+    $executable = $commandLine[0]
+    $prefix = @($commandLine | Select-Object -Skip 1)
+    & $executable @prefix -NoProfile -NonInteractive -File $File @ArgumentList | Out-Host
+    $code = $LASTEXITCODE
+    if ($NoThrow) { return $code }
+    if ($code -ne 0) { throw "'$File' failed with exit code $code." }
+}
+
+function Merge-FormatFile {
+    # One format file per output type in module/formats keeps changes small; PowerShell wants one file.
+    param([string] $SourceFolder, [string] $Destination)
+    $merged = [xml]'<?xml version="1.0" encoding="utf-8"?><Configuration><ViewDefinitions/></Configuration>'
+    $target = $merged.Configuration.SelectSingleNode('ViewDefinitions')
+    foreach ($file in Get-ChildItem $SourceFolder -Filter '*.Format.ps1xml' | Sort-Object Name) {
+        $document = [xml](Get-Content -Raw -LiteralPath $file.FullName)
+        foreach ($view in $document.Configuration.ViewDefinitions.ChildNodes) {
+            if ($view.NodeType -eq 'Element') { [void]$target.AppendChild($merged.ImportNode($view, $true)) }
+        }
+    }
+    $merged.Save($Destination)
+}
+
+function Copy-NativeLibrary {
+    <#
+        Publishing a netstandard2.0 library leaves out the packages' native libraries (runtimes/<rid>/native),
+        which the module needs at run time (e_sqlite3). Copy them for the platforms we support from the
+        restored packages, as named in the project's assets file, into bin/runtimes/<rid>/native.
+    #>
+    param([string] $AssetsFile, [string] $Destination, [string[]] $RuntimeIdentifiers)
+    $assets = Get-Content -Raw -LiteralPath $AssetsFile | ConvertFrom-Json -AsHashtable
+    $packageFolder = @($assets.packageFolders.Keys)[0]
+    foreach ($library in $assets.libraries.GetEnumerator()) {
+        if ($library.Value.type -ne 'package') { continue }
+        foreach ($file in $library.Value.files) {
+            if ($file -notmatch '^runtimes/([^/]+)/native/[^/]+$' -or $Matches[1] -notin $RuntimeIdentifiers) { continue }
+            $source = Join-Path $packageFolder "$($library.Value.path)/$file"
+            $target = Join-Path $Destination $file
+            New-Item -ItemType Directory -Path (Split-Path $target) -Force | Out-Null
+            Copy-Item -LiteralPath $source -Destination $target -Force
+        }
+    }
+}
+
+function Invoke-XunitProject {
+    param([string] $Project, [string] $Configuration)
+    $resultsFolder = Join-Path $PSScriptRoot "../output/test-results"
+    $name = [System.IO.Path]::GetFileNameWithoutExtension($Project)
+    $trx = Join-Path $resultsFolder "$name.trx"
+    if (Test-Path $trx) { Remove-Item $trx }
+    & dotnet test $Project -c $Configuration --nologo --logger "trx;LogFileName=$name.trx" --logger 'console;verbosity=minimal' --results-directory $resultsFolder | Out-Host
+    if (-not (Test-Path $trx)) { throw "xunit did not run for '$Project' (exit code $LASTEXITCODE); see the build output above." }
+    $counters = ([xml](Get-Content -Raw $trx)).TestRun.ResultSummary.Counters
+    $failed = [int]$counters.failed + [int]$counters.error + [int]$counters.timeout + [int]$counters.aborted
+    Write-Host "xunit $name`: $($counters.passed) passed, $failed failed"
+    return [pscustomobject]@{ Passed = [int]$counters.passed; Failed = $failed }
+}
+
+function Get-PesterModulePath {
+    # Pester comes from NuGet (tests/PesterRestore), never from the PowerShell Gallery, which CI cannot reach.
+    $restoreProject = Join-Path $PSScriptRoot '../tests/PesterRestore/PesterRestore.csproj'
+    Invoke-Native dotnet restore $restoreProject --nologo -v quiet
+    $packages = (& dotnet nuget locals global-packages --list) -replace '^global-packages:\s*', ''
+    $pester = Join-Path $packages.Trim() 'pester/5.7.1/tools/Pester.psd1'
+    if (-not (Test-Path $pester)) { throw "Pester 5.7.1 was not restored to '$pester'." }
+    return $pester
+}
+
+function Invoke-PesterSuite {
+    param([string] $ModulePath, [string] $TestFolder, [string] $Filter = '')
+    $summary = Join-Path $PSScriptRoot '../output/test-results/pester-summary.json'
+    if (Test-Path $summary) { Remove-Item $summary }
+    $arguments = @('-PesterPath', (Get-PesterModulePath), '-ModulePath', $ModulePath, '-TestFolder', $TestFolder, '-SummaryPath', $summary)
+    if ($Filter) { $arguments += @('-Filter', $Filter) }
+    $code = Invoke-ChildPwsh -NoThrow -File (Join-Path $PSScriptRoot 'Invoke-PesterRun.ps1') -ArgumentList $arguments
+    if (-not (Test-Path $summary)) { throw "Pester did not complete (exit code $code)." }
+    $counts = Get-Content -Raw $summary | ConvertFrom-Json
+    Write-Host "Pester: $($counts.Passed) passed, $($counts.Failed) failed"
+    return $counts
+}
+
+function New-ModulePackage {
+    # Publish-PSResource to a throw-away local repository yields a .nupkg that Install-PSResource and Install-Module accept.
+    param([string] $ModuleFolder, [hashtable] $Manifest, [string] $Destination)
+    $repositoryName = "SensoClassLinkBuild$PID"
+    Register-PSResourceRepository -Name $repositoryName -Uri $Destination -Trusted
+    try {
+        Publish-PSResource -Path $ModuleFolder -Repository $repositoryName -SkipDependenciesCheck
+    }
+    finally {
+        Unregister-PSResourceRepository -Name $repositoryName
+    }
+    Get-ChildItem $Destination -Filter "SensoClassLink.$($Manifest.ModuleVersion).nupkg" | ForEach-Object { Write-Step "Package written to $($_.FullName)" }
+}

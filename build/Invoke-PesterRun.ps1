@@ -1,0 +1,25 @@
+# Runs the Pester suites in this (fresh) process and writes the pass/fail counts for build.ps1.
+param(
+    [Parameter(Mandatory)] [string] $PesterPath,
+    [Parameter(Mandatory)] [string] $ModulePath,
+    [Parameter(Mandatory)] [string] $TestFolder,
+    [Parameter(Mandatory)] [string] $SummaryPath,
+    # A file-name filter without the .Tests.ps1 suffix; empty runs every file. (Never pass '*': pwsh globs native arguments on Unix.)
+    [string] $Filter = ''
+)
+$ErrorActionPreference = 'Stop'
+Import-Module $PesterPath -Force
+
+# Test files import the module under test from this path.
+$env:SENSOCLASSLINK_MODULE = $ModulePath
+
+$configuration = New-PesterConfiguration
+$configuration.Run.Path = @(Get-ChildItem $TestFolder -Filter "$(if ($Filter) { $Filter } else { '*' }).Tests.ps1" | Select-Object -ExpandProperty FullName)
+$configuration.Run.PassThru = $true
+$configuration.Output.Verbosity = 'Detailed'
+$configuration.Output.CIFormat = 'None'
+$result = Invoke-Pester -Configuration $configuration
+
+$failed = $result.FailedCount + $result.FailedBlocksCount + $result.FailedContainersCount
+[ordered]@{ Passed = $result.PassedCount; Failed = $failed } | ConvertTo-Json | Set-Content -LiteralPath $SummaryPath
+if ($failed -gt 0) { exit 1 }
