@@ -14,6 +14,7 @@
     CmdletsToExport      = @(
         'Connect-SensoClassLink'
         'Get-ClassLinkTeacher'
+        'Test-ClassLinkConnection'
     )
     VariablesToExport    = @()
     AliasesToExport      = @()

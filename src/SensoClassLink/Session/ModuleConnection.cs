@@ -1,6 +1,7 @@
 using System;
 using SensoClassLink.Core.Configuration;
 using SensoClassLink.Core.OneRoster;
+using SensoClassLink.Core.OneRoster.Rest;
 
 namespace SensoClassLink.Session;
 
@@ -67,7 +68,8 @@ public sealed class ModuleConnection : IDisposable
         return classLink.Source switch
         {
             RosterSourceKind.Csv => new CsvRosterSource(classLink.Csv.Path!, observer),
-            _ => throw new NotSupportedException("The OneRoster REST source (classlink.source: api) is not available in this build."),
+            RosterSourceKind.Api => new RestRosterSource(classLink.Api, observer),
+            _ => throw new NotSupportedException($"Unknown roster source '{classLink.Source}'."),
         };
     }
 
