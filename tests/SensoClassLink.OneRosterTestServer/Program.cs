@@ -6,6 +6,12 @@ using SensoClassLink.OneRosterTestServer;
 //   [--token-lifetime 3600] [--max-page-size 1000] [--latency-ms 0] [--synthetic-enrollments N]
 //   [--no-total] [--clock-offset-seconds N] [--fault kind[:path[:offset[:times[:n]]]]]...
 // Prints the server root URL as the first stdout line; stops when stdin closes or the lifetime expires.
+// dotnet SensoClassLink.OneRosterTestServer.dll bench --data <csvFolder> [--enrollments 1000000] [--latency-ms 10] [--page-size 1000] [--output rest.json]
+bool bench = args.Length > 0 && args[0] == "bench";
+if (bench)
+{
+    args = args.Skip(1).ToArray();
+}
 var values = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
 var faults = new List<FaultRule>();
 var flags = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
@@ -36,6 +42,12 @@ for (int i = 0; i < args.Length; i++)
 }
 string? Get(string name) => values.TryGetValue(name, out var v) ? v : null;
 int GetInt(string name, int fallback) => Get(name) is { } v ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
+
+if (bench)
+{
+    return await RestBenchmark.RunAsync(Get("data") ?? throw new ArgumentException("--data is required."), GetInt("enrollments", 1_000_000),
+        GetInt("latency-ms", 10), GetInt("page-size", 1000), Get("output"));
+}
 
 var defaults = new TestServerOptions();
 var options = new TestServerOptions

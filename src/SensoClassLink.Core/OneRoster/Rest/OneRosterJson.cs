@@ -138,25 +138,92 @@ public static class RosterCollections
 /// <summary>Reads one OneRoster response body: the envelope, a failure <c>statusInfoSet</c>, or a body that is not usable.</summary>
 internal static class OneRosterResponseReader
 {
-    /// <summary>Parses a collection page. Throws <see cref="RetryableResponseException"/> for a body that is not a usable page.</summary>
+    /// <summary>
+    /// Parses a collection page record by record from the buffered body (no whole-document tree).
+    /// Throws <see cref="RetryableResponseException"/> for a body that is not a usable page and
+    /// <see cref="RosterReadException"/> for a failure statusInfoSet.
+    /// </summary>
     public static List<T> ReadPage<T>(HttpResponseMessage response, RosterCollection<T> collection, string endpoint, string? fallbackEnvelope)
     {
-        JObject root = ReadRoot(response, endpoint);
-        ThrowOnFailureStatus(root, endpoint, (int)response.StatusCode);
-        JToken? items = root[collection.Envelope] ?? (fallbackEnvelope is null ? null : root[fallbackEnvelope]);
-        if (items is not JArray array)
+        RejectMarkup(response, endpoint);
+        var list = new List<T>();
+        bool found = false;
+        JToken? status = null;
+        int length = 0;
+        try
+        {
+            using var stream = response.Content.ReadAsStreamAsync().GetAwaiter().GetResult();
+            length = stream.CanSeek ? (int)stream.Length : 0;
+            using var text = new StreamReader(stream, System.Text.Encoding.UTF8);
+            using var reader = new JsonTextReader(text) { DateParseHandling = DateParseHandling.None, CloseInput = false };
+            if (!reader.Read() || reader.TokenType != JsonToken.StartObject)
+            {
+                throw new RetryableResponseException($"{endpoint} answered HTTP {(int)response.StatusCode} with JSON that is not an object.");
+            }
+            while (reader.Read() && reader.TokenType == JsonToken.PropertyName)
+            {
+                string name = (string)reader.Value!;
+                reader.Read();
+                if (!found && (name == collection.Envelope || name == fallbackEnvelope) && reader.TokenType == JsonToken.StartArray)
+                {
+                    found = true;
+                    while (reader.Read() && reader.TokenType != JsonToken.EndArray)
+                    {
+                        if (reader.TokenType == JsonToken.StartObject)
+                        {
+                            list.Add(collection.Map(JObject.Load(reader)));
+                        }
+                        else
+                        {
+                            reader.Skip();
+                        }
+                    }
+                    if (reader.TokenType != JsonToken.EndArray)
+                    {
+                        throw new JsonReaderException("unexpected end");
+                    }
+                }
+                else if (name is "statusInfoSet" or "imsx_statusInfo" or "imsx_StatusInfo")
+                {
+                    status = new JObject(new JProperty(name, JToken.Load(reader)));
+                }
+                else
+                {
+                    reader.Skip();
+                }
+            }
+            if (reader.TokenType != JsonToken.EndObject)
+            {
+                throw new JsonReaderException("unexpected end");
+            }
+            if (reader.Read())
+            {
+                throw new RetryableResponseException($"{endpoint} answered with trailing data after the JSON document.");
+            }
+        }
+        catch (JsonException)
+        {
+            // Never quote the body or the parser's message: both may hold roster data.
+            throw new RetryableResponseException($"{endpoint} answered HTTP {(int)response.StatusCode} with a body that is truncated or not JSON ({length} bytes).");
+        }
+        if (status is JObject statusRoot)
+        {
+            ThrowOnFailureStatus(statusRoot, endpoint, (int)response.StatusCode);
+        }
+        if (!found)
         {
             throw new RetryableResponseException($"{endpoint} answered HTTP {(int)response.StatusCode} without the '{collection.Envelope}' array the OneRoster binding requires.");
         }
-        var list = new List<T>(array.Count);
-        foreach (var item in array)
-        {
-            if (item is JObject record)
-            {
-                list.Add(collection.Map(record));
-            }
-        }
         return list;
+    }
+
+    private static void RejectMarkup(HttpResponseMessage response, string endpoint)
+    {
+        string? mediaType = response.Content.Headers.ContentType?.MediaType;
+        if (mediaType is not null && mediaType.IndexOf("html", StringComparison.OrdinalIgnoreCase) >= 0)
+        {
+            throw new RetryableResponseException($"{endpoint} answered HTTP {(int)response.StatusCode} with an HTML page instead of OneRoster JSON (a proxy or login page?).");
+        }
     }
 
     public static T ReadSingle<T>(HttpResponseMessage response, RosterCollection<T> collection, string endpoint)
