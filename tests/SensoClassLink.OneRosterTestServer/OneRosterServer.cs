@@ -209,6 +209,9 @@ public sealed class OneRosterServer : IAsyncDisposable
                 case FaultKind.TruncatedBody:
                     context.Items["truncate"] = true;
                     break;
+                case FaultKind.ShiftedPage:
+                    offset = Math.Max(0, offset - 2);
+                    break;
             }
         }
 

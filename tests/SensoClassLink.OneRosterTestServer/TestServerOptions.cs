@@ -53,6 +53,8 @@ public enum FaultKind
     Forbidden,
     /// <summary>401 although the credentials are right (a token revoked server-side).</summary>
     Unauthorized,
+    /// <summary>Serves the page two records earlier than asked (a record was deleted mid-pull): duplicates two, skips two.</summary>
+    ShiftedPage,
 }
 
 /// <summary>One fault: which requests it hits (path substring, page offset) and how many times.</summary>

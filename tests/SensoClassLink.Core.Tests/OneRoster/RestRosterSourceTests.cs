@@ -142,6 +142,25 @@ public sealed class RestRosterSourceTests
     }
 
     [Fact]
+    public async Task ARosterThatShiftsDuringThePullIsDeduplicatedAndThenRefusedAsIncomplete()
+    {
+        await using var server = await StartAsync(maxPageSize: 5);
+        server.Faults.Enqueue(new FaultRule(FaultKind.ShiftedPage, "/enrollments", 40, 1));
+        using var source = Open(OAuth1(server, pageSize: 5));
+        var received = new List<string>();
+        var error = Assert.Throws<RosterReadException>(() =>
+        {
+            foreach (var e in source.ReadEnrollments(default))
+            {
+                received.Add(e.SourcedId);
+            }
+        });
+        Assert.Contains("86 of 88", error.Message);
+        Assert.Contains("did the roster change during the pull", error.Message);
+        Assert.Equal(received.Count, received.Distinct().Count());
+    }
+
+    [Fact]
     public async Task AFailureEnvelopeOnA200IsAnErrorWithTheServersDescriptionAndIsNotRetried()
     {
         await using var server = await StartAsync(maxPageSize: 50);

@@ -58,7 +58,7 @@ public sealed class RestRosterSource : IRosterSource, ISupportsTeacherScope
     {
         using var pull = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var window = new Queue<(int Offset, int Expected, Task<RosterPage<T>> Page)>();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var seen = new SourcedIdSet();
         string what = $"the {collection.Name} collection ({relativePath})";
         long pages = 0;
         try
@@ -183,7 +183,7 @@ public sealed class RestRosterSource : IRosterSource, ISupportsTeacherScope
     private Task<RosterPage<T>> FetchAsync<T>(RosterCollection<T> collection, string path, IReadOnlyList<KeyValuePair<string, string>> query, int offset, int limit, CancellationToken token) =>
         Task.Run(() => Client.GetPageAsync(collection, path, query, offset, limit, token), token);
 
-    private static IEnumerable<T> Distinct<T>(List<T> records, RosterCollection<T> collection, HashSet<string> seen)
+    private static IEnumerable<T> Distinct<T>(List<T> records, RosterCollection<T> collection, SourcedIdSet seen)
     {
         foreach (var record in records)
         {
