@@ -5,6 +5,7 @@ using System.Net.Http;
 using System.Threading;
 using System.Threading.Tasks;
 using Polly;
+using Polly.CircuitBreaker;
 using Polly.Retry;
 using Polly.Timeout;
 
@@ -40,12 +41,29 @@ public sealed class ResilientHttpSender
             {
                 MaxRetryAttempts = options.MaxRetries,
                 ShouldHandle = args => new ValueTask<bool>(IsTransient(args.Outcome, args.Context.CancellationToken)),
-                DelayGenerator = args => new ValueTask<TimeSpan?>(RetryDelay.For(args.AttemptNumber, args.Outcome.Result, options)),
+                DelayGenerator = args => new ValueTask<TimeSpan?>(DelayFor(args.AttemptNumber, args.Outcome, options)),
                 OnRetry = args =>
                 {
                     string what = args.Outcome.Result is { } r ? "HTTP " + (int)r.StatusCode : args.Outcome.Exception?.GetType().Name ?? "failure";
                     _verbose?.Invoke($"Retrying after {what}: attempt {args.AttemptNumber + 2} in {args.RetryDelay.TotalSeconds:0.0} s.");
                     args.Outcome.Result?.Dispose();
+                    return default;
+                },
+            });
+        }
+        if (options.CircuitBreakDuration > TimeSpan.Zero)
+        {
+            builder.AddCircuitBreaker(new CircuitBreakerStrategyOptions<HttpResponseMessage>
+            {
+                FailureRatio = 0.9,
+                MinimumThroughput = Math.Max(2, options.CircuitMinimumThroughput),
+                SamplingDuration = TimeSpan.FromSeconds(30),
+                // Polly refuses breaks shorter than half a second.
+                BreakDuration = options.CircuitBreakDuration < TimeSpan.FromMilliseconds(500) ? TimeSpan.FromMilliseconds(500) : options.CircuitBreakDuration,
+                ShouldHandle = args => new ValueTask<bool>(IsTransient(args.Outcome, args.Context.CancellationToken)),
+                OnOpened = args =>
+                {
+                    _verbose?.Invoke($"Too many failed requests: pausing all requests for {args.BreakDuration.TotalSeconds:0.0} s.");
                     return default;
                 },
             });
@@ -120,10 +138,21 @@ public sealed class ResilientHttpSender
             {
                 return false;
             }
-            return ex is HttpRequestException or TimeoutRejectedException or System.IO.IOException or RetryableResponseException
+            return ex is HttpRequestException or TimeoutRejectedException or System.IO.IOException or RetryableResponseException or BrokenCircuitException
                 || (ex is OperationCanceledException && !callerToken.IsCancellationRequested);
         }
         return IsTransientStatus(outcome.Result!.StatusCode);
+    }
+
+    /// <summary>The backoff, lengthened to the server's Retry-After or to the time left on an open circuit.</summary>
+    private static TimeSpan DelayFor(int attemptNumber, Outcome<HttpResponseMessage> outcome, HttpRetryOptions options)
+    {
+        TimeSpan delay = RetryDelay.For(attemptNumber, outcome.Result, options);
+        if (outcome.Exception is BrokenCircuitException { RetryAfter: { } reopen } && reopen > delay)
+        {
+            delay = reopen < options.MaxRetryAfter ? reopen : options.MaxRetryAfter;
+        }
+        return delay;
     }
 
     /// <summary>429, 502, 503 and 504: the statuses worth another attempt.</summary>

@@ -149,6 +149,51 @@ public sealed class ResilientHttpSenderTests
     }
 
     [Fact]
+    public async Task AnOpenCircuitStopsConcurrentCallersFromHammeringADeadServer()
+    {
+        var handler = new ScriptedHandler(Status(503));
+        var options = new HttpRetryOptions
+        {
+            MaxRetries = 5,
+            BaseDelay = TimeSpan.FromMilliseconds(1),
+            MaxDelay = TimeSpan.FromMilliseconds(5),
+            MaxRetryAfter = TimeSpan.FromMilliseconds(100),
+            AttemptTimeout = TimeSpan.FromSeconds(1),
+            CircuitBreakDuration = TimeSpan.FromMilliseconds(500),
+            CircuitMinimumThroughput = 8,
+        };
+        var verbose = new List<string>();
+        var sender = new ResilientHttpSender(new HttpClient(handler), options, line => { lock (verbose) { verbose.Add(line); } });
+
+        var calls = Enumerable.Range(0, 4).Select(_ => Task.Run(async () =>
+        {
+            try
+            {
+                using var r = await sender.SendAsync(Build, default);
+                return (int)r.StatusCode;
+            }
+            catch (Polly.CircuitBreaker.BrokenCircuitException)
+            {
+                return -1;
+            }
+        })).ToArray();
+        int[] results = await Task.WhenAll(calls);
+
+        // Without the breaker 4 callers x 6 attempts reach the server; with it, the 8 that open it plus a few probes.
+        Assert.All(results, r => Assert.True(r is 503 or -1));
+        Assert.InRange(handler.Calls, 8, 16);
+        Assert.Contains(verbose, l => l.StartsWith("Too many failed requests", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task WithoutTheBreakerEveryAttemptReachesTheServer()
+    {
+        var (sender, handler, _) = Create(Status(503));
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(async _ => { using var r = await sender.SendAsync(Build, default); }));
+        Assert.Equal(4 * (1 + Fast.MaxRetries), handler.Calls);
+    }
+
+    [Fact]
     public void RetryAfterIsReadFromSecondsAndHttpDates()
     {
         var now = new DateTimeOffset(2026, 1, 1, 12, 0, 0, TimeSpan.Zero);

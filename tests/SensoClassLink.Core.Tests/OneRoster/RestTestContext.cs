@@ -86,6 +86,7 @@ internal static class RestTestContext
         RetryBaseDelay = TimeSpan.FromMilliseconds(5),
         RetryMaxDelay = TimeSpan.FromMilliseconds(40),
         MaxRetryAfter = TimeSpan.FromMilliseconds(300),
+        CircuitBreakDuration = TimeSpan.FromMilliseconds(500),
         MaxPages = maxPages,
     };
 

@@ -20,6 +20,9 @@ public sealed class RestTransportOptions
     public TimeSpan RetryBaseDelay { get; init; } = TimeSpan.FromSeconds(1);
     public TimeSpan RetryMaxDelay { get; init; } = TimeSpan.FromSeconds(32);
     public TimeSpan MaxRetryAfter { get; init; } = TimeSpan.FromSeconds(120);
+    /// <summary>How long the shared circuit breaker pauses every request once nearly all recent attempts failed; zero turns it off.</summary>
+    public TimeSpan CircuitBreakDuration { get; init; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Hard bound on the pages of one collection pull.</summary>
     public int MaxPages { get; init; } = 100_000;
 }
@@ -75,6 +78,8 @@ public sealed class OneRosterRestClient : IDisposable
             MaxDelay = transport.RetryMaxDelay,
             MaxRetryAfter = transport.MaxRetryAfter,
             AttemptTimeout = TimeSpan.FromSeconds(settings.TimeoutSeconds),
+            CircuitBreakDuration = transport.CircuitBreakDuration,
+            CircuitMinimumThroughput = Math.Max(8, 2 * settings.MaxConcurrency),
         };
         _sender = new ResilientHttpSender(_http, RetryOptions, verbose, transport.TimeProvider);
         _auth = RosterAuthenticator.Create(settings.Auth, _sender, transport.TimeProvider);
@@ -194,6 +199,10 @@ public sealed class OneRosterRestClient : IDisposable
         catch (RetryableResponseException ex)
         {
             throw new RosterReadException($"The OneRoster pull failed after {RetryOptions.MaxRetries} retries: {ex.Message}", ex);
+        }
+        catch (Polly.CircuitBreaker.BrokenCircuitException)
+        {
+            throw new RosterReadException($"{endpoint} was not attempted again: nearly every recent request to {ServiceRoot.GetLeftPart(UriPartial.Authority)} failed, so requests were paused and the retries ran out. Run again later.");
         }
         catch (Exception ex) when (ex is HttpRequestException or System.IO.IOException or Polly.Timeout.TimeoutRejectedException)
         {
