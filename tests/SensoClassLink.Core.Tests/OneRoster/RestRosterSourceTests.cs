@@ -305,6 +305,26 @@ public sealed class RestRosterSourceTests
         }
     }
 
+    [Fact]
+    public async Task ObserverCallbacksRunOnTheEnumeratingThreadEvenWithConcurrentPages()
+    {
+        await using var server = await StartAsync(maxPageSize: 5);
+        server.Faults.Enqueue(new FaultRule(FaultKind.Unavailable, "/enrollments", 30, 1));
+        var threads = new List<int>();
+        var lines = new List<string>();
+        var observer = new RosterReadObserver
+        {
+            Verbose = line => { threads.Add(Environment.CurrentManagedThreadId); lines.Add(line); },
+            Progress = _ => threads.Add(Environment.CurrentManagedThreadId),
+        };
+        using var source = new RestRosterSource(OAuth1(server, pageSize: 5, maxConcurrency: 4), observer, FastRetries());
+        int enumerating = Environment.CurrentManagedThreadId;
+        Assert.Equal(88, source.ReadEnrollments(default).Count());
+        Assert.Equal(19, lines.Count(l => l.StartsWith("GET ", StringComparison.Ordinal)));
+        Assert.Contains(lines, l => l.StartsWith("Retrying after HTTP 503", StringComparison.Ordinal));
+        Assert.All(threads, t => Assert.Equal(enumerating, t));
+    }
+
     [Theory]
     [InlineData("http://roster.example.org/", "https://")]
     [InlineData("https://user:pw@roster.example.org/", "user name or password")]
