@@ -61,6 +61,9 @@ public sealed class OneRosterServer : IAsyncDisposable
     /// <summary>Leave X-Total-Count out of collection answers.</summary>
     public bool OmitTotalHeader { get; set; }
 
+    /// <summary>When set, Link rel="next" points at this authority (e.g. https://elsewhere.invalid) with an offset 5 too far: a client must ignore it.</summary>
+    public string? ForeignNextLinkAuthority { get; set; }
+
     /// <summary>Offset added to the server clock when checking OAuth 1.0a timestamps (simulates a skewed client).</summary>
     public TimeSpan ClockOffset { get; set; }
 
@@ -321,8 +324,9 @@ public sealed class OneRosterServer : IAsyncDisposable
         }
         if (_options.SendLinkHeader && end < items.Count)
         {
-            string self = BaseUri.GetLeftPart(UriPartial.Authority) + context.Request.Path.Value;
-            context.Response.Headers["Link"] = $"<{self}?limit={take}&offset={end}>; rel=\"next\"";
+            string authority = ForeignNextLinkAuthority ?? BaseUri.GetLeftPart(UriPartial.Authority);
+            int next = ForeignNextLinkAuthority is null ? end : end + 5;
+            context.Response.Headers["Link"] = $"<{authority}{context.Request.Path.Value}?limit={take}&offset={next}>; rel=\"next\"";
         }
         await WriteJsonAsync(context, 200, w =>
         {

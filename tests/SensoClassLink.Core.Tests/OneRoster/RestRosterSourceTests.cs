@@ -196,6 +196,16 @@ public sealed class RestRosterSourceTests
     }
 
     [Fact]
+    public async Task ANextLinkToAnotherHostIsNeverFollowed()
+    {
+        await using var server = await StartAsync(maxPageSize: 5);
+        server.OmitTotalHeader = true;
+        server.ForeignNextLinkAuthority = "https://elsewhere.invalid";
+        using var source = Open(OAuth1(server, pageSize: 5));
+        Assert.Equal(CsvSnapshot().Users, Snapshot(source).Users);
+    }
+
+    [Fact]
     public async Task WrongSecretFailsAfterOneReauthenticationWithoutRevealingIt()
     {
         await using var server = await StartAsync();
