@@ -96,11 +96,18 @@ function Invoke-PesterSuite {
     param([string] $ModulePath, [string] $TestFolder, [string] $Filter = '')
     $summary = Join-Path $PSScriptRoot '../output/test-results/pester-summary.json'
     if (Test-Path $summary) { Remove-Item $summary }
-    $arguments = @('-PesterPath', (Get-PesterModulePath), '-ModulePath', $ModulePath, '-TestFolder', $TestFolder, '-SummaryPath', $summary)
-    if ($Filter) { $arguments += @('-Filter', $Filter) }
-    $code = Invoke-ChildPwsh -NoThrow -File (Join-Path $PSScriptRoot 'Invoke-PesterRun.ps1') -ArgumentList $arguments
+    # The filter travels in the environment: pwsh expands wildcards in native-command arguments on Unix.
+    $env:SENSOCLASSLINK_PESTER_FILTER = $Filter
+    try {
+        $code = Invoke-ChildPwsh -NoThrow -File (Join-Path $PSScriptRoot 'Invoke-PesterRun.ps1') -ArgumentList @(
+            '-PesterPath', (Get-PesterModulePath), '-ModulePath', $ModulePath, '-TestFolder', $TestFolder, '-SummaryPath', $summary)
+    }
+    finally {
+        Remove-Item Env:SENSOCLASSLINK_PESTER_FILTER -ErrorAction SilentlyContinue
+    }
     if (-not (Test-Path $summary)) { throw "Pester did not complete (exit code $code)." }
     $counts = Get-Content -Raw $summary | ConvertFrom-Json
+    if ($counts.Passed + $counts.Failed -eq 0) { throw "Pester ran no test (filter '$Filter')." }
     Write-Host "Pester: $($counts.Passed) passed, $($counts.Failed) failed"
     return $counts
 }

@@ -4,8 +4,8 @@ param(
     [Parameter(Mandatory)] [string] $ModulePath,
     [Parameter(Mandatory)] [string] $TestFolder,
     [Parameter(Mandatory)] [string] $SummaryPath,
-    # A file-name filter without the .Tests.ps1 suffix; empty runs every file. (Never pass '*': pwsh globs native arguments on Unix.)
-    [string] $Filter = ''
+    # A file-name filter without the .Tests.ps1 suffix (wildcards allowed); empty runs every file.
+    [string] $Filter = $env:SENSOCLASSLINK_PESTER_FILTER
 )
 $ErrorActionPreference = 'Stop'
 Import-Module $PesterPath -Force
@@ -14,7 +14,13 @@ Import-Module $PesterPath -Force
 $env:SENSOCLASSLINK_MODULE = $ModulePath
 
 $configuration = New-PesterConfiguration
-$configuration.Run.Path = @(Get-ChildItem $TestFolder -Filter "$(if ($Filter) { $Filter } else { '*' }).Tests.ps1" | Select-Object -ExpandProperty FullName)
+$files = @(Get-ChildItem $TestFolder -Filter "$(if ($Filter) { $Filter } else { '*' }).Tests.ps1" | Select-Object -ExpandProperty FullName)
+if ($files.Count -eq 0) {
+    # An empty path would make Pester search the current folder instead.
+    [ordered]@{ Passed = 0; Failed = 0 } | ConvertTo-Json | Set-Content -LiteralPath $SummaryPath
+    exit 1
+}
+$configuration.Run.Path = $files
 $configuration.Run.PassThru = $true
 $configuration.Output.Verbosity = 'Detailed'
 $configuration.Output.CIFormat = 'None'

@@ -15,6 +15,10 @@
         'Connect-SensoClassLink'
         'Get-ClassLinkTeacher'
         'Test-ClassLinkConnection'
+        'Get-SensoRole'
+        'Get-SensoSite'
+        'Get-SensoUser'
+        'Get-SensoGroup'
     )
     VariablesToExport    = @()
     AliasesToExport      = @()

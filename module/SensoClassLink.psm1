@@ -25,9 +25,6 @@ else {
         [System.AppDomain]::CurrentDomain.add_AssemblyResolve($resolveFromBin)
         $script:ResolveHandlerRegistered = $true
     }
-    # Windows PowerShell resolves native libraries (e_sqlite3) through PATH; put ours first for this process.
-    $nativePath = Join-Path $binPath "runtimes/win-$(if ([Environment]::Is64BitProcess) { 'x64' } else { 'x86' })/native"
-    if (($env:PATH -split ';') -notcontains $nativePath) { $env:PATH = "$nativePath;$env:PATH" }
     $mainAssembly = [System.Reflection.Assembly]::LoadFrom($mainAssemblyPath)
 }
 

@@ -1,5 +1,9 @@
+using System;
+using System.Collections.Concurrent;
 using System.Management.Automation;
+using System.Threading.Tasks;
 using SensoClassLink.Core.Configuration;
+using SensoClassLink.Core.Senso.Api;
 using SensoClassLink.Models;
 using SensoClassLink.Session;
 
@@ -16,6 +20,13 @@ public sealed class ConnectSensoClassLinkCommand : SensoClassLinkCmdlet
     [ValidateNotNullOrEmpty]
     public string? ConfigPath { get; set; }
 
+    /// <summary>
+    /// Signs in to the Senso API as yourself with a device code (for a person at a console) instead of as the
+    /// app registration with its certificate or secret. Only with senso.provider: api.
+    /// </summary>
+    [Parameter]
+    public SwitchParameter DeviceCode { get; set; }
+
     /// <summary>Also write the connection details to the pipeline.</summary>
     [Parameter]
     public SwitchParameter PassThru { get; set; }
@@ -24,14 +35,23 @@ public sealed class ConnectSensoClassLinkCommand : SensoClassLinkCmdlet
     {
         string? path = ConfigPath is null ? null : GetUnresolvedProviderPathFromPSPath(ConfigPath);
         ModuleConnection connection;
+        var prompts = new BlockingCollection<string>();
         try
         {
-            connection = ModuleConnection.Connect(path);
+            connection = ModuleConnection.Connect(path, DeviceCode ? message =>
+            {
+                prompts.Add(message);
+                return Task.CompletedTask;
+            } : null);
         }
         catch (ConfigurationException ex)
         {
             ThrowCallError(ex, "InvalidConfiguration", ErrorCategory.InvalidData, path);
             return;
+        }
+        if (DeviceCode)
+        {
+            SignIn(connection, prompts);
         }
 
         var info = Describe(connection);
@@ -39,6 +59,46 @@ public sealed class ConnectSensoClassLinkCommand : SensoClassLinkCmdlet
         if (PassThru)
         {
             WriteObject(info);
+        }
+    }
+
+    /// <summary>
+    /// Signs in now, while the person is at the console: MSAL's "go to ... and enter the code ..." message is shown
+    /// from the pipeline thread as it arrives, and the sign-in is proved by reading Senso's roles.
+    /// </summary>
+    private void SignIn(ModuleConnection connection, BlockingCollection<string> prompts)
+    {
+        Task<System.Collections.Generic.IReadOnlyList<Core.Senso.SensoRole>> signIn;
+        try
+        {
+            signIn = connection.Senso.GetRolesAsync(CancellationToken);
+        }
+        catch (Exception ex)
+        {
+            ModuleConnection.Disconnect();
+            ThrowCallError(ex, "SensoAuthenticationFailed", ErrorCategory.AuthenticationError);
+            return;
+        }
+        while (!signIn.IsCompleted)
+        {
+            if (prompts.TryTake(out string? message, 250))
+            {
+                Host.UI.WriteWarningLine(message);
+            }
+        }
+        try
+        {
+            signIn.GetAwaiter().GetResult();
+        }
+        catch (OperationCanceledException) when (CancellationToken.IsCancellationRequested)
+        {
+            ModuleConnection.Disconnect();
+            throw new PipelineStoppedException();
+        }
+        catch (Exception ex) when (ex is SensoAuthenticationException or SensoApiException)
+        {
+            ModuleConnection.Disconnect();
+            ThrowCallError(ex, "SensoAuthenticationFailed", ErrorCategory.AuthenticationError);
         }
     }
 

@@ -1,28 +1,45 @@
 using System;
+using System.Threading.Tasks;
 using SensoClassLink.Core.Configuration;
+using SensoClassLink.Core.Http;
 using SensoClassLink.Core.OneRoster;
 using SensoClassLink.Core.OneRoster.Rest;
+using SensoClassLink.Core.Senso;
+using SensoClassLink.Core.Senso.Api;
+using SensoClassLink.Core.Senso.Local;
+using SensoClassLink.Core.State;
 
 namespace SensoClassLink.Session;
 
 /// <summary>
 /// The process's connection to one deployment (like Connect-MgGraph): the validated configuration and
-/// the roster and Senso endpoints it describes. Commands share it; Connect-SensoClassLink replaces it.
+/// the roster and Senso endpoints it describes. Commands share it; Connect-SensoClassLink replaces it,
+/// disposing the previous connection's Senso provider and state store.
 /// </summary>
 public sealed class ModuleConnection : IDisposable
 {
     private static readonly object Gate = new();
     private static ModuleConnection? _current;
 
-    private ModuleConnection(SensoClassLinkConfiguration configuration)
+    private readonly object _lazyGate = new();
+    private readonly Func<string, Task>? _deviceCodePrompt;
+    private ISensoProvider? _senso;
+    private StateStore? _state;
+    private bool _disposed;
+
+    private ModuleConnection(SensoClassLinkConfiguration configuration, Func<string, Task>? deviceCodePrompt)
     {
         Configuration = configuration;
         ConnectedAt = DateTimeOffset.Now;
+        _deviceCodePrompt = deviceCodePrompt;
     }
 
     public SensoClassLinkConfiguration Configuration { get; }
 
     public DateTimeOffset ConnectedAt { get; }
+
+    /// <summary>True when the Senso API provider signs in as a person with a device code instead of as the app.</summary>
+    public bool UsesDeviceCode => _deviceCodePrompt is not null;
 
     /// <summary>The connection made in this process, or null.</summary>
     public static ModuleConnection? Current
@@ -37,10 +54,15 @@ public sealed class ModuleConnection : IDisposable
     }
 
     /// <summary>Validates the configuration file and makes it the process's connection.</summary>
-    public static ModuleConnection Connect(string? configPath)
+    /// <param name="deviceCodePrompt">For the Senso API provider: sign in as a person with a device code, showing MSAL's message through this.</param>
+    public static ModuleConnection Connect(string? configPath, Func<string, Task>? deviceCodePrompt = null)
     {
         var configuration = ConfigurationLoader.LoadFile(ConfigurationLoader.ResolvePath(configPath));
-        var connection = new ModuleConnection(configuration);
+        if (deviceCodePrompt is not null && configuration.Senso.Provider != SensoProviderKind.Api)
+        {
+            throw new ConfigurationException("-DeviceCode signs in to the Senso API, but this configuration uses the local tenant (senso.provider: local).");
+        }
+        var connection = new ModuleConnection(configuration, deviceCodePrompt);
         lock (Gate)
         {
             _current?.Dispose();
@@ -73,7 +95,77 @@ public sealed class ModuleConnection : IDisposable
         };
     }
 
+    /// <summary>
+    /// The Senso provider of this connection, opened on first use and shared by later commands (it is safe for
+    /// concurrent calls). Do not dispose it: the connection does, when replaced.
+    /// </summary>
+    public ISensoProvider Senso
+    {
+        get
+        {
+            lock (_lazyGate)
+            {
+                ThrowIfDisposed();
+                return _senso ??= OpenSenso();
+            }
+        }
+    }
+
+    /// <summary>The module's state store (state.path), opened on first use. Do not dispose it.</summary>
+    public StateStore State
+    {
+        get
+        {
+            lock (_lazyGate)
+            {
+                ThrowIfDisposed();
+                return _state ??= new StateStore(Configuration.State.Path!);
+            }
+        }
+    }
+
+    /// <summary>The Senso provider when it is already open, else null (for argument completion, which must not open files or sign in).</summary>
+    internal ISensoProvider? OpenedSenso
+    {
+        get
+        {
+            lock (_lazyGate)
+            {
+                return _senso;
+            }
+        }
+    }
+
+    private ISensoProvider OpenSenso()
+    {
+        var senso = Configuration.Senso;
+        if (senso.Provider == SensoProviderKind.Local)
+        {
+            return new LocalTenantProvider(senso.Local.Path!, senso.Local.Roles, senso.Local.Sites);
+        }
+        ISensoTokenSource tokens = _deviceCodePrompt is not null
+            ? MsalDeviceCodeTokenSource.Create(senso.Api, _deviceCodePrompt)
+            : MsalClientCredentialTokenSource.Create(senso.Api);
+        return new SensoApiProvider(senso.Api.BaseUrl!, tokens, new HttpRetryOptions());
+    }
+
+    private void ThrowIfDisposed()
+    {
+        if (_disposed)
+        {
+            throw new ObjectDisposedException(nameof(ModuleConnection), "This connection was replaced by a newer Connect-SensoClassLink.");
+        }
+    }
+
     public void Dispose()
     {
+        lock (_lazyGate)
+        {
+            _disposed = true;
+            _senso?.Dispose();
+            _state?.Dispose();
+            _senso = null;
+            _state = null;
+        }
     }
 }

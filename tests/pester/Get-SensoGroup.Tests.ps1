@@ -1,0 +1,63 @@
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot 'TestSupport.psm1') -Force
+    Import-Module $env:SENSOCLASSLINK_MODULE -Force
+
+    function New-CoreObject {
+        # Engine types live in the module's private load context, out of reach of type literals: find them by assembly.
+        param([string] $TypeName, [object[]] $ArgumentList = @(), [hashtable] $Property = @{})
+        $assembly = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq 'SensoClassLink.Core' } | Select-Object -First 1
+        $type = $assembly.GetType($TypeName, $true)
+        $constructor = $type.GetConstructors() | Where-Object { $_.GetParameters().Count -eq $ArgumentList.Count } | Select-Object -First 1
+        $arguments = [object[]]::new($ArgumentList.Count)
+        for ($i = 0; $i -lt $ArgumentList.Count; $i++) { $arguments[$i] = $ArgumentList[$i].psobject.BaseObject }
+        $object = $constructor.Invoke($arguments)
+        foreach ($key in $Property.Keys) { $object.$key = $Property[$key] }
+        return $object
+    }
+}
+
+Describe 'Get-SensoGroup' {
+    BeforeAll {
+        $folder = Join-Path $TestDrive 'groups'
+        New-Item -ItemType Directory -Path $folder | Out-Null
+        New-TestDistrict -Path (Join-Path $folder 'district') | Out-Null
+        $config = New-TestConfiguration -Folder $folder
+        Connect-SensoClassLink -ConfigPath $config
+        $tenant = New-CoreObject SensoClassLink.Core.Senso.Local.LocalTenantProvider -ArgumentList @((Join-Path $folder 'senso-tenant.db'), [string[]]@('Teacher'), [string[]]@('Main'))
+        foreach ($email in 'jane.doe@district.example', 'omar.haddad@district.example') {
+            $tenant.CreateUser((New-CoreObject SensoClassLink.Core.Senso.NewSensoUser -Property @{ Email = $email; DisplayName = $email; Role = 'Teacher'; Site = 'Main' })) | Out-Null
+        }
+        $algebra = New-CoreObject SensoClassLink.Core.Senso.SensoGroup -Property @{ Key = 'c-1'; Name = 'Algebra I'; Owners = [string[]]@('jane.doe@district.example', 'omar.haddad@district.example'); Members = [string[]]@('ana.lima@students.example', 'ben.ode@students.example') }
+        $biology = New-CoreObject SensoClassLink.Core.Senso.SensoGroup -Property @{ Key = 'c-2'; Name = 'Biology'; Members = [string[]]@('s-3') }
+        $groupList = { param($items) $list = [Array]::CreateInstance($algebra.GetType(), $items.Count); for ($i = 0; $i -lt $items.Count; $i++) { $list[$i] = $items[$i] }; , $list }
+        $tenant.ReplaceUserGroups('jane.doe@district.example', (& $groupList @($algebra))) | Out-Null
+        $tenant.ReplaceUserGroups('omar.haddad@district.example', (& $groupList @($algebra, $biology))) | Out-Null
+        $tenant.Dispose()
+        Connect-SensoClassLink -ConfigPath $config
+    }
+
+    It 'lists every group with key, name, owners and members' {
+        $groups = @(Get-SensoGroup)
+        $groups.Key | Should -Be @('c-1', 'c-2')
+        $groups[0].Owners | Should -Be @('jane.doe@district.example', 'omar.haddad@district.example')
+        $groups[0].MemberCount | Should -Be 2
+        $groups[1].Members | Should -Be @('s-3')
+        $groups[0].PSObject.TypeNames[0] | Should -Be 'SensoClassLink.Models.SensoGroupInfo'
+    }
+
+    It 'shows only the groups an owner owns, case-insensitively' {
+        (Get-SensoGroup -Owner JANE.DOE@district.example).Key | Should -Be 'c-1'
+        (Get-SensoGroup -Owner omar.haddad@district.example).Key | Should -Be @('c-1', 'c-2')
+        Get-SensoGroup -Owner nobody@district.example | Should -BeNullOrEmpty
+    }
+
+    It 'takes owners from Get-SensoUser output by property name' {
+        (Get-SensoUser -Email jane.doe@district.example | Get-SensoGroup).Name | Should -Be 'Algebra I'
+    }
+
+    It 'formats a table with owners joined' {
+        $text = Get-SensoGroup | Out-String -Width 250
+        $text | Should -Match 'Key\s+Name\s+Members\s+Owners'
+        $text | Should -Match 'jane.doe@district.example, omar.haddad@district.example'
+    }
+}

@@ -1,0 +1,67 @@
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot 'TestSupport.psm1') -Force
+    Import-Module $env:SENSOCLASSLINK_MODULE -Force
+
+    function New-CoreObject {
+        # Engine types live in the module's private load context, out of reach of type literals: find them by assembly.
+        param([string] $TypeName, [object[]] $ArgumentList = @(), [hashtable] $Property = @{})
+        $assembly = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq 'SensoClassLink.Core' } | Select-Object -First 1
+        $type = $assembly.GetType($TypeName, $true)
+        $constructor = $type.GetConstructors() | Where-Object { $_.GetParameters().Count -eq $ArgumentList.Count } | Select-Object -First 1
+        $arguments = [object[]]::new($ArgumentList.Count)
+        for ($i = 0; $i -lt $ArgumentList.Count; $i++) { $arguments[$i] = $ArgumentList[$i].psobject.BaseObject }
+        $object = $constructor.Invoke($arguments)
+        foreach ($key in $Property.Keys) { $object.$key = $Property[$key] }
+        return $object
+    }
+}
+
+Describe 'Get-SensoUser' {
+    BeforeAll {
+        $folder = Join-Path $TestDrive 'users'
+        New-Item -ItemType Directory -Path $folder | Out-Null
+        New-TestDistrict -Path (Join-Path $folder 'district') | Out-Null
+        $config = New-TestConfiguration -Folder $folder
+        Connect-SensoClassLink -ConfigPath $config
+        # Seed users through the engine, as an import would.
+        $tenant = New-CoreObject SensoClassLink.Core.Senso.Local.LocalTenantProvider -ArgumentList @((Join-Path $folder 'senso-tenant.db'), [string[]]@('Teacher'), [string[]]@('Main'))
+        foreach ($email in 'jane.doe@district.example', 'omar.haddad@district.example') {
+            $user = New-CoreObject SensoClassLink.Core.Senso.NewSensoUser -Property @{ Email = $email; DisplayName = $email.Split('@')[0]; Role = 'Teacher'; Site = 'Main'; SourcedIds = [string[]]@('t-x') }
+            $tenant.CreateUser($user) | Out-Null
+        }
+        $tenant.Dispose()
+        Connect-SensoClassLink -ConfigPath $config
+    }
+
+    It 'finds a user by exact email, case-insensitively' {
+        $user = Get-SensoUser -Email ' Jane.Doe@DISTRICT.example '
+        $user.Email | Should -Be 'jane.doe@district.example'
+        $user.Source | Should -Be 'classlink'
+        $user.PSObject.TypeNames[0] | Should -Be 'SensoClassLink.Models.SensoUserInfo'
+    }
+
+    It 'writes a non-terminating error with the email as target for an unknown user and goes on' {
+        $found = @('nobody@district.example', 'omar.haddad@district.example' | Get-SensoUser -ErrorVariable problems -ErrorAction SilentlyContinue)
+        $found.Email | Should -Be @('omar.haddad@district.example')
+        $problems[0].FullyQualifiedErrorId | Should -BeLike 'SensoUserNotFound*'
+        $problems[0].TargetObject | Should -Be 'nobody@district.example'
+    }
+
+    It 'binds Email by property name from the roster' {
+        $accounts = @(Get-ClassLinkTeacher | Get-SensoUser -ErrorAction SilentlyContinue)
+        $accounts.Email | Sort-Object | Should -Be @('jane.doe@district.example', 'omar.haddad@district.example')
+    }
+
+    It 'lists all users or searches email and name' {
+        @(Get-SensoUser).Count | Should -Be 2
+        (Get-SensoUser -Search HADDAD).Email | Should -Be 'omar.haddad@district.example'
+        Get-SensoUser -Search nomatch | Should -BeNullOrEmpty
+    }
+
+    It 'round-trips through Export-Csv and Import-Csv into Get-SensoGroup by property name' {
+        $csv = Join-Path $TestDrive 'users.csv'
+        Get-SensoUser -Email jane.doe@district.example | Export-Csv $csv -NoTypeInformation
+        { Import-Csv $csv | Get-SensoGroup } | Should -Not -Throw
+        (Import-Csv $csv | Get-SensoUser).Email | Should -Be 'jane.doe@district.example'
+    }
+}
