@@ -233,8 +233,12 @@ public sealed class OAuth2ClientCredentialsAuthenticator : RosterAuthenticator
     }
 }
 
-/// <summary>Authentication failed: the credentials, the token endpoint or the clock are wrong. Carries the HTTP status.</summary>
-public sealed class RosterAuthenticationException : Exception
+/// <summary>
+/// Authentication or authorisation failed (401 after one re-authentication, 403, or a refused token request):
+/// the credentials, the app's permissions or the clock are wrong. Carries the HTTP status. A
+/// <see cref="RosterReadException"/>, so commands that stop on unreadable rosters stop on this too.
+/// </summary>
+public sealed class RosterAuthenticationException : RosterReadException
 {
     public RosterAuthenticationException(string message, int httpStatus)
         : base(message)
