@@ -182,9 +182,11 @@ public sealed class OAuth2ClientCredentialsAuthenticator : RosterAuthenticator
         string body = await response.Content.ReadAsStringAsync().ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)
         {
-            throw new RosterAuthenticationException(
-                $"The OAuth 2 token endpoint {_tokenUrl.GetLeftPart(UriPartial.Path)} refused the client credentials (HTTP {(int)response.StatusCode}{OAuthError(body)}).",
-                (int)response.StatusCode);
+            int status = (int)response.StatusCode;
+            throw new RosterAuthenticationException(status >= 500 || status == 429
+                ? $"The OAuth 2 token endpoint {_tokenUrl.GetLeftPart(UriPartial.Path)} failed with HTTP {status} through every retry; run again later."
+                : $"The OAuth 2 token endpoint {_tokenUrl.GetLeftPart(UriPartial.Path)} refused the client credentials (HTTP {status}{OAuthError(body)}).",
+                status);
         }
         JObject json;
         try
@@ -212,7 +214,8 @@ public sealed class OAuth2ClientCredentialsAuthenticator : RosterAuthenticator
         {
             var json = JObject.Parse(body);
             string? error = (string?)json["error"];
-            return string.IsNullOrEmpty(error) ? "" : ": " + error;
+            // RFC 6749 error codes are short ASCII words; anything else is not echoed.
+            return error is { Length: > 0 and <= 64 } && System.Linq.Enumerable.All(error, c => (c >= 'a' && c <= 'z') || c == '_') ? ": " + error : "";
         }
         catch (Newtonsoft.Json.JsonException)
         {
