@@ -13,7 +13,8 @@ param(
 $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version Latest
 
-$commonParameters = [System.Management.Automation.Cmdlet]::CommonParameters + [System.Management.Automation.Cmdlet]::OptionalCommonParameters
+# -WhatIf and -Confirm are documented per cmdlet (they mean something specific there); the other common parameters are not.
+$commonParameters = [System.Management.Automation.Cmdlet]::CommonParameters
 
 function Read-HelpMarkdown([string] $Path) {
     # Splits the markdown into sections (## NAME) and subsections (### name), keeping raw text.

@@ -13,7 +13,15 @@
     FunctionsToExport    = @()
     CmdletsToExport      = @(
         'Connect-SensoClassLink'
+        'Get-ClassLinkIntegrationSetting'
+        'Get-ClassLinkIntegrationStatistic'
+        'Get-ClassLinkSyncRun'
         'Get-ClassLinkTeacher'
+        'Get-SensoGroupSyncJob'
+        'Import-SensoUser'
+        'Invoke-ClassLinkSync'
+        'Set-ClassLinkIntegrationSetting'
+        'Sync-SensoUserGroup'
         'Test-ClassLinkConnection'
         'Get-SensoRole'
         'Get-SensoSite'

@@ -1,6 +1,10 @@
 using System;
 using System.Management.Automation;
 using System.Threading;
+using System.Threading.Tasks;
+using SensoClassLink.Core.Configuration;
+using SensoClassLink.Core.Senso.Api;
+using SensoClassLink.Core.Sqlite;
 using SensoClassLink.Session;
 
 namespace SensoClassLink;
@@ -36,6 +40,51 @@ public abstract class SensoClassLinkCmdlet : PSCmdlet, IDisposable
     /// <summary>A failure that makes the whole call meaningless: terminating, raised before any write.</summary>
     protected void ThrowCallError(Exception exception, string errorId, ErrorCategory category, object? target = null) =>
         ThrowTerminatingError(new ErrorRecord(exception, errorId, category, target));
+
+    /// <summary>
+    /// Waits for engine work on the pipeline thread. Ctrl+C surfaces as a stopped pipeline; failures that make the
+    /// whole call meaningless (bad configuration, unreadable tenant file, sign-in refused, API down) as one terminating error.
+    /// </summary>
+    protected T Await<T>(Task<T> task)
+    {
+        try
+        {
+            return task.GetAwaiter().GetResult();
+        }
+        catch (OperationCanceledException) when (CancellationToken.IsCancellationRequested)
+        {
+            throw new PipelineStoppedException();
+        }
+        catch (Exception ex) when (IsCallFailure(ex))
+        {
+            ThrowCallFailure(ex);
+            throw; // not reached: ThrowCallFailure always throws
+        }
+    }
+
+    protected void Await(Task task) => Await(AsUnit(task));
+
+    /// <summary>Exceptions that mean Senso or the configuration cannot be used at all, rather than one item failing.</summary>
+    protected static bool IsCallFailure(Exception ex) =>
+        ex is ConfigurationException or DatabaseFileException or SensoAuthenticationException or SensoApiException;
+
+    protected void ThrowCallFailure(Exception ex)
+    {
+        var (id, category) = ex switch
+        {
+            ConfigurationException => ("InvalidConfiguration", ErrorCategory.InvalidData),
+            DatabaseFileException => ("SensoTenantUnavailable", ErrorCategory.OpenError),
+            SensoAuthenticationException => ("SensoAuthenticationFailed", ErrorCategory.AuthenticationError),
+            _ => ("SensoApiError", ErrorCategory.ConnectionError),
+        };
+        ThrowCallError(ex, id, category);
+    }
+
+    private static async Task<bool> AsUnit(Task task)
+    {
+        await task.ConfigureAwait(false);
+        return true;
+    }
 
     public void Dispose()
     {

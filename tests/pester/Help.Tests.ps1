@@ -6,7 +6,7 @@ BeforeDiscovery {
 
 BeforeAll {
     Import-Module $env:SENSOCLASSLINK_MODULE -Force
-    $commonParameters = [System.Management.Automation.Cmdlet]::CommonParameters + [System.Management.Automation.Cmdlet]::OptionalCommonParameters
+    $commonParameters = [System.Management.Automation.Cmdlet]::CommonParameters
 }
 
 Describe 'Help for <Name>' -ForEach $cmdlets {
@@ -34,7 +34,7 @@ Describe 'Help for <Name>' -ForEach $cmdlets {
 
     It 'describes every parameter' {
         $documented = @{}
-        foreach ($parameter in @($help.Parameters.Parameter)) { $documented[$parameter.Name] = ($parameter.Description | Out-String).Trim() }
+        foreach ($parameter in @($help.Parameters.Parameter | Where-Object { $_ })) { $documented[$parameter.Name] = ($parameter.Description | Out-String).Trim() }
         foreach ($name in $command.Parameters.Keys | Where-Object { $_ -notin $commonParameters }) {
             $documented[$name] | Should -Not -BeNullOrEmpty -Because "-$name of $($command.Name) needs a description"
         }

@@ -1,108 +1,398 @@
 using System;
 using System.Collections.Generic;
+using System.Diagnostics;
 using System.IO;
 using System.Linq;
+using System.Text;
 using System.Threading;
 using Sylvan.Data.Csv;
 
 namespace SensoClassLink.Core.OneRoster;
 
-/// <summary>Reads a OneRoster 1.1 CSV bulk export from a folder, streaming each file row by row.</summary>
+/// <summary>
+/// Reads a OneRoster 1.1 (or 1.2, when the manifest says so) CSV bulk export from a folder or a .zip,
+/// streaming each file row by row. Headers are matched by name; a row that cannot be read becomes a
+/// <see cref="DataQualityWarning"/>; a missing required file or column is a <see cref="RosterReadException"/>.
+/// </summary>
 public sealed class CsvRosterSource : IRosterSource
 {
-    private readonly string _folder;
+    private const int ProgressEveryRecords = 8192;
+
+    private readonly CsvFileSet _files;
     private readonly RosterReadObserver _observer;
 
-    public CsvRosterSource(string folder, RosterReadObserver? observer = null)
+    /// <param name="path">A folder holding the CSV files, or a .zip with them at its root.</param>
+    public CsvRosterSource(string path, RosterReadObserver? observer = null, CsvArchiveLimits? limits = null)
     {
-        if (!Directory.Exists(folder))
+        if (string.IsNullOrWhiteSpace(path))
         {
-            throw new RosterReadException($"The OneRoster CSV folder '{folder}' does not exist.");
+            throw new RosterReadException("No OneRoster CSV path was given.");
         }
-        _folder = folder;
         _observer = observer ?? RosterReadObserver.None;
+        _files = CsvFileSet.Open(path, limits ?? CsvArchiveLimits.Default);
+        try
+        {
+            Version = ReadManifestVersion();
+        }
+        catch
+        {
+            _files.Dispose();
+            throw;
+        }
     }
 
-    public string Description => $"OneRoster CSV folder '{_folder}'";
+    public string Description => _files.Description;
+
+    /// <summary>The OneRoster version the manifest declares ("1.1" when it has none).</summary>
+    public string Version { get; }
+
+    private bool IsV12 => Version.StartsWith("1.2", StringComparison.Ordinal);
 
     public IEnumerable<RosterOrg> ReadOrgs(CancellationToken cancellationToken) =>
-        ReadRows("orgs.csv", new[] { "sourcedId", "name", "type" }, cancellationToken, row => new RosterOrg
+        ReadRows<RosterOrg>("orgs.csv", new[] { "sourcedId", "name", "type" }, cancellationToken, row =>
         {
-            SourcedId = row.Get("sourcedId"),
-            Status = row.Get("status"),
-            Name = row.Get("name"),
-            Type = row.Get("type"),
-            ParentSourcedId = row.Get("parentSourcedId"),
+            int id = row.Column("sourcedId"), status = row.Column("status"), name = row.Column("name"), type = row.Column("type"), parent = row.Column("parentSourcedId");
+            return line => new RosterOrg
+            {
+                Location = "orgs.csv",
+                Line = line,
+                SourcedId = row.Get(id).Trim(),
+                Status = row.Get(status),
+                Name = row.Get(name),
+                Type = row.Get(type),
+                ParentSourcedId = row.Get(parent).Trim(),
+            };
         });
 
     public IEnumerable<RosterUser> ReadUsers(CancellationToken cancellationToken) =>
-        ReadRows("users.csv", new[] { "sourcedId", "role", "email" }, cancellationToken, row => new RosterUser
+        IsV12 ? ReadUsersV12(cancellationToken) : ReadUsersV11(cancellationToken);
+
+    private IEnumerable<RosterUser> ReadUsersV11(CancellationToken cancellationToken) =>
+        ReadRows<RosterUser>("users.csv", new[] { "sourcedId", "role", "email" }, cancellationToken, row =>
         {
-            SourcedId = row.Get("sourcedId"),
-            Status = row.Get("status"),
-            EnabledUser = row.Get("enabledUser"),
-            Roles = new[] { row.Get("role").Trim().ToLowerInvariant() },
-            OrgSourcedIds = SplitList(row.Get("orgSourcedIds")),
-            Username = row.Get("username"),
-            GivenName = row.Get("givenName"),
-            FamilyName = row.Get("familyName"),
-            Email = row.Get("email"),
-            Identifier = row.Get("identifier"),
+            var columns = new UserColumns(row);
+            int roleColumn = row.Column("role"), orgsColumn = row.Column("orgSourcedIds");
+            return line =>
+            {
+                string role = row.Get(roleColumn).Trim().ToLowerInvariant();
+                return columns.NewUser(line, role.Length == 0 ? Array.Empty<string>() : new[] { role }, SplitList(row.Get(orgsColumn)));
+            };
         });
 
-    public IEnumerable<RosterClass> ReadClasses(CancellationToken cancellationToken) =>
-        ReadRows("classes.csv", new[] { "sourcedId", "title", "schoolSourcedId" }, cancellationToken, row => new RosterClass
+    /// <summary>
+    /// 1.2 moves roles out of users.csv into roles.csv. The roles are gathered first (one small entry per user
+    /// with a role) and attached as users stream by; roles marked tobedeleted are left out.
+    /// </summary>
+    private IEnumerable<RosterUser> ReadUsersV12(CancellationToken cancellationToken)
+    {
+        var rolesByUser = new Dictionary<string, (List<string> Roles, List<string> Orgs)>(StringComparer.Ordinal);
+        foreach (var (userId, role, org, status) in ReadRows<(string, string, string, string)>("roles.csv", new[] { "userSourcedId", "role" }, cancellationToken, row =>
+                 {
+                     int u = row.Column("userSourcedId"), r = row.Column("role"), o = row.Column("orgSourcedId"), st = row.Column("status");
+                     return _ => (row.Get(u).Trim(), row.Get(r).Trim().ToLowerInvariant(), row.Get(o).Trim(), row.Get(st));
+                 }))
         {
-            SourcedId = row.Get("sourcedId"),
-            Status = row.Get("status"),
-            Title = row.Get("title"),
-            ClassCode = row.Get("classCode"),
-            SchoolSourcedId = row.Get("schoolSourcedId"),
-            CourseSourcedId = row.Get("courseSourcedId"),
+            if (userId.Length == 0 || role.Length == 0 || !RosterStatus.IsActive(status))
+            {
+                continue;
+            }
+            if (!rolesByUser.TryGetValue(userId, out var entry))
+            {
+                entry = (new List<string>(1), new List<string>(1));
+                rolesByUser.Add(userId, entry);
+            }
+            if (!entry.Roles.Contains(role))
+            {
+                entry.Roles.Add(role);
+            }
+            if (org.Length > 0 && !entry.Orgs.Contains(org))
+            {
+                entry.Orgs.Add(org);
+            }
+        }
+        foreach (var user in ReadRows<RosterUser>("users.csv", new[] { "sourcedId", "email" }, cancellationToken, row =>
+                 {
+                     var columns = new UserColumns(row);
+                     int id = row.Column("sourcedId"), primaryOrg = row.Column("primaryOrgSourcedId");
+                     return line =>
+                     {
+                         rolesByUser.TryGetValue(row.Get(id).Trim(), out var entry);
+                         var orgs = entry.Orgs is null ? new List<string>() : new List<string>(entry.Orgs);
+                         foreach (string primary in SplitList(row.Get(primaryOrg)))
+                         {
+                             if (!orgs.Contains(primary))
+                             {
+                                 orgs.Insert(0, primary);
+                             }
+                         }
+                         return columns.NewUser(line, (IReadOnlyList<string>?)entry.Roles ?? Array.Empty<string>(), orgs);
+                     };
+                 }))
+        {
+            yield return user;
+        }
+    }
+
+    /// <summary>The users.csv columns shared by the 1.1 and 1.2 shapes, resolved once per file.</summary>
+    private sealed class UserColumns
+    {
+        private readonly CsvRow _row;
+        private readonly int _id, _status, _enabled, _username, _given, _family, _email, _identifier;
+
+        public UserColumns(CsvRow row)
+        {
+            _row = row;
+            _id = row.Column("sourcedId");
+            _status = row.Column("status");
+            _enabled = row.Column("enabledUser");
+            _username = row.Column("username");
+            _given = row.Column("givenName");
+            _family = row.Column("familyName");
+            _email = row.Column("email");
+            _identifier = row.Column("identifier");
+        }
+
+        public RosterUser NewUser(long line, IReadOnlyList<string> roles, IReadOnlyList<string> orgs) => new()
+        {
+            Location = "users.csv",
+            Line = line,
+            SourcedId = _row.Get(_id).Trim(),
+            Status = _row.Get(_status),
+            EnabledUser = _row.Get(_enabled),
+            Roles = roles,
+            OrgSourcedIds = orgs,
+            Username = _row.Get(_username),
+            GivenName = _row.Get(_given),
+            FamilyName = _row.Get(_family),
+            Email = _row.Get(_email),
+            Identifier = _row.Get(_identifier),
+        };
+    }
+
+    public IEnumerable<RosterClass> ReadClasses(CancellationToken cancellationToken) =>
+        ReadRows<RosterClass>("classes.csv", new[] { "sourcedId", "title", "schoolSourcedId" }, cancellationToken, row =>
+        {
+            int id = row.Column("sourcedId"), status = row.Column("status"), title = row.Column("title"), code = row.Column("classCode"),
+                school = row.Column("schoolSourcedId"), course = row.Column("courseSourcedId");
+            return line => new RosterClass
+            {
+                Location = "classes.csv",
+                Line = line,
+                SourcedId = row.Get(id).Trim(),
+                Status = row.Get(status),
+                Title = row.Get(title),
+                ClassCode = row.Get(code),
+                SchoolSourcedId = row.Get(school).Trim(),
+                CourseSourcedId = row.Get(course).Trim(),
+            };
         });
 
     public IEnumerable<RosterEnrollment> ReadEnrollments(CancellationToken cancellationToken) =>
-        ReadRows("enrollments.csv", new[] { "sourcedId", "classSourcedId", "userSourcedId", "role" }, cancellationToken, row => new RosterEnrollment
+        ReadRows<RosterEnrollment>("enrollments.csv", new[] { "sourcedId", "classSourcedId", "userSourcedId", "role" }, cancellationToken, row =>
         {
-            SourcedId = row.Get("sourcedId"),
-            Status = row.Get("status"),
-            ClassSourcedId = row.Get("classSourcedId"),
-            SchoolSourcedId = row.Get("schoolSourcedId"),
-            UserSourcedId = row.Get("userSourcedId"),
-            Role = row.Get("role").Trim().ToLowerInvariant(),
-            BeginDate = row.Get("beginDate"),
-            EndDate = row.Get("endDate"),
+            int id = row.Column("sourcedId"), status = row.Column("status"), cls = row.Column("classSourcedId"), school = row.Column("schoolSourcedId"),
+                user = row.Column("userSourcedId"), role = row.Column("role"), begin = row.Column("beginDate"), end = row.Column("endDate");
+            return line => new RosterEnrollment
+            {
+                Location = "enrollments.csv",
+                Line = line,
+                SourcedId = row.Get(id),
+                Status = row.Get(status),
+                ClassSourcedId = row.Get(cls).Trim(),
+                SchoolSourcedId = row.Get(school).Trim(),
+                UserSourcedId = row.Get(user).Trim(),
+                Role = row.Get(role).Trim().ToLowerInvariant(),
+                BeginDate = row.Get(begin).Trim(),
+                EndDate = row.Get(end).Trim(),
+            };
         });
 
-    public void Dispose()
+    public void Dispose() => _files.Dispose();
+
+    private string ReadManifestVersion()
     {
+        if (!_files.Exists("manifest.csv"))
+        {
+            _observer.Warning?.Invoke(new DataQualityWarning("manifest.csv", 0, "the export has no manifest.csv; it is read as OneRoster 1.1"));
+            return "1.1";
+        }
+        string version = "1.1";
+        foreach (var (name, value) in ReadRows<(string, string)>("manifest.csv", new[] { "propertyName", "value" }, CancellationToken.None, row =>
+                 {
+                     int n = row.Column("propertyName"), v = row.Column("value");
+                     return _ => (row.Get(n).Trim(), row.Get(v).Trim());
+                 }))
+        {
+            if (name == "oneroster.version" && value.Length > 0)
+            {
+                version = value;
+            }
+        }
+        if (version != "1.1" && version != "1.0" && !version.StartsWith("1.2", StringComparison.Ordinal))
+        {
+            throw new RosterReadException($"{_files.Name("manifest.csv")} declares oneroster.version '{version}'; only 1.1 and 1.2 can be read.");
+        }
+        return version;
     }
 
-    private IEnumerable<T> ReadRows<T>(string fileName, string[] requiredHeaders, CancellationToken cancellationToken, Func<CsvRow, T> map)
+    /// <summary>Streams one file; <paramref name="bind"/> resolves the columns once and returns the per-row mapper.</summary>
+    private IEnumerable<T> ReadRows<T>(string fileName, string[] requiredHeaders, CancellationToken cancellationToken, Func<CsvRow, Func<long, T>> bind)
     {
-        string path = Path.Combine(_folder, fileName);
-        if (!File.Exists(path))
+        string display = _files.Name(fileName);
+        if (!_files.Exists(fileName))
         {
-            throw new RosterReadException($"The OneRoster CSV file '{path}' is missing.");
+            throw new RosterReadException($"The OneRoster CSV file '{display}' is missing; a OneRoster export must include {fileName}.");
         }
-        using var reader = CsvDataReader.Create(path, new CsvDataReaderOptions { HeaderComparer = StringComparer.Ordinal });
-        var row = new CsvRow(reader);
-        var missing = requiredHeaders.Where(h => !row.HasColumn(h)).ToList();
-        if (missing.Count > 0)
+
+        using var stream = _files.Open(fileName, out long length);
+        Func<long> position = stream switch
         {
-            throw new RosterReadException($"The OneRoster CSV file '{path}' has no column {string.Join(", ", missing.Select(m => "'" + m + "'"))}.");
+            FileStream file => () => file.Position,
+            ExpansionGuardStream guard => () => guard.BytesRead,
+            _ => () => 0,
+        };
+        using var text = new StreamReader(stream, new UTF8Encoding(false), detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
+        CsvDataReader reader;
+        try
+        {
+            reader = CsvDataReader.Create(text, new CsvDataReaderOptions
+            {
+                HeaderComparer = StringComparer.Ordinal,
+                BufferSize = 1 << 16,
+                MaxBufferSize = 1 << 24,
+            });
         }
-        while (reader.Read())
+        catch (CsvMissingHeadersException)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            yield return map(row);
+            throw new RosterReadException($"The OneRoster CSV file '{display}' is empty; it must start with a header row.");
+        }
+        catch (CsvFormatException ex)
+        {
+            throw new RosterReadException($"The header row of '{display}' cannot be read: {ex.Message}", ex);
+        }
+
+        using (reader)
+        {
+            var row = new CsvRow(reader);
+            var missing = requiredHeaders.Where(h => !row.HasColumn(h)).ToList();
+            if (missing.Count > 0)
+            {
+                throw new RosterReadException(
+                    $"The OneRoster CSV file '{display}' has no column {string.Join(", ", missing.Select(m => "'" + m + "'"))} (line 1).");
+            }
+
+            var map = bind(row);
+            var lines = new LineCounter(reader);
+            long records = 0;
+            var clock = Stopwatch.StartNew();
+            Report(fileName, 0, position(), length);
+            while (true)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                bool more;
+                try
+                {
+                    more = reader.Read();
+                }
+                catch (CsvRecordTooLargeException)
+                {
+                    _observer.Warning?.Invoke(new DataQualityWarning(fileName, lines.NextLine,
+                        "a record is larger than 16 MB (probably an unbalanced quote); this record and the rest of the file could not be read"));
+                    break;
+                }
+                catch (CsvFormatException ex)
+                {
+                    // Sylvan cannot resynchronise after a malformed quoted field: everything from here on is one broken record.
+                    _observer.Warning?.Invoke(new DataQualityWarning(fileName, lines.NextLine,
+                        $"a quoted field is malformed ({ex.Message.TrimEnd('.')}); this record and the rest of the file could not be read"));
+                    break;
+                }
+                if (!more)
+                {
+                    break;
+                }
+
+                long line = lines.Advance();
+                records++;
+                if (reader.RowFieldCount != row.ColumnCount)
+                {
+                    if (!(reader.RowFieldCount == 1 && row.IsBlankRow()))
+                    {
+                        _observer.Warning?.Invoke(new DataQualityWarning(fileName, line,
+                            $"the row has {reader.RowFieldCount} fields but the header has {row.ColumnCount}"));
+                    }
+                    continue;
+                }
+
+                if (records % ProgressEveryRecords == 0 && _observer.Progress is not null && clock.ElapsedMilliseconds >= 200)
+                {
+                    clock.Restart();
+                    Report(fileName, records, position(), length);
+                }
+                yield return map(line);
+            }
+            Report(fileName, records, length, length);
         }
     }
 
-    private static IReadOnlyList<string> SplitList(string value) =>
-        value.Length == 0
-            ? Array.Empty<string>()
-            : value.Split(',').Select(s => s.Trim()).Where(s => s.Length > 0).ToArray();
+    private void Report(string fileName, long records, long bytesRead, long total) =>
+        _observer.Progress?.Invoke(new RosterReadProgress(fileName, records, bytesRead, total > 0 ? total : null, null));
+
+    /// <summary>Splits a OneRoster multi-valued field ("a, b,c") into trimmed, non-empty items.</summary>
+    internal static IReadOnlyList<string> SplitList(string value)
+    {
+        if (value.Length == 0)
+        {
+            return Array.Empty<string>();
+        }
+        if (value.IndexOf(',') < 0)
+        {
+            string single = value.Trim();
+            return single.Length == 0 ? Array.Empty<string>() : new[] { single };
+        }
+        return value.Split(',').Select(s => s.Trim()).Where(s => s.Length > 0).ToArray();
+    }
+
+    /// <summary>
+    /// Tracks the physical line each record starts on: a quoted field may hold line breaks, so record
+    /// numbers and line numbers part ways after the first such field.
+    /// </summary>
+    private sealed class LineCounter
+    {
+        private readonly CsvDataReader _reader;
+        private char[] _buffer = new char[1024];
+
+        public LineCounter(CsvDataReader reader) => _reader = reader;
+
+        /// <summary>The line the next record will start on (the header is line 1).</summary>
+        public long NextLine { get; private set; } = 2;
+
+        public long Advance()
+        {
+            long line = NextLine;
+            int length = _reader.GetRawRecord(_buffer, 0);
+            if (length > _buffer.Length)
+            {
+                _buffer = new char[Math.Max(length, _buffer.Length * 2)];
+                length = _reader.GetRawRecord(_buffer, 0);
+            }
+            int breaks = 0;
+            int start = 0;
+            int end = Math.Min(length, _buffer.Length);
+            while (start < end)
+            {
+                int at = Array.IndexOf(_buffer, '\n', start, end - start);
+                if (at < 0)
+                {
+                    break;
+                }
+                breaks++;
+                start = at + 1;
+            }
+            NextLine += Math.Max(1, breaks);
+            return line;
+        }
+    }
 
     /// <summary>Header-name access to the current row; a column the file lacks reads as blank.</summary>
     private sealed class CsvRow
@@ -113,15 +403,47 @@ public sealed class CsvRosterSource : IRosterSource
         public CsvRow(CsvDataReader reader)
         {
             _reader = reader;
+            ColumnCount = reader.FieldCount;
             for (int i = 0; i < reader.FieldCount; i++)
             {
-                _ordinals[reader.GetName(i)] = i;
+                // A BOM the decoder did not strip (e.g. a doubled one) must not hide the first header.
+                string name = reader.GetName(i).Trim().TrimStart('\uFEFF');
+                if (!_ordinals.ContainsKey(name))
+                {
+                    _ordinals[name] = i;
+                }
             }
         }
 
+        public int ColumnCount { get; }
+
         public bool HasColumn(string name) => _ordinals.ContainsKey(name);
 
-        public string Get(string name) =>
-            _ordinals.TryGetValue(name, out int ordinal) && ordinal < _reader.RowFieldCount ? _reader.GetString(ordinal) : "";
+        public bool IsBlankRow() => _reader.GetString(0).Trim().Length == 0;
+
+        /// <summary>The ordinal of a column, or -1 when the file lacks it.</summary>
+        public int Column(string name) => _ordinals.TryGetValue(name, out int ordinal) ? ordinal : -1;
+
+        /// <summary>A field of the current row; a column the file lacks reads as blank.</summary>
+        public string Get(int ordinal) => ordinal >= 0 && ordinal < _reader.RowFieldCount ? _reader.GetString(ordinal) : "";
     }
+}
+
+/// <summary>The OneRoster status rule shared by every record type.</summary>
+public static class RosterStatus
+{
+    /// <summary>Blank (bulk files leave it empty) or "active"; tobedeleted and the legacy inactive are not.</summary>
+    public static bool IsActive(string? status)
+    {
+        if (status is null)
+        {
+            return true;
+        }
+        string s = status.Trim();
+        return s.Length == 0 || string.Equals(s, "active", StringComparison.OrdinalIgnoreCase);
+    }
+
+    /// <summary>enabledUser: blank means true; only "false" disables.</summary>
+    public static bool IsEnabled(string? enabledUser) =>
+        enabledUser is null || !string.Equals(enabledUser.Trim(), "false", StringComparison.OrdinalIgnoreCase);
 }

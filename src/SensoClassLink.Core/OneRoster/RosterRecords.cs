@@ -3,8 +3,21 @@ using System.Collections.Generic;
 
 namespace SensoClassLink.Core.OneRoster;
 
+/// <summary>
+/// Where a record came from, so rules applied later (eligibility) can name the file and line of a bad
+/// record without ever quoting its values. CSV sources fill both; REST sources give the collection and 0.
+/// </summary>
+public abstract class RosterRecord
+{
+    /// <summary>The file (CSV) or collection (REST) the record was read from.</summary>
+    public string Location { get; init; } = "";
+
+    /// <summary>The 1-based line the record starts on in a CSV file, or 0 when not applicable.</summary>
+    public long Line { get; init; }
+}
+
 /// <summary>An organisation (district or school) as the roster names it.</summary>
-public sealed class RosterOrg
+public sealed class RosterOrg : RosterRecord
 {
     public string SourcedId { get; init; } = "";
     public string Status { get; init; } = "";
@@ -17,7 +30,7 @@ public sealed class RosterOrg
 /// A user record. <see cref="Roles"/> holds every role the record carries: one for OneRoster 1.1
 /// (<c>role</c>), possibly several for 1.2 (<c>roles[]</c>), lower-cased.
 /// </summary>
-public sealed class RosterUser
+public sealed class RosterUser : RosterRecord
 {
     public string SourcedId { get; init; } = "";
     public string Status { get; init; } = "";
@@ -33,7 +46,7 @@ public sealed class RosterUser
 }
 
 /// <summary>A class section: the unit a Senso class group is made from.</summary>
-public sealed class RosterClass
+public sealed class RosterClass : RosterRecord
 {
     public string SourcedId { get; init; } = "";
     public string Status { get; init; } = "";
@@ -44,7 +57,7 @@ public sealed class RosterClass
 }
 
 /// <summary>One user's enrollment in one class, with its role there and its dates.</summary>
-public sealed class RosterEnrollment
+public sealed class RosterEnrollment : RosterRecord
 {
     public string SourcedId { get; init; } = "";
     public string Status { get; init; } = "";

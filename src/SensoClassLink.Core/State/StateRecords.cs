@@ -72,6 +72,29 @@ public sealed class SyncRunRecord
     /// <summary>Error messages of the run (no roster payloads, no secrets).</summary>
     public IReadOnlyList<string> Errors { get; init; } = Array.Empty<string>();
     public string? Message { get; init; }
+
+    // Added for the data sync (schema version 2, kept in the run's details document); 0/empty in older records.
+
+    /// <summary>Schools in the roster.</summary>
+    public int RosterSchools { get; init; }
+    /// <summary>Teachers in the roster (records merged by email).</summary>
+    public int RosterTeachers { get; init; }
+    /// <summary>Teachers by eligibility reason name (Eligible, NoStudents, ...).</summary>
+    public IReadOnlyDictionary<string, int> TeachersByReason { get; init; } = new Dictionary<string, int>();
+    /// <summary>Active students in the roster.</summary>
+    public int RosterStudents { get; init; }
+    /// <summary>Unreadable rows and rule warnings (duplicates, dangling references) seen while reading the roster.</summary>
+    public int DataQualityWarnings { get; init; }
+    /// <summary>Users the run planned to create (what it would have created when it was held).</summary>
+    public int UsersToCreate { get; init; }
+    /// <summary>Users whose create failed.</summary>
+    public int UsersFailed { get; init; }
+    /// <summary>Group syncs queued by this run (new users and roster changes).</summary>
+    public int GroupSyncsQueued { get; init; }
+    /// <summary>Group syncs still queued when the run ended (waiting for their retry time).</summary>
+    public int GroupSyncsPending { get; init; }
+    /// <summary>True when -Force overrode the shrink guard or the mass-change brake.</summary>
+    public bool Forced { get; init; }
 }
 
 /// <summary>One import decision about one teacher.</summary>

@@ -79,6 +79,10 @@ public sealed class StateStore : IDisposable
         CREATE INDEX import_journal_by_run ON import_journal(run_id);
         CREATE INDEX import_journal_by_email ON import_journal(email);
         """,
+        // Version 2: the data sync's further run figures, as one JSON document so later figures need no migration.
+        """
+        ALTER TABLE sync_runs ADD COLUMN details TEXT;
+        """,
     };
 
     private readonly SqliteFile _file;
@@ -216,6 +220,23 @@ public sealed class StateStore : IDisposable
         return ReadJobs(c, t, "WHERE email = $e", ("$e", email)).Single();
     });
 
+    /// <summary>
+    /// Marks one user's job Running (attempts + 1) whatever its due time, because someone asked for this user
+    /// now; queues it first when it is not queued. Returns the job as saved.
+    /// </summary>
+    public GroupSyncJob ClaimGroupSync(string email) => _file.Write((c, t) =>
+    {
+        string key = SensoEmail.Normalize(email);
+        string now = Format(_clock());
+        SqliteFile.Execute(c, t,
+            "INSERT INTO group_sync_jobs (email, status, attempts, last_error, reason, queued_at, updated_at, next_attempt_at, completed_at) " +
+            "VALUES ($e, 'Running', 1, NULL, 'manual', $now, $now, $now, NULL) " +
+            "ON CONFLICT(email) DO UPDATE SET status = 'Running', updated_at = $now, " +
+            "attempts = CASE WHEN group_sync_jobs.status IN ('Completed', 'Failed') THEN 1 ELSE group_sync_jobs.attempts + 1 END;",
+            ("$e", key), ("$now", now));
+        return ReadJobs(c, t, "WHERE email = $e", ("$e", key)).Single();
+    });
+
     /// <summary>Marks a job Completed.</summary>
     public void CompleteGroupSync(string email) => _file.Write((c, t) =>
     {
@@ -293,12 +314,13 @@ public sealed class StateStore : IDisposable
     {
         SqliteFile.Execute(c, t,
             "INSERT OR REPLACE INTO sync_runs (run_id, kind, started_at, ended_at, status, roster_users, roster_classes, roster_enrollments, " +
-            "eligible_teachers, users_created, users_existing, group_syncs_completed, group_syncs_failed, errors, message) " +
-            "VALUES ($id, $kind, $start, $end, $status, $ru, $rc, $re, $et, $uc, $ue, $gc, $gf, $errors, $message);",
+            "eligible_teachers, users_created, users_existing, group_syncs_completed, group_syncs_failed, errors, message, details) " +
+            "VALUES ($id, $kind, $start, $end, $status, $ru, $rc, $re, $et, $uc, $ue, $gc, $gf, $errors, $message, $details);",
             ("$id", run.RunId), ("$kind", run.Kind), ("$start", Format(run.StartedAt)), ("$end", run.EndedAt is { } e ? Format(e) : null),
             ("$status", run.Status.ToString()), ("$ru", run.RosterUsers), ("$rc", run.RosterClasses), ("$re", run.RosterEnrollments),
             ("$et", run.EligibleTeachers), ("$uc", run.UsersCreated), ("$ue", run.UsersExisting), ("$gc", run.GroupSyncsCompleted),
-            ("$gf", run.GroupSyncsFailed), ("$errors", JsonConvert.SerializeObject(run.Errors)), ("$message", run.Message));
+            ("$gf", run.GroupSyncsFailed), ("$errors", JsonConvert.SerializeObject(run.Errors)), ("$message", run.Message),
+            ("$details", JsonConvert.SerializeObject(RunDetails.From(run))));
     });
 
     public SyncRunRecord? GetRun(string runId) => _file.Read(c => ReadRuns(c, "WHERE run_id = $id", 1, ("$id", runId)).SingleOrDefault());
@@ -319,11 +341,12 @@ public sealed class StateStore : IDisposable
         var runs = new List<SyncRunRecord>();
         using var command = SqliteFile.Command(c, null,
             "SELECT run_id, kind, started_at, ended_at, status, roster_users, roster_classes, roster_enrollments, eligible_teachers, users_created, " +
-            "users_existing, group_syncs_completed, group_syncs_failed, errors, message FROM sync_runs " + where + " ORDER BY started_at DESC, rowid DESC LIMIT $limit;",
+            "users_existing, group_syncs_completed, group_syncs_failed, errors, message, details FROM sync_runs " + where + " ORDER BY started_at DESC, rowid DESC LIMIT $limit;",
             parameters.Append(("$limit", (object?)limit)).ToArray());
         using var reader = command.ExecuteReader();
         while (reader.Read())
         {
+            var details = reader.IsDBNull(15) ? new RunDetails() : JsonConvert.DeserializeObject<RunDetails>(reader.GetString(15)) ?? new RunDetails();
             runs.Add(new SyncRunRecord
             {
                 RunId = reader.GetString(0),
@@ -341,9 +364,49 @@ public sealed class StateStore : IDisposable
                 GroupSyncsFailed = reader.GetInt32(12),
                 Errors = JsonConvert.DeserializeObject<string[]>(reader.GetString(13)) ?? Array.Empty<string>(),
                 Message = reader.IsDBNull(14) ? null : reader.GetString(14),
+                RosterSchools = details.Schools,
+                RosterTeachers = details.Teachers,
+                TeachersByReason = details.TeachersByReason ?? new Dictionary<string, int>(),
+                RosterStudents = details.Students,
+                DataQualityWarnings = details.DataQualityWarnings,
+                UsersToCreate = details.UsersToCreate,
+                UsersFailed = details.UsersFailed,
+                GroupSyncsQueued = details.GroupSyncsQueued,
+                GroupSyncsPending = details.GroupSyncsPending,
+                Forced = details.Forced,
             });
         }
         return runs;
+    }
+
+    /// <summary>The details document of a run row (schema version 2): figures added after version 1.</summary>
+    private sealed class RunDetails
+    {
+        public int Version { get; set; } = 1;
+        public int Schools { get; set; }
+        public int Teachers { get; set; }
+        public Dictionary<string, int>? TeachersByReason { get; set; }
+        public int Students { get; set; }
+        public int DataQualityWarnings { get; set; }
+        public int UsersToCreate { get; set; }
+        public int UsersFailed { get; set; }
+        public int GroupSyncsQueued { get; set; }
+        public int GroupSyncsPending { get; set; }
+        public bool Forced { get; set; }
+
+        public static RunDetails From(SyncRunRecord run) => new()
+        {
+            Schools = run.RosterSchools,
+            Teachers = run.RosterTeachers,
+            TeachersByReason = run.TeachersByReason.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal),
+            Students = run.RosterStudents,
+            DataQualityWarnings = run.DataQualityWarnings,
+            UsersToCreate = run.UsersToCreate,
+            UsersFailed = run.UsersFailed,
+            GroupSyncsQueued = run.GroupSyncsQueued,
+            GroupSyncsPending = run.GroupSyncsPending,
+            Forced = run.Forced,
+        };
     }
 
     // ---------------------------------------------------------------- group fingerprints

@@ -1,55 +1,179 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
+using SensoClassLink.Core.Configuration;
+using SensoClassLink.Core.Eligibility;
 using SensoClassLink.Core.OneRoster;
 using SensoClassLink.Models;
 
 namespace SensoClassLink.Commands;
 
-/// <summary>Lists teachers from the ClassLink roster.</summary>
+/// <summary>
+/// Lists the roster's teachers and whether Senso may create them: by default only the eligible ones,
+/// with -IncludeIneligible also the others and the reason they cannot be imported.
+/// </summary>
 [Cmdlet(VerbsCommon.Get, "ClassLinkTeacher")]
 [OutputType(typeof(ClassLinkTeacher))]
 public sealed class GetClassLinkTeacherCommand : SensoClassLinkCmdlet
 {
-    /// <summary>Only teachers whose email matches (wildcards allowed).</summary>
-    [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+    private const int VerboseDetailsPerProblem = 50;
+    private readonly List<string> _emails = new();
+
+    /// <summary>Only teachers whose email matches one of these patterns (wildcards allowed).</summary>
+    [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [SupportsWildcards]
+    [ValidateNotNullOrEmpty]
     public string[]? Email { get; set; }
+
+    /// <summary>Only teachers in one of these schools, by name or sourcedId (wildcards allowed).</summary>
+    [Parameter]
+    [SupportsWildcards]
+    [ValidateNotNullOrEmpty]
+    public string[]? School { get; set; }
+
+    /// <summary>The date enrollments must be current on (default: today).</summary>
+    [Parameter]
+    public DateTime AsOf { get; set; } = DateTime.Today;
+
+    /// <summary>Also emit teachers who cannot be imported, with the reason.</summary>
+    [Parameter]
+    public SwitchParameter IncludeIneligible { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        if (Email is not null)
+        {
+            _emails.AddRange(Email.Select(e => e.Trim()).Where(e => e.Length > 0));
+        }
+    }
 
     protected override void EndProcessing()
     {
-        var patterns = Email?.Select(e => WildcardPattern.Get(e.Trim(), WildcardOptions.IgnoreCase)).ToArray();
+        var emailPatterns = _emails.Select(e => WildcardPattern.Get(e, WildcardOptions.IgnoreCase)).ToArray();
+        var schoolPatterns = School?.Select(s => WildcardPattern.Get(s.Trim(), WildcardOptions.IgnoreCase)).ToArray();
+        var problems = new Dictionary<(string Location, string Reason), List<long>>();
         var progress = new ProgressReporter(this, 1, "Reading the ClassLink roster");
         var observer = new RosterReadObserver
         {
-            Warning = w => WriteWarning(w.ToString()),
+            Warning = w =>
+            {
+                if (!problems.TryGetValue((w.Location, w.Reason), out var lines))
+                {
+                    problems.Add((w.Location, w.Reason), lines = new List<long>());
+                }
+                lines.Add(w.Line);
+            },
             Progress = p => progress.Report($"{p.Collection}: {p.RecordsRead:N0} records", p.PercentComplete),
+            Verbose = WriteVerbose,
         };
+
+        RosterEvaluation evaluation;
         try
         {
             using IRosterSource roster = Connection.OpenRoster(observer);
-            foreach (var user in roster.ReadUsers(CancellationToken))
-            {
-                if (!user.Roles.Contains("teacher"))
-                {
-                    continue;
-                }
-                string email = user.Email.Trim().ToLowerInvariant();
-                if (patterns is not null && !patterns.Any(p => p.IsMatch(email)))
-                {
-                    continue;
-                }
-                WriteObject(new ClassLinkTeacher(email, user.GivenName, user.FamilyName, new[] { user.SourcedId },
-                    user.OrgSourcedIds, Array.Empty<ClassLinkClassSummary>(), 0, 0, true, "Eligible"));
-            }
+            WriteVerbose($"Reading {roster.Description}, enrollments current on {AsOf:yyyy-MM-dd}.");
+            evaluation = EligibilityEngine.Evaluate(roster, AsOf.Date, observer, CancellationToken);
+        }
+        catch (ConfigurationException ex)
+        {
+            ThrowCallError(ex, "InvalidConfiguration", ErrorCategory.InvalidData);
+            return;
         }
         catch (RosterReadException ex)
         {
             ThrowCallError(ex, "RosterUnreadable", ErrorCategory.ReadError);
+            return;
+        }
+        catch (OperationCanceledException) when (CancellationToken.IsCancellationRequested)
+        {
+            return;
         }
         finally
         {
             progress.Complete();
+        }
+
+        ReportProblems(problems);
+        var stats = evaluation.Statistics;
+        WriteVerbose($"{stats.Teachers:N0} teachers ({stats.TeacherRecords:N0} records), {stats.EligibleTeachers:N0} eligible; " +
+            $"{stats.Students:N0} active students, {stats.Classes:N0} classes, {stats.Enrollments:N0} enrollments ({stats.CountingEnrollments:N0} counting).");
+
+        var matchedPatterns = new bool[emailPatterns.Length];
+        foreach (var teacher in evaluation.Teachers)
+        {
+            if (emailPatterns.Length > 0 && !MatchEmail(teacher.Email, emailPatterns, matchedPatterns, teacher.Eligible || IncludeIneligible))
+            {
+                continue;
+            }
+            if (schoolPatterns is not null && !teacher.SchoolNames.Concat(teacher.SchoolSourcedIds).Any(s => schoolPatterns.Any(p => p.IsMatch(s))))
+            {
+                continue;
+            }
+            if (teacher.Eligible || IncludeIneligible)
+            {
+                WriteObject(ClassLinkTeacher.From(teacher));
+            }
+        }
+
+        for (int i = 0; i < emailPatterns.Length; i++)
+        {
+            if (!matchedPatterns[i] && !WildcardPattern.ContainsWildcardCharacters(_emails[i]))
+            {
+                ReportNotFound(_emails[i], evaluation);
+            }
+        }
+    }
+
+    private static bool MatchEmail(string email, WildcardPattern[] patterns, bool[] matched, bool emitted)
+    {
+        bool any = false;
+        for (int i = 0; i < patterns.Length; i++)
+        {
+            if (email.Length > 0 && patterns[i].IsMatch(email))
+            {
+                any = true;
+                matched[i] |= emitted;
+            }
+        }
+        return any;
+    }
+
+    private void ReportNotFound(string email, RosterEvaluation evaluation)
+    {
+        var teacher = evaluation.Find(email);
+        if (teacher is not null && !teacher.Eligible && !IncludeIneligible)
+        {
+            WriteItemError(new ItemNotFoundException($"The teacher '{teacher.Email}' is in the roster but cannot be imported: {teacher.Reason}."),
+                "TeacherNotEligible", ErrorCategory.ObjectNotFound, email,
+                "Run Get-ClassLinkTeacher with -IncludeIneligible to see the teacher and the reason.");
+            return;
+        }
+        if (teacher is null)
+        {
+            WriteItemError(new ItemNotFoundException($"No teacher with the email '{EmailAddress.Normalize(email)}' is in the ClassLink roster."),
+                "TeacherNotFound", ErrorCategory.ObjectNotFound, email);
+        }
+    }
+
+    /// <summary>One warning with counts by file and problem; file and line of each in the verbose stream. Never row values.</summary>
+    private void ReportProblems(Dictionary<(string Location, string Reason), List<long>> problems)
+    {
+        if (problems.Count == 0)
+        {
+            return;
+        }
+        int total = problems.Values.Sum(l => l.Count);
+        var summary = problems.OrderBy(p => p.Key.Location, StringComparer.Ordinal).ThenByDescending(p => p.Value.Count)
+            .Select(p => $"{p.Key.Location}: {p.Value.Count:N0} × {p.Key.Reason}");
+        WriteWarning($"The roster has {total:N0} data-quality problem(s); the rows concerned were not used. {string.Join("; ", summary)}. " +
+            "Run with -Verbose for the file and line of each.");
+        foreach (var problem in problems)
+        {
+            var lines = problem.Value;
+            string shown = string.Join(", ", lines.Take(VerboseDetailsPerProblem).Select(l => l > 0 ? "line " + l : "(file)"));
+            string more = lines.Count > VerboseDetailsPerProblem ? $" and {lines.Count - VerboseDetailsPerProblem:N0} more" : "";
+            WriteVerbose($"{problem.Key.Location}: {problem.Key.Reason}: {shown}{more}.");
         }
     }
 }

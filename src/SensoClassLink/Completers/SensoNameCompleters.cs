@@ -27,6 +27,18 @@ public sealed class SensoSiteNameCompleter : IArgumentCompleter
             connection.Senso.GetSitesAsync(CancellationToken.None).GetAwaiter().GetResult().Select(s => s.Name));
 }
 
+/// <summary>Completes the emails of Senso users (the first 50 that match what was typed).</summary>
+public sealed class SensoUserEmailCompleter : IArgumentCompleter
+{
+    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
+        CommandAst commandAst, IDictionary fakeBoundParameters)
+    {
+        string typed = (wordToComplete ?? "").Trim('\'', '"');
+        return SensoNameCompletion.Complete(wordToComplete ?? "", "user", connection =>
+            connection.Senso.SearchUsersAsync(typed.Length == 0 ? null : typed, 50, 0, CancellationToken.None).GetAwaiter().GetResult().Users.Select(u => u.Email));
+    }
+}
+
 internal static class SensoNameCompletion
 {
     /// <summary>

@@ -1,11 +1,15 @@
 using System;
 using System.Collections.Generic;
+using System.Collections.ObjectModel;
+using System.Linq;
+using SensoClassLink.Core.Eligibility;
 
 namespace SensoClassLink.Models;
 
 /// <summary>
-/// A teacher as the ClassLink roster has them, with whether Senso may create an account for them and why not.
-/// Binds by property name to Import-SensoUser.
+/// A teacher as the ClassLink roster has them (all records sharing one email), with whether Senso may create
+/// an account for them and why not. Binds by property name (Email, GivenName, FamilyName, SourcedIds, School,
+/// Eligible, Reason) to the import cmdlet, also after a round trip through Export-Csv/Import-Csv.
 /// </summary>
 public sealed class ClassLinkTeacher
 {
@@ -16,8 +20,8 @@ public sealed class ClassLinkTeacher
         Email = email;
         GivenName = givenName;
         FamilyName = familyName;
-        SourcedIds = sourcedIds;
-        Schools = schools;
+        SourcedIds = new ClassLinkValueList(sourcedIds);
+        Schools = new ClassLinkValueList(schools);
         Classes = classes;
         PopulatedClassCount = populatedClassCount;
         StudentCount = studentCount;
@@ -25,14 +29,30 @@ public sealed class ClassLinkTeacher
         Reason = reason;
     }
 
-    /// <summary>Normalized (trimmed, lower-case) roster email: the Senso username.</summary>
+    internal static ClassLinkTeacher From(TeacherEligibility teacher) => new(
+        teacher.Email,
+        teacher.GivenName,
+        teacher.FamilyName,
+        teacher.SourcedIds,
+        teacher.SchoolNames,
+        teacher.Classes.Select(c => new ClassLinkClassSummary(c.SourcedId, c.Title, c.SchoolName, c.StudentCount)).ToArray(),
+        teacher.PopulatedClassCount,
+        teacher.StudentCount,
+        teacher.Eligible,
+        teacher.Reason.ToString());
+
+    /// <summary>Normalized (trimmed, lower-case) roster email: the Senso username. Empty when the roster has none.</summary>
     public string Email { get; }
     public string GivenName { get; }
     public string FamilyName { get; }
-    public IReadOnlyList<string> SourcedIds { get; }
-    /// <summary>School names (or sourcedIds when a school is not in the roster).</summary>
-    public IReadOnlyList<string> Schools { get; }
+    /// <summary>Every roster record merged into this teacher.</summary>
+    public ClassLinkValueList SourcedIds { get; }
+    /// <summary>School names (or sourcedIds when a school is not in orgs.csv).</summary>
+    public ClassLinkValueList Schools { get; }
+    /// <summary>The first school: what a site mapping (import.siteBySchool) is looked up by.</summary>
+    public string School => Schools.Count > 0 ? Schools[0] : "";
     public IReadOnlyList<ClassLinkClassSummary> Classes { get; }
+    /// <summary>Classes with at least one counting student.</summary>
     public int PopulatedClassCount { get; }
     /// <summary>Distinct students across the teacher's classes.</summary>
     public int StudentCount { get; }
@@ -42,7 +62,18 @@ public sealed class ClassLinkTeacher
 
     public string DisplayName => (GivenName + " " + FamilyName).Trim();
 
-    public override string ToString() => Email;
+    public override string ToString() => Email.Length > 0 ? Email : SourcedIds.ToString();
+}
+
+/// <summary>A list of roster values that writes itself as "a,b" so it survives Export-Csv.</summary>
+public sealed class ClassLinkValueList : ReadOnlyCollection<string>
+{
+    public ClassLinkValueList(IEnumerable<string> values)
+        : base(values.ToList())
+    {
+    }
+
+    public override string ToString() => string.Join(",", this);
 }
 
 /// <summary>One of a teacher's classes.</summary>

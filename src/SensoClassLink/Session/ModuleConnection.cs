@@ -124,6 +124,18 @@ public sealed class ModuleConnection : IDisposable
         }
     }
 
+    /// <summary>The state store when its file exists already, else null: what-if runs and listings read state but never create it.</summary>
+    public StateStore? ExistingState
+    {
+        get
+        {
+            lock (_lazyGate)
+            {
+                return _state is not null || System.IO.File.Exists(Configuration.State.Path) ? State : null;
+            }
+        }
+    }
+
     /// <summary>The Senso provider when it is already open, else null (for argument completion, which must not open files or sign in).</summary>
     internal ISensoProvider? OpenedSenso
     {

@@ -1,0 +1,160 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using SensoClassLink.Core.Eligibility;
+using SensoClassLink.Core.Senso;
+using SensoClassLink.Core.State;
+
+namespace SensoClassLink.Core.Sync;
+
+/// <summary>
+/// Brings users' ClassLink class groups in Senso in line with the roster: each user's groups are replaced by
+/// the classes they teach that have students. Jobs live in the state store's queue, so a failure is retried
+/// later with a growing delay, and a run killed midway leaves queued jobs that the next run finishes.
+/// </summary>
+public sealed class GroupSyncProcessor
+{
+    private readonly ISensoProvider _senso;
+    private readonly StateStore? _state;
+    private readonly GroupSyncRetryPolicy _retry;
+    private readonly int _maxConcurrency;
+    private readonly object _stateGate = new();
+
+    /// <param name="state">The queue; null only for what-if runs, which never write.</param>
+    public GroupSyncProcessor(ISensoProvider senso, StateStore? state, GroupSyncRetryPolicy retry, int maxConcurrency)
+    {
+        _senso = senso;
+        _state = state;
+        _retry = retry;
+        _maxConcurrency = Math.Max(1, maxConcurrency);
+    }
+
+    /// <summary>
+    /// Syncs the given users' groups and returns one outcome per email, in the order given.
+    /// <paramref name="plannedGroups"/> holds the desired groups of every user the roster knows (from
+    /// <see cref="ClassGroupPlanner.PlanGroups"/>); a user missing from it is no longer a teacher in the roster,
+    /// and has their ClassLink groups removed only when <paramref name="rosterComplete"/> is true.
+    /// </summary>
+    public async Task<IReadOnlyList<GroupSyncOutcome>> ProcessAsync(IReadOnlyList<string> emails,
+        IReadOnlyDictionary<string, IReadOnlyList<SensoGroup>> plannedGroups, bool rosterComplete, bool whatIf,
+        Action<GroupSyncOutcome>? completed, CancellationToken cancellationToken)
+    {
+        if (!whatIf && _state is null)
+        {
+            throw new InvalidOperationException("A group sync that writes needs the state store.");
+        }
+        var outcomes = new GroupSyncOutcome[emails.Count];
+        using var slots = new SemaphoreSlim(_maxConcurrency);
+        var work = emails.Select(async (email, index) =>
+        {
+            await slots.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                outcomes[index] = await SyncOneAsync(EmailAddress.Normalize(email), plannedGroups, rosterComplete, whatIf, cancellationToken).ConfigureAwait(false);
+                completed?.Invoke(outcomes[index]);
+            }
+            finally
+            {
+                slots.Release();
+            }
+        }).ToList();
+        await Task.WhenAll(work).ConfigureAwait(false);
+        return outcomes;
+    }
+
+    private async Task<GroupSyncOutcome> SyncOneAsync(string email, IReadOnlyDictionary<string, IReadOnlyList<SensoGroup>> plannedGroups,
+        bool rosterComplete, bool whatIf, CancellationToken cancellationToken)
+    {
+        if (!whatIf)
+        {
+            WithState(s => s.ClaimGroupSync(email));
+        }
+        try
+        {
+            var user = await _senso.FindUserByEmailAsync(email, cancellationToken).ConfigureAwait(false);
+            if (user is null)
+            {
+                return Fail(email, whatIf, OutcomeReason.NotInSenso, $"'{email}' has no Senso account; import the teacher first.");
+            }
+            if (!plannedGroups.TryGetValue(email, out var groups))
+            {
+                if (!rosterComplete)
+                {
+                    return Fail(email, whatIf, OutcomeReason.RosterIncomplete, $"'{email}' was not found in an incomplete roster pull; their groups were left alone.");
+                }
+                groups = Array.Empty<SensoGroup>();
+            }
+
+            GroupReplaceResult change;
+            if (whatIf)
+            {
+                var current = await _senso.GetGroupsAsync(email, cancellationToken).ConfigureAwait(false);
+                change = GroupChangePreview.Compare(email, groups, current);
+            }
+            else
+            {
+                change = await _senso.ReplaceUserGroupsAsync(email, groups, cancellationToken).ConfigureAwait(false);
+                WithState(s => s.CompleteGroupSync(email));
+            }
+            bool inRoster = plannedGroups.ContainsKey(email);
+            return new GroupSyncOutcome
+            {
+                Email = email,
+                Status = GroupSyncState.Completed,
+                WhatIf = whatIf,
+                GroupsAdded = change.Added,
+                GroupsRemoved = change.Removed,
+                GroupsUpdated = change.Updated,
+                GroupsUnchanged = change.Unchanged,
+                Reason = inRoster ? "" : OutcomeReason.NotInRoster,
+                Message = Describe(change, whatIf, inRoster),
+            };
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception ex)
+        {
+            return Fail(email, whatIf, OutcomeReason.SensoError, "Senso refused or failed the group update: " + ex.Message);
+        }
+    }
+
+    private GroupSyncOutcome Fail(string email, bool whatIf, string reason, string message)
+    {
+        string note = message;
+        if (!whatIf)
+        {
+            var job = WithState(s => s.FailGroupSync(email, message, _retry));
+            note = job.Status == GroupSyncJobStatus.Failed
+                ? $"{message} Gave up after {job.Attempts} attempts."
+                : $"{message} Attempt {job.Attempts} of {_retry.MaxAttempts}; retried after {job.NextAttemptAt:u}.";
+        }
+        return new GroupSyncOutcome { Email = email, Status = GroupSyncState.Failed, WhatIf = whatIf, Reason = reason, Message = note };
+    }
+
+    private T WithState<T>(Func<StateStore, T> action)
+    {
+        lock (_stateGate)
+        {
+            return action(_state!);
+        }
+    }
+
+    private void WithState(Action<StateStore> action)
+    {
+        lock (_stateGate)
+        {
+            action(_state!);
+        }
+    }
+
+    private static string Describe(GroupReplaceResult change, bool whatIf, bool inRoster)
+    {
+        string verb = whatIf ? "Would add" : "Added";
+        string summary = $"{verb} {change.Added.Count}, {(whatIf ? "update" : "updated")} {change.Updated.Count}, {(whatIf ? "remove" : "removed")} {change.Removed.Count}, {change.Unchanged.Count} unchanged.";
+        return inRoster ? summary : "No longer a teacher in the roster; ClassLink groups removed. " + summary;
+    }
+}

@@ -1,0 +1,39 @@
+using System;
+using System.Linq;
+using System.Management.Automation;
+using SensoClassLink.Core.Eligibility;
+using SensoClassLink.Core.State;
+
+namespace SensoClassLink.Commands;
+
+/// <summary>Lists the group-sync queue: queued, running, completed and failed jobs with their attempts and last error.</summary>
+[Cmdlet(VerbsCommon.Get, "SensoGroupSyncJob")]
+[OutputType(typeof(GroupSyncJob))]
+public sealed class GetSensoGroupSyncJobCommand : SensoClassLinkCmdlet
+{
+    /// <summary>Only jobs in this state.</summary>
+    [Parameter(Position = 0)]
+    public GroupSyncJobStatus? Status { get; set; }
+
+    /// <summary>Only jobs for these users (wildcards allowed).</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [SupportsWildcards]
+    public string[]? Email { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        var state = Connection.ExistingState;
+        if (state is null)
+        {
+            return;
+        }
+        var patterns = Email?.Select(e => WildcardPattern.Get(EmailAddress.Normalize(e), WildcardOptions.IgnoreCase)).ToList();
+        foreach (var job in state.GetGroupSyncJobs(Status))
+        {
+            if (patterns is null || patterns.Any(p => p.IsMatch(job.Email)))
+            {
+                WriteObject(job);
+            }
+        }
+    }
+}

@@ -1,0 +1,156 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.IO;
+using System.Management.Automation;
+using SensoClassLink.Core.OneRoster;
+using SensoClassLink.Core.State;
+using SensoClassLink.Core.Sync;
+using SensoClassLink.Models;
+
+namespace SensoClassLink.Commands;
+
+/// <summary>
+/// The Roster Server data sync, built for an unattended nightly task: pull the roster, hold on a suspicious
+/// shrink or too many creates, create eligible teachers when Automatically Create Users is on, resync the class
+/// groups that changed, retry earlier failures, and record the run. One ClassLinkSyncRun is written.
+/// </summary>
+[Cmdlet(VerbsLifecycle.Invoke, "ClassLinkSync", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[OutputType(typeof(ClassLinkSyncRun))]
+public sealed class InvokeClassLinkSyncCommand : SensoCommandBase
+{
+    /// <summary>Run although the shrink guard or the mass-change brake would hold it.</summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    /// <summary>Write one row per teacher decision to this .csv or .json file.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? ReportPath { get; set; }
+
+    /// <summary>The date enrollments are judged current on; defaults to today.</summary>
+    [Parameter]
+    public DateTime AsOf { get; set; } = DateTime.Today;
+
+    /// <summary>How many Senso requests run at once.</summary>
+    [Parameter]
+    [ValidateRange(1, 32)]
+    public int ThrottleLimit { get; set; } = 4;
+
+    protected override void EndProcessing()
+    {
+        bool whatIf = MyInvocation.BoundParameters.TryGetValue("WhatIf", out object? w) && ((SwitchParameter)w).IsPresent;
+        string? report = ReportPath is null ? null : GetUnresolvedProviderPathFromPSPath(ReportPath);
+        if (report is not null)
+        {
+            try
+            {
+                DataSyncReport.ValidatePath(report);
+            }
+            catch (Exception ex) when (ex is ArgumentException or IOException)
+            {
+                ThrowCallError(ex, "InvalidReportPath", ErrorCategory.InvalidArgument, ReportPath);
+            }
+        }
+        var connection = Connection;
+        string target = Senso.Description;
+        if (!whatIf && !ShouldProcess(target, "Run the Roster Server data sync"))
+        {
+            return;
+        }
+        if (whatIf)
+        {
+            ShouldProcess(target, "Run the Roster Server data sync (computing the plan only)");
+        }
+
+        var progress = new ProgressReporter(this, 4, "Roster Server data sync");
+        var pump = new EngineEventPump();
+        var warnings = new Dictionary<string, int>(StringComparer.Ordinal);
+        var observer = new DataSyncObserver
+        {
+            Verbose = line => pump.Post(() => WriteVerbose(line)),
+            Progress = (status, percent) => pump.Post(() => progress.Report(status, percent)),
+            Warning = warning => pump.Post(() =>
+            {
+                string key = warning.Location + ": " + warning.Reason;
+                warnings[key] = warnings.TryGetValue(key, out int n) ? n + 1 : 1;
+                WriteVerbose("Roster data quality: " + warning);
+            }),
+        };
+        var import = connection.Configuration.Import;
+        var options = new DataSyncOptions
+        {
+            AsOf = AsOf,
+            Force = Force,
+            WhatIf = whatIf,
+            MaxCreatesPerRun = import.MaxCreatesPerRun,
+            SiteBySchool = import.SiteBySchool,
+            MaxConcurrency = ThrottleLimit,
+            LockOwner = $"Invoke-ClassLinkSync ({Environment.UserName})",
+        };
+
+        DataSyncResult result;
+        try
+        {
+            var state = whatIf ? connection.ExistingState : connection.State;
+            var runner = new DataSyncRunner(o => connection.OpenRoster(o), Senso, state, options, observer);
+            WriteVerbose($"Data sync: roster {connection.Configuration.ClassLink.Source} source, Senso {target}{(whatIf ? " (what if: nothing is written)" : "")}.");
+            result = pump.Run(() => runner.RunAsync(CancellationToken));
+        }
+        catch (RunInProgressException ex)
+        {
+            ThrowCallError(ex, "RunInProgress", ErrorCategory.ResourceBusy, connection.Configuration.State.Path);
+            return;
+        }
+        catch (OperationCanceledException) when (CancellationToken.IsCancellationRequested)
+        {
+            throw new PipelineStoppedException();
+        }
+        finally
+        {
+            progress.Complete();
+        }
+
+        foreach (var pair in warnings)
+        {
+            WriteWarning($"Roster data quality: {pair.Value:N0} x {pair.Key} (see -Verbose for files and lines).");
+        }
+        string? written = null;
+        if (report is not null)
+        {
+            if (whatIf)
+            {
+                WriteVerbose($"What if: the report would be written to '{report}'; the plan is in the Decisions property of the output.");
+            }
+            else
+            {
+                try
+                {
+                    DataSyncReport.Write(report, result.Decisions);
+                    written = report;
+                    WriteVerbose($"Report written to '{report}' ({result.Decisions.Count:N0} rows).");
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                    WriteItemError(ex, "ReportNotWritten", ErrorCategory.WriteError, report);
+                }
+            }
+        }
+
+        var run = new ClassLinkSyncRun(result.Run, result.WhatIf, written, result.Decisions);
+        switch (run.Status)
+        {
+            case SyncRunStatus.Held:
+                WriteWarning(run.Message);
+                break;
+            case SyncRunStatus.CompletedWithErrors:
+                WriteWarning($"The data sync completed with {run.Errors.Length:N0} errors; see the Errors property{(written is null ? "" : " and the report")}.");
+                break;
+            case SyncRunStatus.Failed:
+                WriteItemError(new InvalidOperationException(run.Message), "DataSyncFailed", ErrorCategory.InvalidResult, run,
+                    "Fix the cause named in the message and run Invoke-ClassLinkSync again; nothing was half-written.");
+                break;
+        }
+        WriteObject(run);
+    }
+}

@@ -1,0 +1,35 @@
+using SensoClassLink.Core.Sync;
+
+namespace SensoClassLink.Models;
+
+/// <summary>The outcome of importing one teacher into Senso, with the group sync that followed it.</summary>
+public sealed class SensoUserImportResult
+{
+    internal SensoUserImportResult(ImportDecision decision)
+    {
+        Email = decision.Email;
+        DisplayName = decision.DisplayName;
+        Role = decision.Role;
+        Site = decision.Site;
+        Status = decision.Status;
+        Reason = decision.Reason;
+        Message = decision.Message;
+        UserId = decision.UserId;
+        GroupSync = decision.GroupSync;
+    }
+
+    public string Email { get; }
+    public string DisplayName { get; }
+    public string Role { get; }
+    public string Site { get; }
+    /// <summary>Created, Exists, Failed or WhatIf.</summary>
+    public ImportStatus Status { get; }
+    /// <summary>A stable code: Eligible, NotInRoster, NoStudents, InvalidEmail, RoleNotFound, SensoError, ...</summary>
+    public string Reason { get; }
+    public string Message { get; }
+    public string? UserId { get; }
+    /// <summary>Completed, Queued, Failed or NotRequested.</summary>
+    public GroupSyncState GroupSync { get; internal set; }
+
+    public override string ToString() => $"{Email}: {Status}";
+}

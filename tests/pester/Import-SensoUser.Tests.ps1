@@ -1,0 +1,119 @@
+# User Import end to end: the real cmdlets on a small district and the local tenant.
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot 'TestSupport.psm1') -Force
+    Import-Module $env:SENSOCLASSLINK_MODULE -Force
+
+    function New-ImportWorld {
+        $folder = Join-Path $TestDrive ([guid]::NewGuid().ToString('N'))
+        New-TestDistrict -Path (Join-Path $folder 'district') | Out-Null
+        $config = New-TestConfiguration -Folder $folder
+        Connect-SensoClassLink -ConfigPath $config
+        return $folder
+    }
+}
+
+Describe 'Import-SensoUser' {
+    BeforeEach { $world = New-ImportWorld }
+
+    It 'imports one teacher with the chosen role and site and syncs their groups' {
+        $result = Import-SensoUser -Email 'Jane.Doe@district.example' -Role teacher -Site 'north campus'
+
+        $result.PSObject.TypeNames[0] | Should -Be 'SensoClassLink.Models.SensoUserImportResult'
+        $result.Status | Should -Be 'Created'
+        $result.Email | Should -Be 'jane.doe@district.example'
+        $result.DisplayName | Should -Be 'Jane Doe'
+        $result.Role | Should -Be 'Teacher'
+        $result.Site | Should -Be 'North Campus'
+        $result.UserId | Should -Not -BeNullOrEmpty
+        $result.GroupSync | Should -Be 'Completed'
+        $user = Get-SensoUser -Email 'jane.doe@district.example'
+        $user.Role | Should -Be 'Teacher'
+        $user.Site | Should -Be 'North Campus'
+        @(Get-SensoGroup -Owner 'jane.doe@district.example').Key | Should -Be @('c-1')
+    }
+
+    It 'bulk-imports every eligible teacher in input order with an overview' {
+        $results = Get-ClassLinkTeacher | Import-SensoUser -Role Teacher -Site Main -InformationVariable overview
+
+        @($results.Email) | Should -Be @('jane.doe@district.example', 'omar.haddad@district.example')
+        @($results.Status | Select-Object -Unique) | Should -Be @('Created')
+        ($overview | Out-String) | Should -Match 'Import: 2 created, 0 existing, 0 failed'
+        @(Get-SensoUser).Count | Should -Be 2
+    }
+
+    It 'fails an ineligible or unknown teacher with its reason, as an error targeting the input, without stopping the others' {
+        $inputs = Get-ClassLinkTeacher -IncludeIneligible
+        $inputs += [pscustomobject]@{ Email = 'nobody@elsewhere.example'; Eligible = $true }
+        $results = $inputs | Import-SensoUser -Role Teacher -Site Main -ErrorVariable failures -ErrorAction SilentlyContinue
+
+        ($results | Where-Object Email -eq 'lee.park@district.example').Status | Should -Be 'Failed'
+        ($results | Where-Object Email -eq 'lee.park@district.example').Reason | Should -Be 'NoStudents'
+        ($results | Where-Object Email -eq 'nobody@elsewhere.example').Reason | Should -Be 'NotInRoster'
+        @($results | Where-Object Status -eq 'Created').Count | Should -Be 2
+        $failures.Count | Should -Be 2
+        $failures[0].FullyQualifiedErrorId | Should -BeLike 'ImportFailed.NoStudents*'
+        $failures[0].TargetObject.Email | Should -Be 'lee.park@district.example'
+        $failures[1].TargetObject.Email | Should -Be 'nobody@elsewhere.example'
+    }
+
+    It 'never trusts Eligible from the input object' {
+        $forged = [pscustomobject]@{ Email = 'lee.park@district.example'; Eligible = $true; Reason = 'Eligible' }
+        $result = $forged | Import-SensoUser -Role Teacher -Site Main -ErrorAction SilentlyContinue
+        $result.Status | Should -Be 'Failed'
+        $result.Reason | Should -Be 'NoStudents'
+        Get-SensoUser -Email 'lee.park@district.example' -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+    }
+
+    It 'is idempotent: a second run reports Exists and creates nothing' {
+        Get-ClassLinkTeacher | Import-SensoUser -Role Teacher -Site Main | Out-Null
+        $second = Get-ClassLinkTeacher | Import-SensoUser -Role Administrator -Site 'North Campus'
+
+        @($second.Status | Select-Object -Unique) | Should -Be @('Exists')
+        @(Get-SensoUser).Count | Should -Be 2
+        (Get-SensoUser -Email 'jane.doe@district.example').Role | Should -Be 'Teacher' -Because 'Exists leaves role and site alone'
+    }
+
+    It 'creates one user for two inputs with the same email' {
+        $results = 'jane.doe@district.example', 'JANE.DOE@district.example' | Import-SensoUser -Role Teacher -Site Main
+        @($results.Status) | Should -Be @('Created', 'Exists')
+        @(Get-SensoUser).Count | Should -Be 1
+    }
+
+    It 'binds rows from Import-Csv by property name' {
+        $csv = Join-Path $world 'approved.csv'
+        Get-ClassLinkTeacher | Select-Object Email, GivenName, FamilyName | Export-Csv $csv -NoTypeInformation
+        $results = Import-Csv $csv | Import-SensoUser -Role Teacher -Site Main
+        @($results.Status) | Should -Be @('Created', 'Created')
+    }
+
+    It 'writes nothing under -WhatIf and still answers for every input' {
+        $results = Get-ClassLinkTeacher -IncludeIneligible | Import-SensoUser -Role Teacher -Site Main -WhatIf -ErrorAction SilentlyContinue
+
+        @($results).Count | Should -Be 3
+        @($results | Where-Object Status -eq 'WhatIf').Count | Should -Be 2
+        ($results | Where-Object Email -eq 'lee.park@district.example').Reason | Should -Be 'NoStudents'
+        @(Get-SensoUser).Count | Should -Be 0
+        Join-Path $world 'state.db' | Should -Not -Exist
+        Get-SensoGroupSyncJob | Should -BeNullOrEmpty
+    }
+
+    It 'stops before any write when the role is unknown, naming the closest roles' {
+        $err = { Get-ClassLinkTeacher | Import-SensoUser -Role Techer -Site Main } | Should -Throw -PassThru
+        $err.FullyQualifiedErrorId | Should -BeLike 'RoleNotFound*'
+        $err.Exception.Message | Should -Match "no role named 'Techer'.*Teacher"
+        @(Get-SensoUser).Count | Should -Be 0
+    }
+
+    It 'queues the group sync without running it under -QueueOnly' {
+        $result = Import-SensoUser -Email 'jane.doe@district.example' -Role Teacher -Site Main -QueueOnly
+        $result.GroupSync | Should -Be 'Queued'
+        (Get-SensoGroupSyncJob -Email 'jane.doe@district.example').Status | Should -Be 'Queued'
+        Get-SensoGroup -Owner 'jane.doe@district.example' | Should -BeNullOrEmpty
+    }
+
+    It 'records each decision in the import journal of the state store' {
+        Get-ClassLinkTeacher -IncludeIneligible | Import-SensoUser -Role Teacher -Site Main -ErrorAction SilentlyContinue | Out-Null
+        $state = Join-Path $world 'state.db'
+        $state | Should -Exist
+    }
+}
