@@ -117,20 +117,33 @@ Describe 'Test-ClassLinkConnection' {
 }
 
 Describe 'Get-ClassLinkTeacher over REST' {
-    It 'gives the same teachers over CSV, REST 1.1 with OAuth 1.0a and REST 1.2 with OAuth 2' {
+    It 'gives the same -IncludeIneligible output over CSV, REST 1.1 with OAuth 1.0a and REST 1.2 with OAuth 2' {
         $folder = Join-Path $TestDrive 'same'
         New-Item -ItemType Directory -Path $folder | Out-Null
-        # REST answers in sourcedId order, the CSV in file order: compare as sets.
-        $props = 'Email', 'GivenName', 'FamilyName', { $_.SourcedIds -join ',' }, { $_.Schools -join ',' }
+        # REST answers in sourcedId order, the CSV in file order: compare sorted, every property, classes included.
+        $props = 'Email', 'GivenName', 'FamilyName', 'PopulatedClassCount', 'StudentCount', 'Eligible', 'Reason',
+            @{ n = 'SourcedIds'; e = { "$($_.SourcedIds)" } }, @{ n = 'Schools'; e = { "$($_.Schools)" } },
+            @{ n = 'Classes'; e = { ($_.Classes | ForEach-Object { "$($_.SourcedId):$($_.Title):$($_.School):$($_.StudentCount)" } | Sort-Object) -join ';' } }
+        $asOf = [datetime]'2025-10-01'
         Connect-SensoClassLink -ConfigPath (New-TestConfiguration -Folder $folder -DistrictPath $district)
-        $csv = Get-ClassLinkTeacher | Sort-Object Email, GivenName | Select-Object $props | ConvertTo-Csv
+        $csv = Get-ClassLinkTeacher -IncludeIneligible -AsOf $asOf | Sort-Object Email, GivenName | Select-Object $props | ConvertTo-Csv
         Connect-SensoClassLink -ConfigPath (New-RestTestConfiguration -Folder $folder -BaseUrl $server.Url)
-        $v11 = Get-ClassLinkTeacher | Sort-Object Email, GivenName | Select-Object $props | ConvertTo-Csv
+        $v11 = Get-ClassLinkTeacher -IncludeIneligible -AsOf $asOf | Sort-Object Email, GivenName | Select-Object $props | ConvertTo-Csv
         $auth = "method: oauth2`n      clientId: test-client`n      clientSecret: env:SCL_PESTER_OAUTH2_SECRET`n      tokenUrl: $($server.Url)/token"
         Connect-SensoClassLink -ConfigPath (New-RestTestConfiguration -Folder $folder -BaseUrl $server.Url -Version '1.2' -Auth $auth)
-        $v12 = Get-ClassLinkTeacher | Sort-Object Email, GivenName | Select-Object $props | ConvertTo-Csv
+        $v12 = Get-ClassLinkTeacher -IncludeIneligible -AsOf $asOf | Sort-Object Email, GivenName | Select-Object $props | ConvertTo-Csv
         $csv.Count | Should -BeGreaterThan 5
+        ($csv -join "`n") | Should -Match 'False'
         ($v11 -join "`n") | Should -Be ($csv -join "`n")
         ($v12 -join "`n") | Should -Be ($csv -join "`n")
+    }
+
+    It 'writes request lines to the verbose stream without credentials or filters' {
+        $folder = Join-Path $TestDrive 'verbose'
+        New-Item -ItemType Directory -Path $folder | Out-Null
+        Connect-SensoClassLink -ConfigPath (New-RestTestConfiguration -Folder $folder -BaseUrl $server.Url)
+        $verbose = Get-ClassLinkTeacher -Email jane.doe@riverside.org -IncludeIneligible -Verbose 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | ForEach-Object Message
+        @($verbose | Where-Object { $_ -like 'GET /ims/oneroster/v1p1/enrollments -> 200 in *' }).Count | Should -BeGreaterThan 0
+        ($verbose -join "`n") | Should -Not -Match 'oauth_|Authorization|\?|pester-consumer-secret'
     }
 }
