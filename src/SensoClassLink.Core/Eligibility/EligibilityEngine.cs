@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Runtime.CompilerServices;
 using System.Threading;
 using SensoClassLink.Core.OneRoster;
 
@@ -32,25 +33,7 @@ public static class EligibilityEngine
         var index = RosterIndex.Build(source, asOf, Warn, MemberKeyMode.None, ct);
         var students = new ClassStudentLists(index.Classes.Count);
         var teacherClasses = new List<long>();
-        long enrollments = 0, counting = 0;
-        foreach (var enrollment in source.ReadEnrollments(ct))
-        {
-            enrollments++;
-            switch (index.Classify(enrollment, out int cls, out int who))
-            {
-                case EnrollmentKind.Student:
-                    counting++;
-                    students.Add(cls, who);
-                    break;
-                case EnrollmentKind.Teacher:
-                    counting++;
-                    teacherClasses.Add(((long)cls << 32) | (uint)who);
-                    break;
-                case EnrollmentKind.Other:
-                    counting++;
-                    break;
-            }
-        }
+        ReadEnrollments(source, index, students, teacherClasses, ct, out long enrollments, out long counting);
         ct.ThrowIfCancellationRequested();
         students.SortAndDeduplicate();
 
@@ -84,6 +67,60 @@ public static class EligibilityEngine
             DataQualityWarnings = warnings,
         };
         return new RosterEvaluation(teachers, statistics);
+    }
+
+    /// <summary>The one pass over enrollments: each row is classified and reduced to an int pair, then dropped.</summary>
+    [MethodImpl(HotPath.Optimize)]
+    private static void ReadEnrollments(IRosterSource source, RosterIndex index, ClassStudentLists students, List<long> teacherClasses,
+        CancellationToken ct, out long enrollments, out long counting)
+    {
+        enrollments = 0;
+        counting = 0;
+        if (source is CsvRosterSource csv)
+        {
+            // Same rules without a record object or an id lookup per row: the CSV reader hands out pool ids.
+            var userOfPoolId = index.MapPoolIds(csv, users: true);
+            var classOfPoolId = index.MapPoolIds(csv, users: false);
+            foreach (var row in csv.ReadEnrollmentRows(ct))
+            {
+                enrollments++;
+                int cls = row.ClassId >= 0 && row.ClassId < classOfPoolId.Length ? classOfPoolId[row.ClassId] : -1;
+                int user = row.UserId >= 0 && row.UserId < userOfPoolId.Length ? userOfPoolId[row.UserId] : -1;
+                switch (index.Classify(cls, user, "enrollments.csv", row.Line, row.Status, row.Role, row.BeginDate, row.EndDate, out int c, out int who))
+                {
+                    case EnrollmentKind.Student:
+                        counting++;
+                        students.Add(c, who);
+                        break;
+                    case EnrollmentKind.Teacher:
+                        counting++;
+                        teacherClasses.Add(((long)c << 32) | (uint)who);
+                        break;
+                    case EnrollmentKind.Other:
+                        counting++;
+                        break;
+                }
+            }
+            return;
+        }
+        foreach (var enrollment in source.ReadEnrollments(ct))
+        {
+            enrollments++;
+            switch (index.Classify(enrollment, out int cls, out int who))
+            {
+                case EnrollmentKind.Student:
+                    counting++;
+                    students.Add(cls, who);
+                    break;
+                case EnrollmentKind.Teacher:
+                    counting++;
+                    teacherClasses.Add(((long)cls << 32) | (uint)who);
+                    break;
+                case EnrollmentKind.Other:
+                    counting++;
+                    break;
+            }
+        }
     }
 
     private static TeacherEligibility BuildTeacher(RosterIndex index, List<int> group, TeacherClassPairs pairs,
@@ -175,6 +212,7 @@ internal sealed class ClassStudentLists
         _counts = new int[classes];
     }
 
+    [MethodImpl(HotPath.Optimize)]
     public void Add(int cls, int student)
     {
         var list = _lists[cls];

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Threading;
 using SensoClassLink.Core.OneRoster;
 
@@ -128,57 +129,87 @@ internal sealed class RosterIndex
 
     private void ReadUsers(IRosterSource source, CancellationToken ct)
     {
+        if (source is CsvRosterSource csv && !csv.IsV12)
+        {
+            // Fast path: most users are students, whose names and email (unless planning groups) are never needed,
+            // so the reused row reads them only on demand.
+            foreach (var row in csv.ReadUserRows(ct))
+            {
+                bool isTeacher = string.Equals(row.Role, "teacher", StringComparison.OrdinalIgnoreCase);
+                bool isStudent = string.Equals(row.Role, "student", StringComparison.OrdinalIgnoreCase);
+                AddUser(row.Location, row.Line, row.SourcedId, row.Status, row.EnabledUser, isTeacher, isStudent, row);
+            }
+            return;
+        }
         foreach (var user in source.ReadUsers(ct))
         {
-            if (user.SourcedId.Length == 0)
-            {
-                _warn(new DataQualityWarning(user.Location, user.Line, "the user has no sourcedId"));
-                continue;
-            }
-            if (_users.ContainsKey(user.SourcedId))
-            {
-                _warn(new DataQualityWarning(user.Location, user.Line, "another user has the same sourcedId"));
-                continue;
-            }
-            bool active = RosterStatus.IsActive(user.Status) && RosterStatus.IsEnabled(user.EnabledUser);
             bool isTeacher = false, isStudent = false;
             foreach (string role in user.Roles)
             {
                 isTeacher |= string.Equals(role, "teacher", StringComparison.OrdinalIgnoreCase);
                 isStudent |= string.Equals(role, "student", StringComparison.OrdinalIgnoreCase);
             }
-            int index = _userFlags.Count;
-            _users.Add(user.SourcedId, index);
-            _userFlags.Add((byte)((isStudent ? StudentFlag : 0) | (isTeacher ? TeacherFlag : 0) | (active ? ActiveFlag : 0)));
+            AddUser(user.Location, user.Line, user.SourcedId, user.Status, user.EnabledUser, isTeacher, isStudent, new RecordDetails(user));
+        }
+    }
+
+    [MethodImpl(HotPath.Optimize)]
+    private void AddUser(string location, long line, string sourcedId, string status, string enabledUser, bool isTeacher, bool isStudent, IUserDetails details)
+    {
+        if (sourcedId.Length == 0)
+        {
+            _warn(new DataQualityWarning(location, line, "the user has no sourcedId"));
+            return;
+        }
+        if (_users.ContainsKey(sourcedId))
+        {
+            _warn(new DataQualityWarning(location, line, "another user has the same sourcedId"));
+            return;
+        }
+        bool active = RosterStatus.IsActive(status) && RosterStatus.IsEnabled(enabledUser);
+        int index = _userFlags.Count;
+        _users.Add(sourcedId, index);
+        _userFlags.Add((byte)((isStudent ? StudentFlag : 0) | (isTeacher ? TeacherFlag : 0) | (active ? ActiveFlag : 0)));
+        if (isStudent && active)
+        {
+            ActiveStudents++;
+        }
+        if (MemberKeys is not null || MemberHashes is not null)
+        {
+            string key = "";
             if (isStudent && active)
             {
-                ActiveStudents++;
+                string email = EmailAddress.Normalize(details.Email);
+                key = EmailAddress.IsValid(email) ? email : sourcedId;
             }
-            if (MemberKeys is not null || MemberHashes is not null)
-            {
-                string key = "";
-                if (isStudent && active)
-                {
-                    string email = EmailAddress.Normalize(user.Email);
-                    key = EmailAddress.IsValid(email) ? email : user.SourcedId;
-                }
-                MemberKeys?.Add(key);
-                MemberHashes?.Add(key.Length == 0 ? 0 : ClassGroupPlanner.MemberHash(key));
-            }
-            if (isTeacher)
-            {
-                _teacherRecordOfUser.Add(index, TeacherRecords.Count);
-                TeacherRecords.Add(new TeacherRecord
-                {
-                    SourcedId = user.SourcedId,
-                    Email = EmailAddress.Normalize(user.Email),
-                    GivenName = user.GivenName.Trim(),
-                    FamilyName = user.FamilyName.Trim(),
-                    Active = active,
-                    OrgSourcedIds = user.OrgSourcedIds,
-                });
-            }
+            MemberKeys?.Add(key);
+            MemberHashes?.Add(key.Length == 0 ? 0 : ClassGroupPlanner.MemberHash(key));
         }
+        if (isTeacher)
+        {
+            _teacherRecordOfUser.Add(index, TeacherRecords.Count);
+            TeacherRecords.Add(new TeacherRecord
+            {
+                SourcedId = sourcedId,
+                Email = EmailAddress.Normalize(details.Email),
+                GivenName = details.GivenName.Trim(),
+                FamilyName = details.FamilyName.Trim(),
+                Active = active,
+                OrgSourcedIds = details.OrgSourcedIds,
+            });
+        }
+    }
+
+    private sealed class RecordDetails : IUserDetails
+    {
+        private readonly RosterUser _user;
+
+        public RecordDetails(RosterUser user) => _user = user;
+
+        public string Email => _user.Email;
+        public string GivenName => _user.GivenName;
+        public string FamilyName => _user.FamilyName;
+        public IReadOnlyList<string> OrgSourcedIds => _user.OrgSourcedIds;
     }
 
     private void ReadClasses(IRosterSource source, CancellationToken ct)
@@ -217,28 +248,65 @@ internal sealed class RosterIndex
     /// </summary>
     public EnrollmentKind Classify(RosterEnrollment enrollment, out int classIndex, out int userOrTeacherIndex)
     {
-        classIndex = -1;
+        int cls = _classes.TryGetValue(enrollment.ClassSourcedId, out int c) ? c : -1;
+        int user = cls >= 0 && _users.TryGetValue(enrollment.UserSourcedId, out int u) ? u : -1;
+        return Classify(cls, user, enrollment.Location, enrollment.Line, enrollment.Status, enrollment.Role, enrollment.BeginDate, enrollment.EndDate,
+            out classIndex, out userOrTeacherIndex);
+    }
+
+    /// <summary>For a CSV source's fast path: its pool ids mapped to this index's users (or classes); -1 where none.</summary>
+    public int[] MapPoolIds(CsvRosterSource source, bool users)
+    {
+        var keys = users ? _users : _classes;
+        var pool = new List<KeyValuePair<int, int>>(keys.Count);
+        foreach (var pair in keys)
+        {
+            pool.Add(new KeyValuePair<int, int>(source.PoolIdOf(pair.Key), pair.Value));
+        }
+        var map = new int[source.PoolSize];
+        for (int i = 0; i < map.Length; i++)
+        {
+            map[i] = -1;
+        }
+        foreach (var pair in pool)
+        {
+            map[pair.Key] = pair.Value;
+        }
+        return map;
+    }
+
+    /// <summary>
+    /// Applies the enrollment rules to one row, given its class and user already looked up (-1 when not in the roster).
+    /// Counting = status blank/active, current on the as-of date (beginDate ≤ D &lt; endDate, blanks unbounded), class
+    /// exists and is active, user exists. A counting row is a Student enrollment when the user is an active student, a
+    /// Teacher enrollment when the user is an active teacher record; anything else counts as Other. Dangling references
+    /// and unreadable dates are warned.
+    /// </summary>
+    [MethodImpl(HotPath.Optimize)]
+    public EnrollmentKind Classify(int cls, int user, string location, long line, string status, string role, string beginDate, string endDate,
+        out int classIndex, out int userOrTeacherIndex)
+    {
+        classIndex = cls;
         userOrTeacherIndex = -1;
-        if (!_classes.TryGetValue(enrollment.ClassSourcedId, out classIndex))
+        if (cls < 0)
         {
-            _warn(new DataQualityWarning(enrollment.Location, enrollment.Line, "the enrollment refers to a class that is not in the roster"));
+            _warn(new DataQualityWarning(location, line, "the enrollment refers to a class that is not in the roster"));
             return EnrollmentKind.None;
         }
-        if (!_users.TryGetValue(enrollment.UserSourcedId, out int user))
+        if (user < 0)
         {
-            _warn(new DataQualityWarning(enrollment.Location, enrollment.Line, "the enrollment refers to a user that is not in the roster"));
+            _warn(new DataQualityWarning(location, line, "the enrollment refers to a user that is not in the roster"));
             return EnrollmentKind.None;
         }
-        if (!RosterStatus.IsActive(enrollment.Status) || !Classes[classIndex].Active)
+        if (!RosterStatus.IsActive(status) || !Classes[cls].Active)
         {
             return EnrollmentKind.None;
         }
-        if (!IsCurrent(enrollment))
+        if (!IsCurrent(beginDate, endDate, location, line))
         {
             return EnrollmentKind.None;
         }
         byte flags = _userFlags[user];
-        string role = enrollment.Role;
         if ((flags & ActiveFlag) != 0)
         {
             if ((flags & StudentFlag) != 0 && string.Equals(role, "student", StringComparison.OrdinalIgnoreCase))
@@ -255,13 +323,14 @@ internal sealed class RosterIndex
         return EnrollmentKind.Other;
     }
 
-    private bool IsCurrent(RosterEnrollment enrollment)
+    [MethodImpl(HotPath.Optimize)]
+    private bool IsCurrent(string beginDate, string endDate, string location, long line)
     {
-        if (enrollment.BeginDate.Length > 0)
+        if (beginDate.Length > 0)
         {
-            if (!TryDate(enrollment.BeginDate, out string begin))
+            if (!TryDate(beginDate, out string begin))
             {
-                _warn(new DataQualityWarning(enrollment.Location, enrollment.Line, "the enrollment's beginDate is not a YYYY-MM-DD date"));
+                _warn(new DataQualityWarning(location, line, "the enrollment's beginDate is not a YYYY-MM-DD date"));
                 return false;
             }
             if (string.CompareOrdinal(begin, _asOf) > 0)
@@ -269,11 +338,11 @@ internal sealed class RosterIndex
                 return false;
             }
         }
-        if (enrollment.EndDate.Length > 0)
+        if (endDate.Length > 0)
         {
-            if (!TryDate(enrollment.EndDate, out string end))
+            if (!TryDate(endDate, out string end))
             {
-                _warn(new DataQualityWarning(enrollment.Location, enrollment.Line, "the enrollment's endDate is not a YYYY-MM-DD date"));
+                _warn(new DataQualityWarning(location, line, "the enrollment's endDate is not a YYYY-MM-DD date"));
                 return false;
             }
             if (string.CompareOrdinal(_asOf, end) >= 0)
@@ -285,10 +354,11 @@ internal sealed class RosterIndex
     }
 
     /// <summary>YYYY-MM-DD, optionally followed by a time ("T..."/" ..."), which is ignored.</summary>
+    [MethodImpl(HotPath.Optimize)]
     internal static bool TryDate(string value, out string date)
     {
         date = value;
-        string s = value.Trim();
+        string s = value.Length > 0 && (value[0] == ' ' || value[value.Length - 1] == ' ') ? value.Trim() : value;
         if (s.Length < 10 || (s.Length > 10 && s[10] != 'T' && s[10] != ' '))
         {
             return false;

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
 using System.Linq;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Threading;
 using Sylvan.Data.Csv;
@@ -20,6 +21,31 @@ public sealed class CsvRosterSource : IRosterSource
 
     private readonly CsvFileSet _files;
     private readonly RosterReadObserver _observer;
+    private readonly CsvStringPool _strings = new();
+
+    /// <summary>Per file: which columns share strings through the pool (see <see cref="CsvStringPool"/>).</summary>
+    private static readonly Dictionary<string, Dictionary<string, PoolMode>> PoolModes = new(StringComparer.Ordinal)
+    {
+        ["orgs.csv"] = new(StringComparer.Ordinal) { ["sourcedId"] = PoolMode.Intern, ["status"] = PoolMode.Recent, ["type"] = PoolMode.Recent },
+        ["users.csv"] = new(StringComparer.Ordinal)
+        {
+            ["sourcedId"] = PoolMode.Intern, ["status"] = PoolMode.Recent, ["enabledUser"] = PoolMode.Recent, ["role"] = PoolMode.Recent,
+            ["orgSourcedIds"] = PoolMode.Recent, ["primaryOrgSourcedId"] = PoolMode.Recent,
+        },
+        ["roles.csv"] = new(StringComparer.Ordinal)
+        {
+            ["userSourcedId"] = PoolMode.Lookup, ["status"] = PoolMode.Recent, ["role"] = PoolMode.Recent, ["orgSourcedId"] = PoolMode.Recent,
+        },
+        ["classes.csv"] = new(StringComparer.Ordinal)
+        {
+            ["sourcedId"] = PoolMode.Intern, ["status"] = PoolMode.Recent, ["schoolSourcedId"] = PoolMode.Recent, ["courseSourcedId"] = PoolMode.Recent,
+        },
+        ["enrollments.csv"] = new(StringComparer.Ordinal)
+        {
+            ["classSourcedId"] = PoolMode.Lookup, ["userSourcedId"] = PoolMode.Lookup, ["status"] = PoolMode.Recent, ["schoolSourcedId"] = PoolMode.Recent,
+            ["role"] = PoolMode.Recent, ["primary"] = PoolMode.Recent, ["beginDate"] = PoolMode.Recent, ["endDate"] = PoolMode.Recent,
+        },
+    };
 
     /// <param name="path">A folder holding the CSV files, or a .zip with them at its root.</param>
     public CsvRosterSource(string path, RosterReadObserver? observer = null, CsvArchiveLimits? limits = null)
@@ -46,7 +72,7 @@ public sealed class CsvRosterSource : IRosterSource
     /// <summary>The OneRoster version the manifest declares ("1.1" when it has none).</summary>
     public string Version { get; }
 
-    private bool IsV12 => Version.StartsWith("1.2", StringComparison.Ordinal);
+    internal bool IsV12 => Version.StartsWith("1.2", StringComparison.Ordinal);
 
     public IEnumerable<RosterOrg> ReadOrgs(CancellationToken cancellationToken) =>
         ReadRows<RosterOrg>("orgs.csv", new[] { "sourcedId", "name", "type" }, cancellationToken, row =>
@@ -192,7 +218,7 @@ public sealed class CsvRosterSource : IRosterSource
         {
             int id = row.Column("sourcedId"), status = row.Column("status"), cls = row.Column("classSourcedId"), school = row.Column("schoolSourcedId"),
                 user = row.Column("userSourcedId"), role = row.Column("role"), begin = row.Column("beginDate"), end = row.Column("endDate");
-            return line => new RosterEnrollment
+            return [MethodImpl(HotPath.Optimize)] (long line) => new RosterEnrollment
             {
                 Location = "enrollments.csv",
                 Line = line,
@@ -206,6 +232,73 @@ public sealed class CsvRosterSource : IRosterSource
                 EndDate = row.Get(end).Trim(),
             };
         });
+
+    /// <summary>
+    /// The engine's fast path: enrollments as one reused, mutable row whose user and class come as ids of this
+    /// source's string pool (-1 when unknown), so reading a row allocates nothing. Only for callers that keep
+    /// nothing from a row past the next MoveNext.
+    /// </summary>
+    internal IEnumerable<CsvEnrollmentRow> ReadEnrollmentRows(CancellationToken cancellationToken) =>
+        ReadRows<CsvEnrollmentRow>("enrollments.csv", new[] { "sourcedId", "classSourcedId", "userSourcedId", "role" }, cancellationToken, row =>
+        {
+            int status = row.Column("status"), cls = row.Column("classSourcedId"), user = row.Column("userSourcedId"), role = row.Column("role"),
+                begin = row.Column("beginDate"), end = row.Column("endDate");
+            var current = new CsvEnrollmentRow();
+            return [MethodImpl(HotPath.Optimize)] (long line) =>
+            {
+                current.Line = line;
+                current.Status = row.Get(status);
+                current.ClassId = PooledId(row, cls);
+                current.UserId = PooledId(row, user);
+                current.Role = row.Get(role).Trim();
+                current.BeginDate = row.Get(begin).Trim();
+                current.EndDate = row.Get(end).Trim();
+                return current;
+            };
+        });
+
+    /// <summary>
+    /// The engine's fast path for 1.1 users.csv: one reused row; the id, status, enabledUser and role are read for
+    /// every row, the email, names and orgs only when asked for while the row is current.
+    /// </summary>
+    internal IEnumerable<CsvUserRow> ReadUserRows(CancellationToken cancellationToken) =>
+        ReadRows<CsvUserRow>("users.csv", new[] { "sourcedId", "role", "email" }, cancellationToken, row =>
+        {
+            int id = row.Column("sourcedId"), status = row.Column("status"), enabled = row.Column("enabledUser"), role = row.Column("role");
+            var current = new CsvUserRow(row, row.Column("email"), row.Column("givenName"), row.Column("familyName"), row.Column("orgSourcedIds"));
+            return [MethodImpl(HotPath.Optimize)] (long line) =>
+            {
+                current.Line = line;
+                current.SourcedId = row.Get(id).Trim();
+                current.Status = row.Get(status);
+                current.EnabledUser = row.Get(enabled);
+                current.Role = row.Get(role).Trim();
+                return current;
+            };
+        });
+
+    /// <summary>The pool id of a sourcedId field (trimmed), or -1 when no user, class or org has it.</summary>
+    [MethodImpl(HotPath.Optimize)]
+    private int PooledId(CsvRow row, int ordinal)
+    {
+        _strings.LastId = -1;
+        string value = row.Get(ordinal);
+        int id = _strings.LastId;
+        if (id < 0 && value.Length > 0)
+        {
+            id = _strings.IdOf(value.Trim());
+        }
+        return id;
+    }
+
+    /// <summary>The pool id of a sourcedId this source has read, adding it when the caller trimmed it differently.</summary>
+    internal int PoolIdOf(string sourcedId)
+    {
+        int id = _strings.IdOf(sourcedId);
+        return id >= 0 ? id : _strings.InternId(sourcedId);
+    }
+
+    internal int PoolSize => _strings.Count;
 
     public void Dispose() => _files.Dispose();
 
@@ -253,6 +346,7 @@ public sealed class CsvRosterSource : IRosterSource
         };
         using var text = new StreamReader(stream, new UTF8Encoding(false), detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
         CsvDataReader reader;
+        PoolMode[]? modes = null;
         try
         {
             reader = CsvDataReader.Create(text, new CsvDataReaderOptions
@@ -260,6 +354,8 @@ public sealed class CsvRosterSource : IRosterSource
                 HeaderComparer = StringComparer.Ordinal,
                 BufferSize = 1 << 16,
                 MaxBufferSize = 1 << 24,
+                ColumnStringFactory = [MethodImpl(HotPath.Optimize)] (_, ordinal, buffer, offset, count) =>
+                    modes is not null && ordinal < modes.Length ? _strings.Get(modes[ordinal], buffer, offset, count) : new string(buffer, offset, count),
             });
         }
         catch (CsvMissingHeadersException)
@@ -281,57 +377,103 @@ public sealed class CsvRosterSource : IRosterSource
                     $"The OneRoster CSV file '{display}' has no column {string.Join(", ", missing.Select(m => "'" + m + "'"))} (line 1).");
             }
 
+            if (PoolModes.TryGetValue(fileName, out var poolModes))
+            {
+                var resolved = new PoolMode[reader.FieldCount];
+                foreach (var pair in poolModes)
+                {
+                    int ordinal = row.Column(pair.Key);
+                    if (ordinal >= 0)
+                    {
+                        resolved[ordinal] = pair.Value;
+                    }
+                }
+                modes = resolved;
+            }
             var map = bind(row);
-            var lines = new LineCounter(reader);
-            long records = 0;
-            var clock = Stopwatch.StartNew();
+            var cursor = new RowCursor(this, reader, row, fileName, position, length);
             Report(fileName, 0, position(), length);
+            while (cursor.Next(cancellationToken, out long line))
+            {
+                yield return map(line);
+            }
+            Report(fileName, cursor.Records, length, length);
+        }
+    }
+
+    /// <summary>The per-row loop of one file (outside the iterator so it can be compiled fully optimized).</summary>
+    private sealed class RowCursor
+    {
+        private readonly CsvRosterSource _source;
+        private readonly CsvDataReader _reader;
+        private readonly CsvRow _row;
+        private readonly string _fileName;
+        private readonly Func<long> _position;
+        private readonly long _length;
+        private readonly LineCounter _lines;
+        private readonly Stopwatch _clock = Stopwatch.StartNew();
+
+        public RowCursor(CsvRosterSource source, CsvDataReader reader, CsvRow row, string fileName, Func<long> position, long length)
+        {
+            _source = source;
+            _reader = reader;
+            _row = row;
+            _fileName = fileName;
+            _position = position;
+            _length = length;
+            _lines = new LineCounter(reader);
+        }
+
+        public long Records { get; private set; }
+
+        [MethodImpl(HotPath.Optimize)]
+        public bool Next(CancellationToken cancellationToken, out long line)
+        {
+            var observer = _source._observer;
             while (true)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                bool more;
+                line = 0;
                 try
                 {
-                    more = reader.Read();
+                    if (!_reader.Read())
+                    {
+                        return false;
+                    }
                 }
                 catch (CsvRecordTooLargeException)
                 {
-                    _observer.Warning?.Invoke(new DataQualityWarning(fileName, lines.NextLine,
+                    observer.Warning?.Invoke(new DataQualityWarning(_fileName, _lines.NextLine,
                         "a record is larger than 16 MB (probably an unbalanced quote); this record and the rest of the file could not be read"));
-                    break;
+                    return false;
                 }
                 catch (CsvFormatException ex)
                 {
                     // Sylvan cannot resynchronise after a malformed quoted field: everything from here on is one broken record.
-                    _observer.Warning?.Invoke(new DataQualityWarning(fileName, lines.NextLine,
+                    observer.Warning?.Invoke(new DataQualityWarning(_fileName, _lines.NextLine,
                         $"a quoted field is malformed ({ex.Message.TrimEnd('.')}); this record and the rest of the file could not be read"));
-                    break;
-                }
-                if (!more)
-                {
-                    break;
+                    return false;
                 }
 
-                long line = lines.Advance();
-                records++;
-                if (reader.RowFieldCount != row.ColumnCount)
+                line = _lines.Advance();
+                long records = ++Records;
+                if (_reader.RowFieldCount != _row.ColumnCount)
                 {
-                    if (!(reader.RowFieldCount == 1 && row.IsBlankRow()))
+                    if (!(_reader.RowFieldCount == 1 && _row.IsBlankRow()))
                     {
-                        _observer.Warning?.Invoke(new DataQualityWarning(fileName, line,
-                            $"the row has {reader.RowFieldCount} fields but the header has {row.ColumnCount}"));
+                        observer.Warning?.Invoke(new DataQualityWarning(_fileName, line,
+                            $"the row has {_reader.RowFieldCount} fields but the header has {_row.ColumnCount}"));
                     }
                     continue;
                 }
 
-                if (records % ProgressEveryRecords == 0 && _observer.Progress is not null && clock.ElapsedMilliseconds >= 200)
+                if (records % ProgressEveryRecords == 0 && observer.Progress is not null && _clock.ElapsedMilliseconds >= 200)
                 {
-                    clock.Restart();
-                    Report(fileName, records, position(), length);
+                    _clock.Restart();
+                    _source.Report(_fileName, records, _position(), _length);
                 }
-                yield return map(line);
+                return true;
             }
-            Report(fileName, records, length, length);
         }
     }
 
@@ -367,6 +509,7 @@ public sealed class CsvRosterSource : IRosterSource
         /// <summary>The line the next record will start on (the header is line 1).</summary>
         public long NextLine { get; private set; } = 2;
 
+        [MethodImpl(HotPath.Optimize)]
         public long Advance()
         {
             long line = NextLine;
@@ -395,7 +538,12 @@ public sealed class CsvRosterSource : IRosterSource
     }
 
     /// <summary>Header-name access to the current row; a column the file lacks reads as blank.</summary>
-    private sealed class CsvRow
+    internal abstract class CsvRowAccess
+    {
+        public abstract string Get(int ordinal);
+    }
+
+    private sealed class CsvRow : CsvRowAccess
     {
         private readonly CsvDataReader _reader;
         private readonly Dictionary<string, int> _ordinals = new(StringComparer.Ordinal);
@@ -425,14 +573,65 @@ public sealed class CsvRosterSource : IRosterSource
         public int Column(string name) => _ordinals.TryGetValue(name, out int ordinal) ? ordinal : -1;
 
         /// <summary>A field of the current row; a column the file lacks reads as blank.</summary>
-        public string Get(int ordinal) => ordinal >= 0 && ordinal < _reader.RowFieldCount ? _reader.GetString(ordinal) : "";
+        [MethodImpl(HotPath.Optimize)]
+        public override string Get(int ordinal) => ordinal >= 0 && ordinal < _reader.RowFieldCount ? _reader.GetString(ordinal) : "";
     }
+}
+
+/// <summary>One enrollments.csv row for the engine's fast path; reused from row to row.</summary>
+internal sealed class CsvEnrollmentRow
+{
+    public long Line;
+    public int ClassId;
+    public int UserId;
+    public string Status = "";
+    public string Role = "";
+    public string BeginDate = "";
+    public string EndDate = "";
+}
+
+/// <summary>What the eligibility rules read of a user beyond id, status and role; fetched only for the users that need it.</summary>
+internal interface IUserDetails
+{
+    string Email { get; }
+    string GivenName { get; }
+    string FamilyName { get; }
+    IReadOnlyList<string> OrgSourcedIds { get; }
+}
+
+/// <summary>One users.csv row for the engine's fast path; reused from row to row, details read on demand.</summary>
+internal sealed class CsvUserRow : IUserDetails
+{
+    private readonly CsvRosterSource.CsvRowAccess _row;
+    private readonly int _email, _given, _family, _orgs;
+
+    internal CsvUserRow(CsvRosterSource.CsvRowAccess row, int email, int given, int family, int orgs)
+    {
+        _row = row;
+        _email = email;
+        _given = given;
+        _family = family;
+        _orgs = orgs;
+    }
+
+    public string Location => "users.csv";
+    public long Line;
+    public string SourcedId = "";
+    public string Status = "";
+    public string EnabledUser = "";
+    public string Role = "";
+
+    public string Email => _row.Get(_email);
+    public string GivenName => _row.Get(_given);
+    public string FamilyName => _row.Get(_family);
+    public IReadOnlyList<string> OrgSourcedIds => CsvRosterSource.SplitList(_row.Get(_orgs));
 }
 
 /// <summary>The OneRoster status rule shared by every record type.</summary>
 public static class RosterStatus
 {
     /// <summary>Blank (bulk files leave it empty) or "active"; tobedeleted and the legacy inactive are not.</summary>
+    [MethodImpl(HotPath.Optimize)]
     public static bool IsActive(string? status)
     {
         if (status is null)

@@ -1,3 +1,4 @@
+using SensoClassLink.Core.Eligibility;
 using System;
 using System.Collections.Generic;
 using System.Linq;
@@ -13,7 +14,7 @@ public static class GroupSet
     /// </summary>
     public static IReadOnlyList<SensoGroup> Normalize(string ownerEmail, IReadOnlyList<SensoGroup> groups)
     {
-        string owner = SensoEmail.Normalize(ownerEmail);
+        string owner = EmailAddress.Normalize(ownerEmail);
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var result = new List<SensoGroup>(groups.Count);
         for (int i = 0; i < groups.Count; i++)
@@ -28,7 +29,7 @@ public static class GroupSet
             {
                 throw new ArgumentException($"The group '{key}' appears more than once in {owner}'s set.", nameof(groups));
             }
-            var owners = (group.Owners ?? Array.Empty<string>()).Select(SensoEmail.Normalize).Where(o => o.Length > 0)
+            var owners = (group.Owners ?? Array.Empty<string>()).Select(EmailAddress.Normalize).Where(o => o.Length > 0)
                 .Append(owner).Distinct(StringComparer.Ordinal).OrderBy(o => o, StringComparer.Ordinal).ToList();
             var members = (group.Members ?? Array.Empty<string>()).Select(m => m.Trim()).Where(m => m.Length > 0)
                 .Select(m => m.Contains('@') ? m.ToLowerInvariant() : m)

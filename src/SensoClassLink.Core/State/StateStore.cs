@@ -1,3 +1,4 @@
+using SensoClassLink.Core.Eligibility;
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
@@ -194,7 +195,7 @@ public sealed class StateStore : IDisposable
             ("$e", ""), ("$r", reason), ("$now", now));
         foreach (string email in emails)
         {
-            string key = SensoEmail.Normalize(email);
+            string key = EmailAddress.Normalize(email);
             if (key.Length == 0)
             {
                 throw new ArgumentException("A group-sync job needs a teacher email.", nameof(emails));
@@ -226,7 +227,7 @@ public sealed class StateStore : IDisposable
     /// </summary>
     public GroupSyncJob ClaimGroupSync(string email) => _file.Write((c, t) =>
     {
-        string key = SensoEmail.Normalize(email);
+        string key = EmailAddress.Normalize(email);
         string now = Format(_clock());
         SqliteFile.Execute(c, t,
             "INSERT INTO group_sync_jobs (email, status, attempts, last_error, reason, queued_at, updated_at, next_attempt_at, completed_at) " +
@@ -243,7 +244,7 @@ public sealed class StateStore : IDisposable
         string now = Format(_clock());
         RequireJob(SqliteFile.Execute(c, t,
             "UPDATE group_sync_jobs SET status = 'Completed', last_error = NULL, updated_at = $now, completed_at = $now WHERE email = $e;",
-            ("$now", now), ("$e", SensoEmail.Normalize(email))), email);
+            ("$now", now), ("$e", EmailAddress.Normalize(email))), email);
     });
 
     /// <summary>
@@ -252,7 +253,7 @@ public sealed class StateStore : IDisposable
     /// </summary>
     public GroupSyncJob FailGroupSync(string email, string error, GroupSyncRetryPolicy policy) => _file.Write((c, t) =>
     {
-        string key = SensoEmail.Normalize(email);
+        string key = EmailAddress.Normalize(email);
         var job = ReadJobs(c, t, "WHERE email = $e", ("$e", key)).SingleOrDefault();
         RequireJob(job is null ? 0 : 1, email);
         var now = _clock();
@@ -441,7 +442,7 @@ public sealed class StateStore : IDisposable
             ("$e", ""), ("$f", ""), ("$now", Format(_clock())));
         foreach (var pair in fingerprints)
         {
-            command.Parameters["$e"].Value = SensoEmail.Normalize(pair.Key);
+            command.Parameters["$e"].Value = EmailAddress.Normalize(pair.Key);
             command.Parameters["$f"].Value = pair.Value;
             command.ExecuteNonQuery();
         }
@@ -459,7 +460,7 @@ public sealed class StateStore : IDisposable
         {
             command.Parameters["$time"].Value = Format(entry.Time == default ? _clock() : entry.Time);
             command.Parameters["$run"].Value = entry.RunId;
-            command.Parameters["$email"].Value = SensoEmail.Normalize(entry.Email);
+            command.Parameters["$email"].Value = EmailAddress.Normalize(entry.Email);
             command.Parameters["$status"].Value = entry.Status;
             command.Parameters["$reason"].Value = (object?)entry.Reason ?? DBNull.Value;
             command.Parameters["$user"].Value = (object?)entry.UserId ?? DBNull.Value;
@@ -473,7 +474,7 @@ public sealed class StateStore : IDisposable
         using var connection = _file.Open();
         using var command = SqliteFile.Command(connection, null,
             "SELECT time, run_id, email, status, reason, user_id FROM import_journal WHERE ($run IS NULL OR run_id = $run) AND ($email IS NULL OR email = $email) ORDER BY seq;",
-            ("$run", runId), ("$email", email is null ? null : SensoEmail.Normalize(email)));
+            ("$run", runId), ("$email", email is null ? null : EmailAddress.Normalize(email)));
         using var reader = command.ExecuteReader();
         while (reader.Read())
         {

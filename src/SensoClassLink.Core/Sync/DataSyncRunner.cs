@@ -494,7 +494,7 @@ public sealed class DataSyncRunner
             var page = await _senso.SearchUsersAsync(null, UserPageSize, skip, ct).ConfigureAwait(false);
             foreach (var user in page.Users)
             {
-                users[SensoEmail.Normalize(user.Email)] = user;
+                users[EmailAddress.Normalize(user.Email)] = user;
             }
             if (page.Users.Count < UserPageSize)
             {

@@ -6,6 +6,7 @@ using SensoClassLink.Core.Configuration;
 using SensoClassLink.Core.Eligibility;
 using SensoClassLink.Core.OneRoster;
 using SensoClassLink.Models;
+using SensoClassLink.Session;
 
 namespace SensoClassLink.Commands;
 
@@ -17,7 +18,6 @@ namespace SensoClassLink.Commands;
 [OutputType(typeof(ClassLinkTeacher))]
 public sealed class GetClassLinkTeacherCommand : SensoClassLinkCmdlet
 {
-    private const int VerboseDetailsPerProblem = 50;
     private readonly List<string> _emails = new();
 
     /// <summary>Only teachers whose email matches one of these patterns (wildcards allowed).</summary>
@@ -52,18 +52,11 @@ public sealed class GetClassLinkTeacherCommand : SensoClassLinkCmdlet
     {
         var emailPatterns = _emails.Select(e => WildcardPattern.Get(e, WildcardOptions.IgnoreCase)).ToArray();
         var schoolPatterns = School?.Select(s => WildcardPattern.Get(s.Trim(), WildcardOptions.IgnoreCase)).ToArray();
-        var problems = new Dictionary<(string Location, string Reason), List<long>>();
+        var problems = new RosterProblemLog();
         var progress = new ProgressReporter(this, 1, "Reading the ClassLink roster");
         var observer = new RosterReadObserver
         {
-            Warning = w =>
-            {
-                if (!problems.TryGetValue((w.Location, w.Reason), out var lines))
-                {
-                    problems.Add((w.Location, w.Reason), lines = new List<long>());
-                }
-                lines.Add(w.Line);
-            },
+            Warning = problems.Add,
             Progress = p => progress.Report($"{p.Collection}: {p.RecordsRead:N0} records", p.PercentComplete),
             Verbose = WriteVerbose,
         };
@@ -94,7 +87,7 @@ public sealed class GetClassLinkTeacherCommand : SensoClassLinkCmdlet
             progress.Complete();
         }
 
-        ReportProblems(problems);
+        problems.Report(this);
         var stats = evaluation.Statistics;
         WriteVerbose($"{stats.Teachers:N0} teachers ({stats.TeacherRecords:N0} records), {stats.EligibleTeachers:N0} eligible; " +
             $"{stats.Students:N0} active students, {stats.Classes:N0} classes, {stats.Enrollments:N0} enrollments ({stats.CountingEnrollments:N0} counting).");
@@ -153,27 +146,6 @@ public sealed class GetClassLinkTeacherCommand : SensoClassLinkCmdlet
         {
             WriteItemError(new ItemNotFoundException($"No teacher with the email '{EmailAddress.Normalize(email)}' is in the ClassLink roster."),
                 "TeacherNotFound", ErrorCategory.ObjectNotFound, email);
-        }
-    }
-
-    /// <summary>One warning with counts by file and problem; file and line of each in the verbose stream. Never row values.</summary>
-    private void ReportProblems(Dictionary<(string Location, string Reason), List<long>> problems)
-    {
-        if (problems.Count == 0)
-        {
-            return;
-        }
-        int total = problems.Values.Sum(l => l.Count);
-        var summary = problems.OrderBy(p => p.Key.Location, StringComparer.Ordinal).ThenByDescending(p => p.Value.Count)
-            .Select(p => $"{p.Key.Location}: {p.Value.Count:N0} × {p.Key.Reason}");
-        WriteWarning($"The roster has {total:N0} data-quality problem(s); the rows concerned were not used. {string.Join("; ", summary)}. " +
-            "Run with -Verbose for the file and line of each.");
-        foreach (var problem in problems)
-        {
-            var lines = problem.Value;
-            string shown = string.Join(", ", lines.Take(VerboseDetailsPerProblem).Select(l => l > 0 ? "line " + l : "(file)"));
-            string more = lines.Count > VerboseDetailsPerProblem ? $" and {lines.Count - VerboseDetailsPerProblem:N0} more" : "";
-            WriteVerbose($"{problem.Key.Location}: {problem.Key.Reason}: {shown}{more}.");
         }
     }
 }

@@ -1,3 +1,4 @@
+using SensoClassLink.Core.Eligibility;
 using System.Management.Automation;
 using SensoClassLink.Core.Senso;
 using SensoClassLink.Models;
@@ -33,7 +34,7 @@ public sealed class GetSensoUserCommand : SensoCommandBase
             var user = Await(Senso.FindUserByEmailAsync(email, CancellationToken));
             if (user is null)
             {
-                WriteItemError(new ItemNotFoundException($"Senso has no user with the email '{SensoEmail.Normalize(email)}'."),
+                WriteItemError(new ItemNotFoundException($"Senso has no user with the email '{EmailAddress.Normalize(email)}'."),
                     "SensoUserNotFound", ErrorCategory.ObjectNotFound, email);
                 continue;
             }

@@ -7,6 +7,7 @@ using SensoClassLink.Core.OneRoster;
 using SensoClassLink.Core.State;
 using SensoClassLink.Core.Sync;
 using SensoClassLink.Models;
+using SensoClassLink.Session;
 
 namespace SensoClassLink.Commands;
 
@@ -65,17 +66,12 @@ public sealed class InvokeClassLinkSyncCommand : SensoCommandBase
 
         var progress = new ProgressReporter(this, 4, "Roster Server data sync");
         var pump = new EngineEventPump();
-        var warnings = new Dictionary<string, int>(StringComparer.Ordinal);
+        var problems = new RosterProblemLog();
         var observer = new DataSyncObserver
         {
             Verbose = line => pump.Post(() => WriteVerbose(line)),
             Progress = (status, percent) => pump.Post(() => progress.Report(status, percent)),
-            Warning = warning => pump.Post(() =>
-            {
-                string key = warning.Location + ": " + warning.Reason;
-                warnings[key] = warnings.TryGetValue(key, out int n) ? n + 1 : 1;
-                WriteVerbose("Roster data quality: " + warning);
-            }),
+            Warning = warning => pump.Post(() => problems.Add(warning)),
         };
         var import = connection.Configuration.Import;
         var options = new DataSyncOptions
@@ -111,10 +107,7 @@ public sealed class InvokeClassLinkSyncCommand : SensoCommandBase
             progress.Complete();
         }
 
-        foreach (var pair in warnings)
-        {
-            WriteWarning($"Roster data quality: {pair.Value:N0} x {pair.Key} (see -Verbose for files and lines).");
-        }
+        problems.Report(this);
         string? written = null;
         if (report is not null)
         {

@@ -18,7 +18,7 @@ internal sealed class RosterSession
     private readonly PSCmdlet _cmdlet;
     private readonly ModuleConnection _connection;
     private readonly ProgressReporter _progress;
-    private readonly Dictionary<string, int> _warningsByReason = new(StringComparer.Ordinal);
+    private readonly RosterProblemLog _problems = new();
 
     public RosterSession(PSCmdlet cmdlet, ModuleConnection connection, ProgressReporter progress)
     {
@@ -27,7 +27,7 @@ internal sealed class RosterSession
         _progress = progress;
     }
 
-    public int WarningCount { get; private set; }
+    public int WarningCount => _problems.Count;
 
     public RosterEvaluation Evaluate(DateTime asOf, CancellationToken cancellationToken)
     {
@@ -41,25 +41,12 @@ internal sealed class RosterSession
         return ClassGroupPlanner.PlanGroups(source, asOf, emails, cancellationToken);
     }
 
-    /// <summary>One warning line per kind of problem; details (file and line, never values) go to verbose.</summary>
-    public void WriteWarningSummary()
-    {
-        foreach (var pair in _warningsByReason)
-        {
-            _cmdlet.WriteWarning($"Roster data quality: {pair.Value:N0} x {pair.Key} (see -Verbose for files and lines).");
-        }
-        _warningsByReason.Clear();
-    }
+    /// <summary>Reports the data-quality problems of the reads so far (see <see cref="RosterProblemLog"/>).</summary>
+    public void WriteWarningSummary() => _problems.Report(_cmdlet);
 
     private RosterReadObserver Observer() => new()
     {
-        Warning = warning =>
-        {
-            WarningCount++;
-            string key = warning.Location + ": " + warning.Reason;
-            _warningsByReason[key] = _warningsByReason.TryGetValue(key, out int n) ? n + 1 : 1;
-            _cmdlet.WriteVerbose("Roster data quality: " + warning);
-        },
+        Warning = _problems.Add,
         Progress = p => _progress.Report($"Reading {p.Collection}: {p.RecordsRead:N0} records", p.PercentComplete),
         Verbose = _cmdlet.WriteVerbose,
     };

@@ -1,3 +1,4 @@
+using SensoClassLink.Core.Eligibility;
 using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
@@ -69,10 +70,10 @@ public sealed class SensoApiProvider : ISensoProvider
 
     public async Task<SensoUser?> FindUserByEmailAsync(string email, CancellationToken cancellationToken)
     {
-        string key = SensoEmail.Normalize(email);
+        string key = EmailAddress.Normalize(email);
         var page = await GetAsync<UserPageDto>("users?email=" + Uri.EscapeDataString(key), cancellationToken).ConfigureAwait(false);
         // The contract promises an exact match; check it rather than trust it.
-        var user = page.Users.FirstOrDefault(u => string.Equals(SensoEmail.Normalize(u.Email), key, StringComparison.Ordinal));
+        var user = page.Users.FirstOrDefault(u => string.Equals(EmailAddress.Normalize(u.Email), key, StringComparison.Ordinal));
         if (user is not null)
         {
             _userIds[key] = user.Id;
@@ -93,7 +94,7 @@ public sealed class SensoApiProvider : ISensoProvider
 
     public async Task<CreateUserResult> CreateUserAsync(NewSensoUser user, CancellationToken cancellationToken)
     {
-        string email = SensoEmail.Normalize(user.Email);
+        string email = EmailAddress.Normalize(user.Email);
         if (email.Length == 0)
         {
             throw new ArgumentException("A Senso user needs an email address (it is the username).", nameof(user));
@@ -154,7 +155,7 @@ public sealed class SensoApiProvider : ISensoProvider
 
     public async Task<GroupReplaceResult> ReplaceUserGroupsAsync(string ownerEmail, IReadOnlyList<SensoGroup> groups, CancellationToken cancellationToken)
     {
-        string owner = SensoEmail.Normalize(ownerEmail);
+        string owner = EmailAddress.Normalize(ownerEmail);
         var desired = GroupSet.Normalize(owner, groups);
         if (!_userIds.TryGetValue(owner, out string? id))
         {
@@ -174,7 +175,7 @@ public sealed class SensoApiProvider : ISensoProvider
     }
 
     public async Task<IReadOnlyList<SensoGroup>> GetGroupsAsync(string? ownerEmail, CancellationToken cancellationToken) =>
-        await GetAsync<List<SensoGroup>>(ownerEmail is null ? "groups" : "groups?owner=" + Uri.EscapeDataString(SensoEmail.Normalize(ownerEmail)), cancellationToken)
+        await GetAsync<List<SensoGroup>>(ownerEmail is null ? "groups" : "groups?owner=" + Uri.EscapeDataString(EmailAddress.Normalize(ownerEmail)), cancellationToken)
             .ConfigureAwait(false);
 
     public Task<IntegrationSettings> GetSettingsAsync(CancellationToken cancellationToken) =>

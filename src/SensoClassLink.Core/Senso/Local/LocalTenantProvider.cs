@@ -1,3 +1,4 @@
+using SensoClassLink.Core.Eligibility;
 using System;
 using System.Collections.Generic;
 using System.Globalization;
@@ -70,7 +71,7 @@ public sealed class LocalTenantProvider : ISensoProvider
         Run(cancellationToken, () => (IReadOnlyList<SensoSite>)ReadNames("sites").Select(r => new SensoSite { Id = r.Id, Name = r.Name }).ToList());
 
     public Task<SensoUser?> FindUserByEmailAsync(string email, CancellationToken cancellationToken) =>
-        Run(cancellationToken, () => _file.Read(c => FindUser(c, null, SensoEmail.Normalize(email))));
+        Run(cancellationToken, () => _file.Read(c => FindUser(c, null, EmailAddress.Normalize(email))));
 
     public Task<SensoUserPage> SearchUsersAsync(string? search, int top, int skip, CancellationToken cancellationToken)
     {
@@ -101,7 +102,7 @@ public sealed class LocalTenantProvider : ISensoProvider
     /// <summary>Creates the user; answers Exists with the existing account when the email (case-insensitive) is taken.</summary>
     public CreateUserResult CreateUser(NewSensoUser user)
     {
-        string emailKey = SensoEmail.Normalize(user.Email);
+        string emailKey = EmailAddress.Normalize(user.Email);
         if (emailKey.Length == 0)
         {
             throw new ArgumentException("A Senso user needs an email address (it is the username).", nameof(user));
@@ -135,7 +136,7 @@ public sealed class LocalTenantProvider : ISensoProvider
     /// </summary>
     public GroupReplaceResult ReplaceUserGroups(string ownerEmail, IReadOnlyList<SensoGroup> groups)
     {
-        string owner = SensoEmail.Normalize(ownerEmail);
+        string owner = EmailAddress.Normalize(ownerEmail);
         if (owner.Length == 0)
         {
             throw new ArgumentException("The group owner's email is empty.", nameof(ownerEmail));
@@ -199,7 +200,7 @@ public sealed class LocalTenantProvider : ISensoProvider
             var keys = new List<string>();
             using (var command = ownerEmail is null
                 ? SqliteFile.Command(c, null, "SELECT key FROM class_groups ORDER BY key;")
-                : SqliteFile.Command(c, null, "SELECT group_key FROM group_owners WHERE owner_key = $o ORDER BY group_key;", ("$o", SensoEmail.Normalize(ownerEmail))))
+                : SqliteFile.Command(c, null, "SELECT group_key FROM group_owners WHERE owner_key = $o ORDER BY group_key;", ("$o", EmailAddress.Normalize(ownerEmail))))
             using (var reader = command.ExecuteReader())
             {
                 while (reader.Read())
