@@ -22,6 +22,7 @@
         'Invoke-ClassLinkSync'
         'Set-ClassLinkIntegrationSetting'
         'Sync-SensoUserGroup'
+        'Test-ClassLinkConnection'
         'Get-SensoRole'
         'Get-SensoSite'
         'Get-SensoUser'

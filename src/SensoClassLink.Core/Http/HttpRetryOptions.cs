@@ -16,6 +16,16 @@ public sealed class HttpRetryOptions
     /// <summary>A server's Retry-After is honoured when longer than the backoff, up to this cap.</summary>
     public TimeSpan MaxRetryAfter { get; init; } = TimeSpan.FromSeconds(120);
 
+    /// <summary>
+    /// When positive, a circuit breaker shared by every request of this sender opens for this long once
+    /// nearly all recent attempts failed (at least <see cref="CircuitMinimumThroughput"/> in 30 s), so
+    /// concurrent page fetches stop hammering a server that is down. Zero (the default) turns it off.
+    /// </summary>
+    public TimeSpan CircuitBreakDuration { get; init; } = TimeSpan.Zero;
+
+    /// <summary>Attempts within the sampling window before the breaker may open.</summary>
+    public int CircuitMinimumThroughput { get; init; } = 8;
+
     /// <summary>Per-attempt timeout (config: timeoutSeconds).</summary>
     public TimeSpan AttemptTimeout { get; init; } = TimeSpan.FromSeconds(60);
 }

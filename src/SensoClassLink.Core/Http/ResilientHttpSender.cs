@@ -5,6 +5,7 @@ using System.Net.Http;
 using System.Threading;
 using System.Threading.Tasks;
 using Polly;
+using Polly.CircuitBreaker;
 using Polly.Retry;
 using Polly.Timeout;
 
@@ -40,12 +41,29 @@ public sealed class ResilientHttpSender
             {
                 MaxRetryAttempts = options.MaxRetries,
                 ShouldHandle = args => new ValueTask<bool>(IsTransient(args.Outcome, args.Context.CancellationToken)),
-                DelayGenerator = args => new ValueTask<TimeSpan?>(RetryDelay.For(args.AttemptNumber, args.Outcome.Result, options)),
+                DelayGenerator = args => new ValueTask<TimeSpan?>(DelayFor(args.AttemptNumber, args.Outcome, options)),
                 OnRetry = args =>
                 {
                     string what = args.Outcome.Result is { } r ? "HTTP " + (int)r.StatusCode : args.Outcome.Exception?.GetType().Name ?? "failure";
                     _verbose?.Invoke($"Retrying after {what}: attempt {args.AttemptNumber + 2} in {args.RetryDelay.TotalSeconds:0.0} s.");
                     args.Outcome.Result?.Dispose();
+                    return default;
+                },
+            });
+        }
+        if (options.CircuitBreakDuration > TimeSpan.Zero)
+        {
+            builder.AddCircuitBreaker(new CircuitBreakerStrategyOptions<HttpResponseMessage>
+            {
+                FailureRatio = 0.9,
+                MinimumThroughput = Math.Max(2, options.CircuitMinimumThroughput),
+                SamplingDuration = TimeSpan.FromSeconds(30),
+                // Polly refuses breaks shorter than half a second.
+                BreakDuration = options.CircuitBreakDuration < TimeSpan.FromMilliseconds(500) ? TimeSpan.FromMilliseconds(500) : options.CircuitBreakDuration,
+                ShouldHandle = args => new ValueTask<bool>(IsTransient(args.Outcome, args.Context.CancellationToken)),
+                OnOpened = args =>
+                {
+                    _verbose?.Invoke($"Too many failed requests: pausing all requests for {args.BreakDuration.TotalSeconds:0.0} s.");
                     return default;
                 },
             });
@@ -65,16 +83,51 @@ public sealed class ResilientHttpSender
     /// </summary>
     public async Task<HttpResponseMessage> SendAsync(Func<CancellationToken, Task<HttpRequestMessage>> createRequest, CancellationToken cancellationToken)
     {
-        return await _pipeline.ExecuteAsync(async token =>
+        return await _pipeline.ExecuteAsync(token => SendOnceAsync(createRequest, token), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Sends and interprets the response inside each attempt. <paramref name="interpret"/> sees every
+    /// non-transient response (and the last transient one when retries run out); when it throws
+    /// <see cref="RetryableResponseException"/> (a 200 with a truncated, HTML or envelope-less body) the attempt
+    /// counts as failed and is retried like a 503. The response is disposed after interpretation.
+    /// </summary>
+    public async Task<T> SendAsync<T>(Func<CancellationToken, Task<HttpRequestMessage>> createRequest, Func<HttpResponseMessage, T> interpret, CancellationToken cancellationToken)
+    {
+        T value = default!;
+        bool interpreted = false;
+        using HttpResponseMessage last = await _pipeline.ExecuteAsync(async token =>
         {
-            Interlocked.Increment(ref _attempts);
-            using HttpRequestMessage request = await createRequest(token).ConfigureAwait(false);
-            var watch = Stopwatch.StartNew();
-            // Buffer the body inside the attempt so a truncated or stalled body is retried like any other transient failure.
-            HttpResponseMessage response = await _client.SendAsync(request, HttpCompletionOption.ResponseContentRead, token).ConfigureAwait(false);
-            _verbose?.Invoke($"{request.Method} {request.RequestUri?.AbsolutePath} -> {(int)response.StatusCode} in {watch.ElapsedMilliseconds} ms");
+            HttpResponseMessage response = await SendOnceAsync(createRequest, token).ConfigureAwait(false);
+            if (IsTransientStatus(response.StatusCode))
+            {
+                return response;
+            }
+            try
+            {
+                value = interpret(response);
+                interpreted = true;
+            }
+            catch
+            {
+                response.Dispose();
+                throw;
+            }
             return response;
         }, cancellationToken).ConfigureAwait(false);
+        return interpreted ? value : interpret(last);
+    }
+
+    private async ValueTask<HttpResponseMessage> SendOnceAsync(Func<CancellationToken, Task<HttpRequestMessage>> createRequest, CancellationToken token)
+    {
+        Interlocked.Increment(ref _attempts);
+        using HttpRequestMessage request = await createRequest(token).ConfigureAwait(false);
+        var watch = Stopwatch.StartNew();
+        // Buffer the body inside the attempt so a truncated or stalled body is retried like any other transient failure.
+        // Only the path is logged: queries carry filters with personal data, and headers carry credentials.
+        HttpResponseMessage response = await _client.SendAsync(request, HttpCompletionOption.ResponseContentRead, token).ConfigureAwait(false);
+        _verbose?.Invoke($"{request.Method} {request.RequestUri?.AbsolutePath} -> {(int)response.StatusCode} in {watch.ElapsedMilliseconds} ms");
+        return response;
     }
 
     private static bool IsTransient(Outcome<HttpResponseMessage> outcome, CancellationToken callerToken)
@@ -85,11 +138,25 @@ public sealed class ResilientHttpSender
             {
                 return false;
             }
-            return ex is HttpRequestException or TimeoutRejectedException or System.IO.IOException
+            return ex is HttpRequestException or TimeoutRejectedException or System.IO.IOException or RetryableResponseException or BrokenCircuitException
                 || (ex is OperationCanceledException && !callerToken.IsCancellationRequested);
         }
-        var status = outcome.Result!.StatusCode;
-        return status == (HttpStatusCode)429 || status == HttpStatusCode.BadGateway
-            || status == HttpStatusCode.ServiceUnavailable || status == HttpStatusCode.GatewayTimeout;
+        return IsTransientStatus(outcome.Result!.StatusCode);
     }
+
+    /// <summary>The backoff, lengthened to the server's Retry-After or to the time left on an open circuit.</summary>
+    private static TimeSpan DelayFor(int attemptNumber, Outcome<HttpResponseMessage> outcome, HttpRetryOptions options)
+    {
+        TimeSpan delay = RetryDelay.For(attemptNumber, outcome.Result, options);
+        if (outcome.Exception is BrokenCircuitException { RetryAfter: { } reopen } && reopen > delay)
+        {
+            delay = reopen < options.MaxRetryAfter ? reopen : options.MaxRetryAfter;
+        }
+        return delay;
+    }
+
+    /// <summary>429, 502, 503 and 504: the statuses worth another attempt.</summary>
+    public static bool IsTransientStatus(HttpStatusCode status) =>
+        status == (HttpStatusCode)429 || status == HttpStatusCode.BadGateway
+        || status == HttpStatusCode.ServiceUnavailable || status == HttpStatusCode.GatewayTimeout;
 }

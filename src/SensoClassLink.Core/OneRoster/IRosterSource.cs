@@ -92,8 +92,12 @@ public sealed class RosterReadProgress
         : -1;
 }
 
-/// <summary>A roster that cannot be read completely: a missing file or header, or a REST pull that did not finish.</summary>
-public sealed class RosterReadException : Exception
+/// <summary>
+/// A roster that cannot be read completely: a missing file or header, or a REST pull that did not finish.
+/// Not sealed: <c>RosterAuthenticationException</c> (401/403 from the Roster Server) derives from it, so a
+/// command that catches this type also stops cleanly on authentication failures.
+/// </summary>
+public class RosterReadException : Exception
 {
     public RosterReadException(string message, Exception? inner = null)
         : base(message, inner)

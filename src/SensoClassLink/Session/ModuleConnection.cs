@@ -3,6 +3,7 @@ using System.Threading.Tasks;
 using SensoClassLink.Core.Configuration;
 using SensoClassLink.Core.Http;
 using SensoClassLink.Core.OneRoster;
+using SensoClassLink.Core.OneRoster.Rest;
 using SensoClassLink.Core.Senso;
 using SensoClassLink.Core.Senso.Api;
 using SensoClassLink.Core.Senso.Local;
@@ -89,7 +90,8 @@ public sealed class ModuleConnection : IDisposable
         return classLink.Source switch
         {
             RosterSourceKind.Csv => new CsvRosterSource(classLink.Csv.Path!, observer),
-            _ => throw new NotSupportedException("The OneRoster REST source (classlink.source: api) is not available in this build."),
+            RosterSourceKind.Api => new RestRosterSource(classLink.Api, observer),
+            _ => throw new NotSupportedException($"Unknown roster source '{classLink.Source}'."),
         };
     }
 

@@ -1,0 +1,110 @@
+using System;
+using System.Linq;
+using System.Management.Automation;
+using SensoClassLink.Core.Configuration;
+using SensoClassLink.Core.OneRoster;
+using SensoClassLink.Core.OneRoster.Rest;
+using SensoClassLink.Models;
+
+namespace SensoClassLink.Commands;
+
+/// <summary>Checks that the configured ClassLink roster is reachable and readable, and reports what it can see.</summary>
+[Cmdlet(VerbsDiagnostic.Test, "ClassLinkConnection")]
+[OutputType(typeof(ClassLinkConnectionTest))]
+[OutputType(typeof(bool), ParameterSetName = new[] { "Quiet" })]
+public sealed class TestClassLinkConnectionCommand : SensoClassLinkCmdlet
+{
+    /// <summary>Return only $true or $false.</summary>
+    [Parameter(ParameterSetName = "Quiet")]
+    public SwitchParameter Quiet { get; set; }
+
+    protected override void EndProcessing()
+    {
+        var progress = new ProgressReporter(this, 1, "Testing the ClassLink connection");
+        try
+        {
+            var classLink = Connection.Configuration.ClassLink;
+            ClassLinkConnectionTest result = classLink.Source == RosterSourceKind.Api
+                ? TestApi(classLink.Api, progress)
+                : TestCsv(progress);
+            WriteObject(Quiet.IsPresent ? result.Succeeded : result);
+        }
+        catch (ConfigurationException ex)
+        {
+            ThrowCallError(ex, "InvalidConfiguration", ErrorCategory.InvalidArgument);
+        }
+        catch (ArgumentException ex)
+        {
+            ThrowCallError(ex, "InvalidConfiguration", ErrorCategory.InvalidArgument);
+        }
+        finally
+        {
+            progress.Complete();
+        }
+    }
+
+    private ClassLinkConnectionTest TestApi(RosterApiSettings settings, ProgressReporter progress)
+    {
+        // The engine works on a worker thread; verbose lines and progress are queued and written here.
+        var messages = new System.Collections.Concurrent.BlockingCollection<(string Text, int Percent)>();
+        var task = System.Threading.Tasks.Task.Run(async () =>
+        {
+            try
+            {
+                return await RosterConnectionCheck.RunAsync(settings, null, line => messages.Add((line, -2)), (status, percent) => messages.Add((status, percent)), CancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                messages.CompleteAdding();
+            }
+        });
+        foreach (var (text, percent) in messages.GetConsumingEnumerable(CancellationToken))
+        {
+            if (percent == -2)
+            {
+                WriteVerbose(text);
+            }
+            else
+            {
+                progress.Report(text, percent, force: true);
+            }
+        }
+        var report = task.GetAwaiter().GetResult();
+        foreach (string hint in report.Hints)
+        {
+            WriteVerbose("Hint: " + hint);
+        }
+        return new ClassLinkConnectionTest("api", report.Server, report.VersionAnswered, report.AuthenticationMethod, report.Reachable, report.Authenticated,
+            report.HttpStatus, report.Schools, report.Teachers, report.Students, report.Classes, report.Enrollments, report.Hints, report.Succeeded);
+    }
+
+    private ClassLinkConnectionTest TestCsv(ProgressReporter progress)
+    {
+        var observer = new RosterReadObserver { Warning = w => WriteWarning(w.ToString()) };
+        using IRosterSource roster = Connection.OpenRoster(observer);
+        try
+        {
+            progress.Report("Counting schools", 0, force: true);
+            long schools = roster.ReadOrgs(CancellationToken).LongCount(o => string.Equals(o.Type, "school", StringComparison.OrdinalIgnoreCase));
+            progress.Report("Counting users", 25, force: true);
+            long teachers = 0, students = 0;
+            foreach (var user in roster.ReadUsers(CancellationToken))
+            {
+                teachers += user.Roles.Contains("teacher") ? 1 : 0;
+                students += user.Roles.Contains("student") ? 1 : 0;
+            }
+            progress.Report("Counting classes", 50, force: true);
+            long classes = roster.ReadClasses(CancellationToken).LongCount();
+            progress.Report("Counting enrollments", 75, force: true);
+            long enrollments = roster.ReadEnrollments(CancellationToken).LongCount();
+            var hints = teachers == 0 ? new[] { "No teachers in the export: the district shared no data, or only part of it." } : Array.Empty<string>();
+            return new ClassLinkConnectionTest("csv", roster.Description, "1.1", "none (local files)", true, true, null,
+                schools, teachers, students, classes, enrollments, hints, true);
+        }
+        catch (RosterReadException ex)
+        {
+            return new ClassLinkConnectionTest("csv", roster.Description, null, "none (local files)", false, false, null,
+                null, null, null, null, null, new[] { ex.Message }, false);
+        }
+    }
+}

@@ -1,0 +1,51 @@
+using System;
+using System.Collections.Generic;
+
+namespace SensoClassLink.Models;
+
+/// <summary>The result of Test-ClassLinkConnection: reachability, authentication, what is visible, and hints. Holds no secret.</summary>
+public sealed class ClassLinkConnectionTest
+{
+    public ClassLinkConnectionTest(string source, string server, string? oneRosterVersion, string authenticationMethod, bool reachable, bool authenticated,
+        int? httpStatus, long? schoolCount, long? teacherCount, long? studentCount, long? classCount, long? enrollmentCount, IReadOnlyList<string> hints, bool succeeded)
+    {
+        Source = source;
+        Server = server;
+        OneRosterVersion = oneRosterVersion;
+        AuthenticationMethod = authenticationMethod;
+        Reachable = reachable;
+        Authenticated = authenticated;
+        HttpStatus = httpStatus;
+        SchoolCount = schoolCount;
+        TeacherCount = teacherCount;
+        StudentCount = studentCount;
+        ClassCount = classCount;
+        EnrollmentCount = enrollmentCount;
+        Hints = hints is string[] array ? array : new List<string>(hints).ToArray();
+        Succeeded = succeeded;
+    }
+
+    /// <summary>api or csv.</summary>
+    public string Source { get; }
+
+    /// <summary>The Roster Server (scheme, host, port) or the CSV folder.</summary>
+    public string Server { get; }
+
+    /// <summary>The OneRoster version that answered (1.1 or 1.2), or null when none did.</summary>
+    public string? OneRosterVersion { get; }
+
+    public string AuthenticationMethod { get; }
+    public bool Reachable { get; }
+    public bool Authenticated { get; }
+    public int? HttpStatus { get; }
+    public long? SchoolCount { get; }
+    public long? TeacherCount { get; }
+    public long? StudentCount { get; }
+    public long? ClassCount { get; }
+    public long? EnrollmentCount { get; }
+
+    /// <summary>What to check, for the usual setup mistakes.</summary>
+    public string[] Hints { get; }
+
+    public bool Succeeded { get; }
+}

@@ -1,0 +1,643 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using SensoClassLink.Core.Configuration;
+using SensoClassLink.Core.Http;
+using SensoClassLink.Core.OneRoster;
+using SensoClassLink.Core.OneRoster.Auth;
+
+namespace SensoClassLink.OneRosterTestServer;
+
+/// <summary>
+/// A OneRoster REST server on 127.0.0.1 serving one CSV dataset under both /ims/oneroster/v1p1 (users
+/// with role/orgs) and /ims/oneroster/rostering/v1p2 (users with roles[]). Runs in-process from xunit
+/// or as a process (see Program) from Pester and the benchmark.
+/// </summary>
+public sealed class OneRosterServer : IAsyncDisposable
+{
+    private const string V1 = "/ims/oneroster/v1p1";
+    private const string V2 = "/ims/oneroster/rostering/v1p2";
+    private const string ForeignHref = "https://elsewhere.invalid";
+
+    private readonly TestServerOptions _options;
+    private readonly WebApplication _app;
+    private readonly ConcurrentDictionary<string, long> _nonces = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _tokens = new(StringComparer.Ordinal);
+    private readonly List<RosterOrg> _orgs;
+    private readonly List<RosterUser> _users;
+    private readonly List<RosterClass> _classes;
+    private readonly IReadOnlyList<RosterEnrollment> _enrollments;
+
+    private OneRosterServer(TestServerOptions options, WebApplication app, List<RosterOrg> orgs, List<RosterUser> users, List<RosterClass> classes, IReadOnlyList<RosterEnrollment> enrollments)
+    {
+        _options = options;
+        _app = app;
+        _orgs = orgs;
+        _users = users;
+        _classes = classes;
+        _enrollments = enrollments;
+    }
+
+    /// <summary>http://127.0.0.1:port (the server root; OneRoster lives under the two base paths).</summary>
+    public Uri BaseUri { get; private set; } = null!;
+
+    public TestServerStats Stats { get; } = new();
+
+    /// <summary>Faults to inject; add or clear at any time.</summary>
+    public ConcurrentQueue<FaultRule> Faults { get; } = new();
+
+    /// <summary>Added latency per collection page.</summary>
+    public TimeSpan PageLatency { get; set; }
+
+    /// <summary>Leave X-Total-Count out of collection answers.</summary>
+    public bool OmitTotalHeader { get; set; }
+
+    /// <summary>When set, Link rel="next" points at this authority (e.g. https://elsewhere.invalid) with an offset 5 too far: a client must ignore it.</summary>
+    public string? ForeignNextLinkAuthority { get; set; }
+
+    /// <summary>Offset added to the server clock when checking OAuth 1.0a timestamps (simulates a skewed client).</summary>
+    public TimeSpan ClockOffset { get; set; }
+
+    public static async Task<OneRosterServer> StartAsync(TestServerOptions options)
+    {
+        var orgs = new List<RosterOrg>();
+        var users = new List<RosterUser>();
+        var classes = new List<RosterClass>();
+        IReadOnlyList<RosterEnrollment> enrollments;
+        if (options.DataFolder is not null)
+        {
+            using var csv = new CsvRosterSource(options.DataFolder);
+            orgs.AddRange(csv.ReadOrgs(default).OrderBy(o => o.SourcedId, StringComparer.Ordinal));
+            users.AddRange(csv.ReadUsers(default).OrderBy(u => u.SourcedId, StringComparer.Ordinal));
+            classes.AddRange(csv.ReadClasses(default).OrderBy(c => c.SourcedId, StringComparer.Ordinal));
+            enrollments = options.SyntheticEnrollments > 0
+                ? new SyntheticEnrollments(options.SyntheticEnrollments, users, classes)
+                : csv.ReadEnrollments(default).OrderBy(e => e.SourcedId, StringComparer.Ordinal).ToList();
+        }
+        else
+        {
+            enrollments = Array.Empty<RosterEnrollment>();
+        }
+
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, options.Port));
+        var app = builder.Build();
+        var server = new OneRosterServer(options, app, orgs, users, classes, enrollments);
+        app.Run(server.HandleAsync);
+        await app.StartAsync();
+        string address = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
+            .Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        server.BaseUri = new Uri(address.Replace("[::1]", "127.0.0.1"));
+        return server;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+
+    private async Task HandleAsync(HttpContext context)
+    {
+        string path = context.Request.Path.Value ?? "/";
+        Stats.Begin(path);
+        try
+        {
+            if (path == "/token" && HttpMethods.IsPost(context.Request.Method))
+            {
+                await IssueTokenAsync(context);
+                return;
+            }
+            bool v2;
+            string rest;
+            if (path.StartsWith(V2 + "/", StringComparison.Ordinal))
+            {
+                v2 = true;
+                rest = path.Substring(V2.Length);
+            }
+            else if (path.StartsWith(V1 + "/", StringComparison.Ordinal))
+            {
+                v2 = false;
+                rest = path.Substring(V1.Length);
+            }
+            else
+            {
+                await StatusAsync(context, 404, "unknownobject", "No OneRoster service at this path.");
+                return;
+            }
+            if (!HttpMethods.IsGet(context.Request.Method))
+            {
+                await StatusAsync(context, 405, "invaliddata", "Rostering is read-only.");
+                return;
+            }
+            string? refusal = Authenticate(context);
+            if (refusal is not null)
+            {
+                Stats.AuthFailures.Enqueue(refusal);
+                await StatusAsync(context, 401, "unauthorisedrequest", refusal);
+                return;
+            }
+            try
+            {
+                await ServeAsync(context, rest, v2);
+            }
+            catch (BadFilterException)
+            {
+                await StatusAsync(context, 400, "invalid_filter_field", "Unsupported filter.");
+            }
+        }
+        finally
+        {
+            Stats.End();
+        }
+    }
+
+    private async Task ServeAsync(HttpContext context, string rest, bool v2)
+    {
+        var query = PercentEncoding.DecodeQuery(context.Request.QueryString.Value);
+        string? Param(string name) => query.LastOrDefault(p => p.Key == name).Value;
+        int offset = int.TryParse(Param("offset"), NumberStyles.None, CultureInfo.InvariantCulture, out int o) ? o : 0;
+        int limit = int.TryParse(Param("limit"), NumberStyles.None, CultureInfo.InvariantCulture, out int l) && l > 0 ? l : 100;
+        string? filter = Param("filter");
+        if (filter is not null)
+        {
+            Stats.Filters.Enqueue(filter);
+        }
+
+        foreach (var fault in Faults)
+        {
+            if (!fault.TryFire(rest, offset))
+            {
+                continue;
+            }
+            switch (fault.Kind)
+            {
+                case FaultKind.RateLimit:
+                    context.Response.Headers.RetryAfter = fault.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+                    await StatusAsync(context, 429, "server_busy", "Too many requests.");
+                    return;
+                case FaultKind.Unavailable:
+                    await StatusAsync(context, 503, "server_busy", "Temporarily unavailable.");
+                    return;
+                case FaultKind.Forbidden:
+                    await StatusAsync(context, 403, "forbidden", "The application lacks permission for this resource.");
+                    return;
+                case FaultKind.Unauthorized:
+                    await StatusAsync(context, 401, "unauthorisedrequest", "Token revoked.");
+                    return;
+                case FaultKind.HtmlPage:
+                    context.Response.StatusCode = 200;
+                    context.Response.ContentType = "text/html";
+                    await context.Response.WriteAsync("<html><body><h1>502 Bad Gateway</h1></body></html>");
+                    return;
+                case FaultKind.FailureEnvelope:
+                    await StatusAsync(context, 200, "invalid_filter_field", "The roster server is rebuilding its index.");
+                    return;
+                case FaultKind.MissingEnvelope:
+                    await WriteJsonAsync(context, 200, w => { w.WriteStartObject(); w.WriteString("note", "nothing here"); w.WriteEndObject(); }, null);
+                    return;
+                case FaultKind.Slow:
+                    await Task.Delay(fault.DelayMilliseconds, context.RequestAborted);
+                    break;
+                case FaultKind.TruncatedBody:
+                    context.Items["truncate"] = true;
+                    break;
+                case FaultKind.ShiftedPage:
+                    offset = Math.Max(0, offset - 2);
+                    break;
+            }
+        }
+
+        string[] segments = rest.Trim('/').Split('/').Select(Uri.UnescapeDataString).ToArray();
+        switch (segments)
+        {
+            case ["orgs"]:
+                await PageAsync(context, "orgs", Filter(_orgs, filter, OrgField), offset, limit, WriteOrg, v2);
+                return;
+            case ["schools"]:
+                await PageAsync(context, "orgs", Filter(_orgs.Where(x => x.Type == "school").ToList(), filter, OrgField), offset, limit, WriteOrg, v2);
+                return;
+            case ["users"]:
+                await PageAsync(context, "users", Filter(_users, filter, UserField), offset, limit, WriteUser, v2);
+                return;
+            case ["teachers"]:
+                await PageAsync(context, "users", Filter(_users.Where(u => u.Roles.Contains("teacher")).ToList(), filter, UserField), offset, limit, WriteUser, v2);
+                return;
+            case ["students"]:
+                await PageAsync(context, "users", Filter(_users.Where(u => u.Roles.Contains("student")).ToList(), filter, UserField), offset, limit, WriteUser, v2);
+                return;
+            case ["classes"]:
+                await PageAsync(context, "classes", Filter(_classes, filter, ClassField), offset, limit, WriteClass, v2);
+                return;
+            case ["enrollments"]:
+                await PageAsync(context, "enrollments", filter is null ? _enrollments : Filter(_enrollments, filter, EnrollmentField), offset, limit, WriteEnrollment, v2);
+                return;
+            case ["orgs", var id]:
+                await SingleAsync(context, "org", _orgs.FirstOrDefault(x => x.SourcedId == id), WriteOrg, v2);
+                return;
+            case ["users", var id]:
+                await SingleAsync(context, "user", _users.FirstOrDefault(x => x.SourcedId == id), WriteUser, v2);
+                return;
+            case ["classes", var id]:
+                await SingleAsync(context, "class", _classes.FirstOrDefault(x => x.SourcedId == id), WriteClass, v2);
+                return;
+            case ["classes", var id, "students" or "teachers"]:
+            {
+                string role = segments[2] == "students" ? "student" : "teacher";
+                var members = new HashSet<string>(_enrollments.Where(e => e.ClassSourcedId == id && e.Role == role).Select(e => e.UserSourcedId), StringComparer.Ordinal);
+                await PageAsync(context, "users", Filter(_users.Where(u => members.Contains(u.SourcedId)).ToList(), filter, UserField), offset, limit, WriteUser, v2);
+                return;
+            }
+            case ["schools", var school, "classes", var id, "enrollments"]:
+                await PageAsync(context, "enrollments", Filter(_enrollments.Where(e => e.ClassSourcedId == id && e.SchoolSourcedId == school).ToList(), filter, EnrollmentField), offset, limit, WriteEnrollment, v2);
+                return;
+            default:
+                await StatusAsync(context, 404, "unknownobject", "Unknown endpoint.");
+                return;
+        }
+    }
+
+    private static string? OrgField(RosterOrg o, string field) => field switch
+    {
+        "sourcedId" => o.SourcedId, "type" => o.Type, "name" => o.Name, "status" => o.Status, _ => null,
+    };
+
+    private static string? UserField(RosterUser u, string field) => field switch
+    {
+        "sourcedId" => u.SourcedId, "email" => u.Email, "username" => u.Username, "role" => u.Roles.FirstOrDefault() ?? "", "status" => u.Status, _ => null,
+    };
+
+    private static string? ClassField(RosterClass c, string field) => field switch
+    {
+        "sourcedId" => c.SourcedId, "school.sourcedId" => c.SchoolSourcedId, "status" => c.Status, _ => null,
+    };
+
+    private static string? EnrollmentField(RosterEnrollment e, string field) => field switch
+    {
+        "sourcedId" => e.SourcedId, "user.sourcedId" => e.UserSourcedId, "class.sourcedId" => e.ClassSourcedId,
+        "school.sourcedId" => e.SchoolSourcedId, "role" => e.Role, "status" => e.Status, _ => null,
+    };
+
+    /// <summary>Supports exactly <c>field='value'</c> (values compared case-sensitively, as many servers do); anything else is an invalid filter.</summary>
+    private static IReadOnlyList<T> Filter<T>(IReadOnlyList<T> items, string? filter, Func<T, string, string?> field)
+    {
+        if (filter is null)
+        {
+            return items;
+        }
+        int eq = filter.IndexOf('=');
+        if (eq <= 0 || filter.Length < eq + 3 || filter[eq + 1] != '\'' || filter[^1] != '\'' || filter.IndexOf('\'', eq + 2) != filter.Length - 1)
+        {
+            throw new BadFilterException(filter);
+        }
+        string name = filter.Substring(0, eq);
+        string value = filter.Substring(eq + 2, filter.Length - eq - 3);
+        if (items.Count > 0 && field(items[0], name) is null)
+        {
+            throw new BadFilterException(filter);
+        }
+        return items.Where(i => field(i, name) == value).ToList();
+    }
+
+    private async Task PageAsync<T>(HttpContext context, string envelope, IReadOnlyList<T> items, int offset, int limit, Action<Utf8JsonWriter, T, bool> write, bool v2)
+    {
+        if (PageLatency > TimeSpan.Zero)
+        {
+            await Task.Delay(PageLatency, context.RequestAborted);
+        }
+        int take = Math.Min(limit, _options.MaxPageSize);
+        int end = (int)Math.Min((long)offset + take, items.Count);
+        if (!OmitTotalHeader)
+        {
+            // Lower-case, as ClassLink sends it.
+            context.Response.Headers["x-total-count"] = items.Count.ToString(CultureInfo.InvariantCulture);
+        }
+        if (_options.SendLinkHeader && end < items.Count)
+        {
+            string authority = ForeignNextLinkAuthority ?? BaseUri.GetLeftPart(UriPartial.Authority);
+            int next = ForeignNextLinkAuthority is null ? end : end + 5;
+            context.Response.Headers["Link"] = $"<{authority}{context.Request.Path.Value}?limit={take}&offset={next}>; rel=\"next\"";
+        }
+        await WriteJsonAsync(context, 200, w =>
+        {
+            w.WriteStartObject();
+            w.WriteStartArray(envelope);
+            for (int i = offset; i < end; i++)
+            {
+                write(w, items[i], v2);
+            }
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }, null);
+    }
+
+    private static async Task SingleAsync<T>(HttpContext context, string key, T? item, Action<Utf8JsonWriter, T, bool> write, bool v2) where T : class
+    {
+        if (item is null)
+        {
+            await StatusAsync(context, 404, "unknownobject", "Unknown object.");
+            return;
+        }
+        await WriteJsonAsync(context, 200, w =>
+        {
+            w.WriteStartObject();
+            w.WritePropertyName(key);
+            write(w, item, v2);
+            w.WriteEndObject();
+        }, null);
+    }
+
+    private static void WriteRef(Utf8JsonWriter w, string name, string type, string sourcedId)
+    {
+        w.WriteStartObject(name);
+        w.WriteString("href", $"{ForeignHref}/ims/oneroster/v1p1/{type}s/{sourcedId}");
+        w.WriteString("sourcedId", sourcedId);
+        w.WriteString("type", type);
+        w.WriteEndObject();
+    }
+
+    private static void WriteBase(Utf8JsonWriter w, string sourcedId, string status)
+    {
+        w.WriteString("sourcedId", sourcedId);
+        w.WriteString("status", status);
+        w.WriteString("dateLastModified", "2025-08-15T13:02:11.000Z");
+        w.WriteStartObject("metadata");
+        w.WriteString("ext.vendor", "kept as unknown data");
+        w.WriteEndObject();
+    }
+
+    private static void WriteOrg(Utf8JsonWriter w, RosterOrg o, bool v2)
+    {
+        w.WriteStartObject();
+        WriteBase(w, o.SourcedId, o.Status);
+        w.WriteString("name", o.Name);
+        w.WriteString("type", o.Type);
+        w.WriteString("identifier", "");
+        if (!string.IsNullOrEmpty(o.ParentSourcedId))
+        {
+            WriteRef(w, "parent", "org", o.ParentSourcedId);
+        }
+        w.WriteEndObject();
+    }
+
+    private static void WriteUser(Utf8JsonWriter w, RosterUser u, bool v2)
+    {
+        w.WriteStartObject();
+        WriteBase(w, u.SourcedId, u.Status);
+        // 1.2 sends JSON booleans here; 1.1 the "true"/"false" strings. Other raw values pass through as text.
+        if (v2 && u.EnabledUser is "true" or "false")
+        {
+            w.WriteBoolean("enabledUser", u.EnabledUser == "true");
+        }
+        else
+        {
+            w.WriteString("enabledUser", u.EnabledUser);
+        }
+        w.WriteString("username", u.Username);
+        w.WriteStartArray("userIds");
+        w.WriteEndArray();
+        w.WriteString("givenName", u.GivenName);
+        w.WriteString("familyName", u.FamilyName);
+        w.WriteString("middleName", "");
+        w.WriteString("identifier", u.Identifier);
+        w.WriteString("email", u.Email);
+        w.WriteString("sms", "");
+        w.WriteString("phone", "");
+        w.WriteStartArray("agents");
+        w.WriteEndArray();
+        w.WriteStartArray("grades");
+        w.WriteEndArray();
+        if (v2)
+        {
+            w.WriteStartArray("roles");
+            foreach (string role in u.Roles)
+            {
+                for (int i = 0; i < u.OrgSourcedIds.Count; i++)
+                {
+                    w.WriteStartObject();
+                    w.WriteString("roleType", i == 0 ? "primary" : "secondary");
+                    w.WriteString("role", role);
+                    WriteRef(w, "org", "org", u.OrgSourcedIds[i]);
+                    w.WriteEndObject();
+                }
+            }
+            w.WriteEndArray();
+            if (u.OrgSourcedIds.Count > 0)
+            {
+                WriteRef(w, "primaryOrg", "org", u.OrgSourcedIds[0]);
+            }
+        }
+        else
+        {
+            w.WriteString("role", u.Roles.FirstOrDefault() ?? "");
+            w.WriteStartArray("orgs");
+            foreach (string org in u.OrgSourcedIds)
+            {
+                w.WriteStartObject();
+                w.WriteString("href", $"{ForeignHref}/ims/oneroster/v1p1/orgs/{org}");
+                w.WriteString("sourcedId", org);
+                w.WriteString("type", "org");
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+        }
+        w.WriteEndObject();
+    }
+
+    private static void WriteClass(Utf8JsonWriter w, RosterClass c, bool v2)
+    {
+        w.WriteStartObject();
+        WriteBase(w, c.SourcedId, c.Status);
+        w.WriteString("title", c.Title);
+        w.WriteString("classCode", c.ClassCode);
+        w.WriteString("classType", "scheduled");
+        WriteRef(w, "course", "course", c.CourseSourcedId);
+        WriteRef(w, "school", "org", c.SchoolSourcedId);
+        w.WriteStartArray("terms");
+        w.WriteEndArray();
+        w.WriteEndObject();
+    }
+
+    private static void WriteEnrollment(Utf8JsonWriter w, RosterEnrollment e, bool v2)
+    {
+        w.WriteStartObject();
+        WriteBase(w, e.SourcedId, e.Status);
+        WriteRef(w, "user", "user", e.UserSourcedId);
+        WriteRef(w, "class", "class", e.ClassSourcedId);
+        WriteRef(w, "school", "org", e.SchoolSourcedId);
+        w.WriteString("role", e.Role);
+        w.WriteString("primary", e.Role == "teacher" ? "true" : "false");
+        w.WriteString("beginDate", e.BeginDate);
+        w.WriteString("endDate", e.EndDate);
+        w.WriteEndObject();
+    }
+
+    private static async Task WriteJsonAsync(HttpContext context, int status, Action<Utf8JsonWriter> write, string? _)
+    {
+        var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            write(writer);
+        }
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "application/json";
+        int length = (int)buffer.Length;
+        if (context.Items.ContainsKey("truncate"))
+        {
+            length /= 2;
+        }
+        context.Response.ContentLength = length;
+        await context.Response.Body.WriteAsync(buffer.GetBuffer().AsMemory(0, length), context.RequestAborted);
+    }
+
+    private static Task StatusAsync(HttpContext context, int status, string codeMinor, string description) =>
+        WriteJsonAsync(context, status, w =>
+        {
+            w.WriteStartObject();
+            w.WriteStartArray("statusInfoSet");
+            w.WriteStartObject();
+            w.WriteString("imsx_codeMajor", "failure");
+            w.WriteString("imsx_severity", "error");
+            w.WriteString("imsx_description", description);
+            w.WriteStartObject("imsx_CodeMinor");
+            w.WriteStartArray("imsx_codeMinorField");
+            w.WriteStartObject();
+            w.WriteString("imsx_codeMinorFieldName", "TargetEndSystem");
+            w.WriteString("imsx_codeMinorFieldValue", codeMinor);
+            w.WriteEndObject();
+            w.WriteEndArray();
+            w.WriteEndObject();
+            w.WriteEndObject();
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }, null);
+
+    /// <summary>Null when the request carries valid credentials, else why not (without echoing them).</summary>
+    private string? Authenticate(HttpContext context)
+    {
+        string header = context.Request.Headers.Authorization.ToString();
+        if (header.StartsWith("Bearer ", StringComparison.Ordinal))
+        {
+            string token = header.Substring(7).Trim();
+            if (_options.BearerToken is not null && FixedEquals(token, _options.BearerToken))
+            {
+                return null;
+            }
+            if (_tokens.TryGetValue(token, out var expires))
+            {
+                return DateTimeOffset.UtcNow < expires ? null : "token expired";
+            }
+            return "unknown token";
+        }
+        if (header.StartsWith("OAuth ", StringComparison.Ordinal))
+        {
+            return VerifyOAuth1(context, header);
+        }
+        return "no credentials";
+    }
+
+    private string? VerifyOAuth1(HttpContext context, string header)
+    {
+        var oauth = OAuth1Signature.ParseAuthorizationHeader(header);
+        oauth.Remove("realm");
+        if (!oauth.Remove("oauth_signature", out string? signature))
+        {
+            return "signature missing";
+        }
+        if (!oauth.TryGetValue("oauth_consumer_key", out string? key) || key != _options.ConsumerKey)
+        {
+            return "unknown consumer key";
+        }
+        OAuth1SignatureMethod method;
+        switch (oauth.GetValueOrDefault("oauth_signature_method"))
+        {
+            case "HMAC-SHA256": method = OAuth1SignatureMethod.HmacSha256; break;
+            case "HMAC-SHA1": method = OAuth1SignatureMethod.HmacSha1; break;
+            default: return "unsupported signature method";
+        }
+        if (!long.TryParse(oauth.GetValueOrDefault("oauth_timestamp"), NumberStyles.None, CultureInfo.InvariantCulture, out long timestamp))
+        {
+            return "timestamp missing";
+        }
+        long now = (DateTimeOffset.UtcNow + ClockOffset).ToUnixTimeSeconds();
+        if (Math.Abs(now - timestamp) > _options.MaxClockSkewSeconds)
+        {
+            return "timestamp outside the allowed clock skew";
+        }
+        string nonce = oauth.GetValueOrDefault("oauth_nonce") ?? "";
+        if (nonce.Length < 8)
+        {
+            return "nonce missing";
+        }
+        // The raw query from the wire, decoded here independently of the client.
+        var parameters = PercentEncoding.DecodeQuery(context.Request.QueryString.Value);
+        parameters.AddRange(oauth);
+        var uri = new Uri($"{context.Request.Scheme}://{context.Request.Host}{context.Request.PathBase}{context.Request.Path.ToUriComponent()}");
+        string expected = OAuth1Signature.Sign(OAuth1Signature.BaseString(context.Request.Method, uri, parameters), _options.ConsumerSecret, "", method);
+        if (!FixedEquals(expected, signature))
+        {
+            return "signature mismatch";
+        }
+        if (!_nonces.TryAdd(timestamp + ":" + nonce, timestamp))
+        {
+            return "nonce reused";
+        }
+        return null;
+    }
+
+    private async Task IssueTokenAsync(HttpContext context)
+    {
+        string header = context.Request.Headers.Authorization.ToString();
+        string? id = null, secret = null;
+        if (header.StartsWith("Basic ", StringComparison.Ordinal))
+        {
+            string decoded = Encoding.UTF8.GetString(Convert.FromBase64String(header.Substring(6).Trim()));
+            int colon = decoded.IndexOf(':');
+            if (colon > 0)
+            {
+                id = Uri.UnescapeDataString(decoded.Substring(0, colon).Replace('+', ' '));
+                secret = Uri.UnescapeDataString(decoded.Substring(colon + 1).Replace('+', ' '));
+            }
+        }
+        string body = await new StreamReader(context.Request.Body).ReadToEndAsync();
+        var form = PercentEncoding.DecodeQuery(body);
+        if (id != _options.ClientId || secret is null || !FixedEquals(secret, _options.ClientSecret))
+        {
+            Stats.AuthFailures.Enqueue("invalid client");
+            await WriteJsonAsync(context, 401, w => { w.WriteStartObject(); w.WriteString("error", "invalid_client"); w.WriteEndObject(); }, null);
+            return;
+        }
+        if (form.FirstOrDefault(p => p.Key == "grant_type").Value != "client_credentials")
+        {
+            await WriteJsonAsync(context, 400, w => { w.WriteStartObject(); w.WriteString("error", "unsupported_grant_type"); w.WriteEndObject(); }, null);
+            return;
+        }
+        Stats.TokenScopes.Enqueue(form.FirstOrDefault(p => p.Key == "scope").Value ?? "");
+        string token = Convert.ToHexString(RandomNumberGenerator.GetBytes(24));
+        _tokens[token] = DateTimeOffset.UtcNow.AddSeconds(_options.TokenLifetimeSeconds);
+        Stats.TokenIssued();
+        await WriteJsonAsync(context, 200, w =>
+        {
+            w.WriteStartObject();
+            w.WriteString("access_token", token);
+            w.WriteString("token_type", "bearer");
+            w.WriteNumber("expires_in", _options.TokenLifetimeSeconds);
+            w.WriteEndObject();
+        }, null);
+    }
+
+    private static bool FixedEquals(string a, string b) =>
+        CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(a), Encoding.UTF8.GetBytes(b));
+
+    private sealed class BadFilterException(string filter) : Exception($"Unsupported filter '{filter}'.");
+}
