@@ -22,7 +22,24 @@ public abstract class SensoClassLinkCmdlet : PSCmdlet, IDisposable
     protected CancellationToken CancellationToken => _cancellation.Token;
 
     /// <summary>The current connection; loads the default configuration on first use when none was made.</summary>
-    protected ModuleConnection Connection => _connection ??= ModuleConnection.GetOrConnectDefault();
+    protected ModuleConnection Connection
+    {
+        get
+        {
+            if (_connection is null)
+            {
+                try
+                {
+                    _connection = ModuleConnection.GetOrConnectDefault();
+                }
+                catch (ConfigurationException ex)
+                {
+                    ThrowCallError(ex, "InvalidConfiguration", ErrorCategory.InvalidData);
+                }
+            }
+            return _connection!;
+        }
+    }
 
     protected override void StopProcessing() => _cancellation.Cancel();
 

@@ -138,6 +138,38 @@ Describe 'Get-ClassLinkTeacher over REST' {
         ($v12 -join "`n") | Should -Be ($csv -join "`n")
     }
 
+    It 'looks up one teacher with targeted queries, and agrees with the full computation' {
+        $folder = Join-Path $TestDrive 'targeted'
+        New-Item -ItemType Directory -Path $folder | Out-Null
+        Connect-SensoClassLink -ConfigPath (New-RestTestConfiguration -Folder $folder -BaseUrl $server.Url)
+        $asOf = [datetime]'2025-10-01'
+        $props = 'Email', 'Eligible', 'Reason', 'PopulatedClassCount', 'StudentCount', @{ n = 'Classes'; e = { "$($_.Classes)" } }
+
+        $all = Get-ClassLinkTeacher -Email 'jane.doe@riverside.*' -AsOf $asOf -IncludeIneligible -Verbose 4>&1
+        $one = Get-ClassLinkTeacher -Email 'jane.doe@riverside.org' -AsOf $asOf -IncludeIneligible -Verbose 4>&1
+
+        $fullRequests = @($all | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] -and $_.Message -like 'GET *' })
+        $targetedRequests = @($one | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] -and $_.Message -like 'GET *' })
+        ($one | Where-Object { $_ -isnot [System.Management.Automation.VerboseRecord] } | Select-Object $props | ConvertTo-Json) |
+            Should -Be ($all | Where-Object { $_ -isnot [System.Management.Automation.VerboseRecord] } | Select-Object $props | ConvertTo-Json)
+        $targetedRequests.Count | Should -BeLessThan $fullRequests.Count
+        @($targetedRequests | Where-Object { $_.Message -like 'GET /ims/oneroster/v1p1/classes -> *' }) | Should -BeNullOrEmpty -Because 'the whole class list is not pulled'
+        @($targetedRequests | Where-Object { $_.Message -like 'GET /ims/oneroster/v1p1/users -> *' }).Count | Should -Be 1 -Because 'one filtered request finds the teacher'
+    }
+
+    It 'imports and resyncs one teacher with targeted queries' {
+        $folder = Join-Path $TestDrive 'targeted-import'
+        New-Item -ItemType Directory -Path $folder | Out-Null
+        Connect-SensoClassLink -ConfigPath (New-RestTestConfiguration -Folder $folder -BaseUrl $server.Url)
+
+        $import = Import-SensoUser -Email 'jane.doe@riverside.org' -Role Teacher -Site Main -AsOf '2025-10-01' -Verbose 4>&1
+        $result = $import | Where-Object { $_ -isnot [System.Management.Automation.VerboseRecord] }
+        $result.Status | Should -Be 'Created'
+        $result.GroupSync | Should -Be 'Completed'
+        @($import | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] -and $_.Message -like 'GET /ims/oneroster/v1p1/classes -> *' }) | Should -BeNullOrEmpty
+        @(Get-SensoGroup -Owner 'jane.doe@riverside.org').Count | Should -BeGreaterThan 0
+    }
+
     It 'writes request lines to the verbose stream without credentials or filters' {
         $folder = Join-Path $TestDrive 'verbose'
         New-Item -ItemType Directory -Path $folder | Out-Null

@@ -52,42 +52,25 @@ public sealed class GetClassLinkTeacherCommand : SensoClassLinkCmdlet
     {
         var emailPatterns = _emails.Select(e => WildcardPattern.Get(e, WildcardOptions.IgnoreCase)).ToArray();
         var schoolPatterns = School?.Select(s => WildcardPattern.Get(s.Trim(), WildcardOptions.IgnoreCase)).ToArray();
-        var problems = new RosterProblemLog();
         var progress = new ProgressReporter(this, 1, "Reading the ClassLink roster");
-        var observer = new RosterReadObserver
-        {
-            Warning = problems.Add,
-            Progress = p => progress.Report($"{p.Collection}: {p.RecordsRead:N0} records", p.PercentComplete),
-            Verbose = WriteVerbose,
-        };
+        var roster = new RosterSession(this, Connection, progress);
+        // Exact emails only (no wildcards) are looked up with targeted queries where the source allows it (REST).
+        var exact = _emails.All(e => !WildcardPattern.ContainsWildcardCharacters(e))
+            ? _emails.Select(EmailAddress.Normalize).Where(e => e.Length > 0).Distinct().ToList()
+            : null;
 
         RosterEvaluation evaluation;
         try
         {
-            using IRosterSource roster = Connection.OpenRoster(observer);
-            WriteVerbose($"Reading {roster.Description}, enrollments current on {AsOf:yyyy-MM-dd}.");
-            evaluation = EligibilityEngine.Evaluate(roster, AsOf.Date, observer, CancellationToken);
-        }
-        catch (ConfigurationException ex)
-        {
-            ThrowCallError(ex, "InvalidConfiguration", ErrorCategory.InvalidData);
-            return;
-        }
-        catch (RosterReadException ex)
-        {
-            ThrowCallError(ex, "RosterUnreadable", ErrorCategory.ReadError);
-            return;
-        }
-        catch (OperationCanceledException) when (CancellationToken.IsCancellationRequested)
-        {
-            return;
+            WriteVerbose($"Reading the roster, enrollments current on {AsOf:yyyy-MM-dd}.");
+            evaluation = roster.Evaluate(AsOf.Date, CancellationToken, exact);
         }
         finally
         {
             progress.Complete();
         }
 
-        problems.Report(this);
+        roster.WriteWarningSummary();
         var stats = evaluation.Statistics;
         WriteVerbose($"{stats.Teachers:N0} teachers ({stats.TeacherRecords:N0} records), {stats.EligibleTeachers:N0} eligible; " +
             $"{stats.Students:N0} active students, {stats.Classes:N0} classes, {stats.Enrollments:N0} enrollments ({stats.CountingEnrollments:N0} counting).");

@@ -102,8 +102,10 @@ public sealed class ImportSensoUserCommand : SensoCommandBase
 
     protected override void ProcessRecord()
     {
-        // The whole roster is evaluated once, when the first teacher arrives (memory grows with teachers, not enrollments).
-        _roster ??= _rosterSession!.Evaluate(AsOf, CancellationToken);
+        // The roster is evaluated once, when the first teacher arrives (memory grows with teachers, not enrollments).
+        // A few teachers named with -Email are looked up with targeted queries where the source allows it (REST).
+        var targeted = MyInvocation.ExpectingInput ? null : Email.Select(EmailAddress.Normalize).Where(e => e.Length > 0).Distinct().ToList();
+        _roster ??= _rosterSession!.Evaluate(AsOf, CancellationToken, targeted);
         foreach (string email in Email)
         {
             _received++;
