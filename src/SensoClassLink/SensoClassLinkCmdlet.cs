@@ -43,6 +43,15 @@ public abstract class SensoClassLinkCmdlet : PSCmdlet, IDisposable
 
     protected override void StopProcessing() => _cancellation.Cancel();
 
+    /// <summary>
+    /// True under -WhatIf, given on the command line or through $WhatIfPreference. Commands that answer for every
+    /// item under -WhatIf (what would happen, and why it would fail) need to know it, not just ShouldProcess's "no".
+    /// </summary>
+    protected bool WhatIfRequested =>
+        MyInvocation.BoundParameters.TryGetValue("WhatIf", out object? bound)
+            ? ((SwitchParameter)bound).IsPresent
+            : LanguagePrimitives.IsTrue(SessionState.PSVariable.GetValue("WhatIfPreference"));
+
     /// <summary>A per-item failure: non-terminating, with a stable id and the item as target.</summary>
     protected void WriteItemError(Exception exception, string errorId, ErrorCategory category, object? target, string? recommendedAction = null)
     {

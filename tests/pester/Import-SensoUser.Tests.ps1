@@ -97,6 +97,15 @@ Describe 'Import-SensoUser' {
         Get-SensoGroupSyncJob | Should -BeNullOrEmpty
     }
 
+    It 'honours $WhatIfPreference like -WhatIf' {
+        $results = & {
+            $WhatIfPreference = $true
+            Get-ClassLinkTeacher | Import-SensoUser -Role Teacher -Site Main
+        }
+        @($results.Status | Select-Object -Unique) | Should -Be @('WhatIf')
+        @(Get-SensoUser).Count | Should -Be 0
+    }
+
     It 'stops before any write when the role is unknown, naming the closest roles' {
         $err = { Get-ClassLinkTeacher | Import-SensoUser -Role Techer -Site Main } | Should -Throw -PassThru
         $err.FullyQualifiedErrorId | Should -BeLike 'RoleNotFound*'

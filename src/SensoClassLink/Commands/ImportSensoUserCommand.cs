@@ -76,7 +76,7 @@ public sealed class ImportSensoUserCommand : SensoCommandBase
 
     protected override void BeginProcessing()
     {
-        _whatIf = MyInvocation.BoundParameters.TryGetValue("WhatIf", out object? w) && ((SwitchParameter)w).IsPresent;
+        _whatIf = WhatIfRequested;
         _progress = new ProgressReporter(this, 2, "Importing teachers into Senso");
         _rosterSession = new RosterSession(this, Connection, _progress);
         var senso = Senso;

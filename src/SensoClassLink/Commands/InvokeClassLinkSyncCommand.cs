@@ -40,7 +40,7 @@ public sealed class InvokeClassLinkSyncCommand : SensoCommandBase
 
     protected override void EndProcessing()
     {
-        bool whatIf = MyInvocation.BoundParameters.TryGetValue("WhatIf", out object? w) && ((SwitchParameter)w).IsPresent;
+        bool whatIf = WhatIfRequested;
         string? report = ReportPath is null ? null : GetUnresolvedProviderPathFromPSPath(ReportPath);
         if (report is not null)
         {

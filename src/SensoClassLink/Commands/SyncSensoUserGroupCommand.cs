@@ -63,7 +63,7 @@ public sealed class SyncSensoUserGroupCommand : SensoCommandBase
 
     protected override void EndProcessing()
     {
-        bool whatIf = MyInvocation.BoundParameters.TryGetValue("WhatIf", out object? w) && ((SwitchParameter)w).IsPresent;
+        bool whatIf = WhatIfRequested;
         if (All)
         {
             foreach (var user in ClassLinkUsers())
