@@ -32,20 +32,20 @@ public sealed class OneRosterServer : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly ConcurrentDictionary<string, long> _nonces = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, DateTimeOffset> _tokens = new(StringComparer.Ordinal);
-    private readonly List<RosterOrg> _orgs;
-    private readonly List<RosterUser> _users;
-    private readonly List<RosterClass> _classes;
-    private readonly IReadOnlyList<RosterEnrollment> _enrollments;
+    private readonly object _reloadGate = new();
+    private volatile RosterDataset _data;
 
-    private OneRosterServer(TestServerOptions options, WebApplication app, List<RosterOrg> orgs, List<RosterUser> users, List<RosterClass> classes, IReadOnlyList<RosterEnrollment> enrollments)
+    private OneRosterServer(TestServerOptions options, WebApplication app, RosterDataset data)
     {
         _options = options;
         _app = app;
-        _orgs = orgs;
-        _users = users;
-        _classes = classes;
-        _enrollments = enrollments;
+        _data = data;
     }
+
+    /// <summary>How many times the CSV folder was read (1 at start, +1 per reload).</summary>
+    public int DataLoads => _dataLoads;
+
+    private int _dataLoads = 1;
 
     /// <summary>http://127.0.0.1:port (the server root; OneRoster lives under the two base paths).</summary>
     public Uri BaseUri { get; private set; } = null!;
@@ -69,30 +69,12 @@ public sealed class OneRosterServer : IAsyncDisposable
 
     public static async Task<OneRosterServer> StartAsync(TestServerOptions options)
     {
-        var orgs = new List<RosterOrg>();
-        var users = new List<RosterUser>();
-        var classes = new List<RosterClass>();
-        IReadOnlyList<RosterEnrollment> enrollments;
-        if (options.DataFolder is not null)
-        {
-            using var csv = new CsvRosterSource(options.DataFolder);
-            orgs.AddRange(csv.ReadOrgs(default).OrderBy(o => o.SourcedId, StringComparer.Ordinal));
-            users.AddRange(csv.ReadUsers(default).OrderBy(u => u.SourcedId, StringComparer.Ordinal));
-            classes.AddRange(csv.ReadClasses(default).OrderBy(c => c.SourcedId, StringComparer.Ordinal));
-            enrollments = options.SyntheticEnrollments > 0
-                ? new SyntheticEnrollments(options.SyntheticEnrollments, users, classes)
-                : csv.ReadEnrollments(default).OrderBy(e => e.SourcedId, StringComparer.Ordinal).ToList();
-        }
-        else
-        {
-            enrollments = Array.Empty<RosterEnrollment>();
-        }
-
+        var data = RosterDataset.Load(options);
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, options.Port));
         var app = builder.Build();
-        var server = new OneRosterServer(options, app, orgs, users, classes, enrollments);
+        var server = new OneRosterServer(options, app, data);
         app.Run(server.HandleAsync);
         await app.StartAsync();
         string address = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
@@ -218,52 +200,90 @@ public sealed class OneRosterServer : IAsyncDisposable
             }
         }
 
+        // One dataset per request: a reload between requests never mixes two versions within a page.
+        var data = CurrentData();
         string[] segments = rest.Trim('/').Split('/').Select(Uri.UnescapeDataString).ToArray();
         switch (segments)
         {
             case ["orgs"]:
-                await PageAsync(context, "orgs", Filter(_orgs, filter, OrgField), offset, limit, WriteOrg, v2);
+                await PageAsync(context, "orgs", Filter(data.Orgs, filter, OrgField), offset, limit, WriteOrg, v2);
                 return;
             case ["schools"]:
-                await PageAsync(context, "orgs", Filter(_orgs.Where(x => x.Type == "school").ToList(), filter, OrgField), offset, limit, WriteOrg, v2);
+                await PageAsync(context, "orgs", Filter(data.Orgs.Where(x => x.Type == "school").ToList(), filter, OrgField), offset, limit, WriteOrg, v2);
                 return;
             case ["users"]:
-                await PageAsync(context, "users", Filter(_users, filter, UserField), offset, limit, WriteUser, v2);
+                await PageAsync(context, "users", Filter(data.Users, filter, UserField), offset, limit, WriteUser, v2);
                 return;
             case ["teachers"]:
-                await PageAsync(context, "users", Filter(_users.Where(u => u.Roles.Contains("teacher")).ToList(), filter, UserField), offset, limit, WriteUser, v2);
+                await PageAsync(context, "users", Filter(data.Users.Where(u => u.Roles.Contains("teacher")).ToList(), filter, UserField), offset, limit, WriteUser, v2);
                 return;
             case ["students"]:
-                await PageAsync(context, "users", Filter(_users.Where(u => u.Roles.Contains("student")).ToList(), filter, UserField), offset, limit, WriteUser, v2);
+                await PageAsync(context, "users", Filter(data.Users.Where(u => u.Roles.Contains("student")).ToList(), filter, UserField), offset, limit, WriteUser, v2);
                 return;
             case ["classes"]:
-                await PageAsync(context, "classes", Filter(_classes, filter, ClassField), offset, limit, WriteClass, v2);
+                await PageAsync(context, "classes", Filter(data.Classes, filter, ClassField), offset, limit, WriteClass, v2);
                 return;
             case ["enrollments"]:
-                await PageAsync(context, "enrollments", filter is null ? _enrollments : Filter(_enrollments, filter, EnrollmentField), offset, limit, WriteEnrollment, v2);
+                await PageAsync(context, "enrollments", filter is null ? data.Enrollments : Filter(data.Enrollments, filter, EnrollmentField), offset, limit, WriteEnrollment, v2);
                 return;
             case ["orgs", var id]:
-                await SingleAsync(context, "org", _orgs.FirstOrDefault(x => x.SourcedId == id), WriteOrg, v2);
+                await SingleAsync(context, "org", data.Orgs.FirstOrDefault(x => x.SourcedId == id), WriteOrg, v2);
                 return;
             case ["users", var id]:
-                await SingleAsync(context, "user", _users.FirstOrDefault(x => x.SourcedId == id), WriteUser, v2);
+                await SingleAsync(context, "user", data.Users.FirstOrDefault(x => x.SourcedId == id), WriteUser, v2);
                 return;
             case ["classes", var id]:
-                await SingleAsync(context, "class", _classes.FirstOrDefault(x => x.SourcedId == id), WriteClass, v2);
+                await SingleAsync(context, "class", data.Classes.FirstOrDefault(x => x.SourcedId == id), WriteClass, v2);
                 return;
             case ["classes", var id, "students" or "teachers"]:
             {
                 string role = segments[2] == "students" ? "student" : "teacher";
-                var members = new HashSet<string>(_enrollments.Where(e => e.ClassSourcedId == id && e.Role == role).Select(e => e.UserSourcedId), StringComparer.Ordinal);
-                await PageAsync(context, "users", Filter(_users.Where(u => members.Contains(u.SourcedId)).ToList(), filter, UserField), offset, limit, WriteUser, v2);
+                var members = new HashSet<string>(data.Enrollments.Where(e => e.ClassSourcedId == id && e.Role == role).Select(e => e.UserSourcedId), StringComparer.Ordinal);
+                await PageAsync(context, "users", Filter(data.Users.Where(u => members.Contains(u.SourcedId)).ToList(), filter, UserField), offset, limit, WriteUser, v2);
                 return;
             }
             case ["schools", var school, "classes", var id, "enrollments"]:
-                await PageAsync(context, "enrollments", Filter(_enrollments.Where(e => e.ClassSourcedId == id && e.SchoolSourcedId == school).ToList(), filter, EnrollmentField), offset, limit, WriteEnrollment, v2);
+                await PageAsync(context, "enrollments", Filter(data.Enrollments.Where(e => e.ClassSourcedId == id && e.SchoolSourcedId == school).ToList(), filter, EnrollmentField), offset, limit, WriteEnrollment, v2);
                 return;
             default:
                 await StatusAsync(context, 404, "unknownobject", "Unknown endpoint.");
                 return;
+        }
+    }
+
+    /// <summary>
+    /// The dataset to serve. With <see cref="TestServerOptions.ReloadOnChange"/>, the CSV folder is read again
+    /// when a file in it was added, removed, resized or rewritten since the last read (tests that edit the
+    /// roster between runs then need no restart); a folder caught mid-edit keeps the previous dataset.
+    /// </summary>
+    private RosterDataset CurrentData()
+    {
+        var data = _data;
+        if (!_options.ReloadOnChange || _options.DataFolder is null)
+        {
+            return data;
+        }
+        string stamp = RosterDataset.FolderStamp(_options.DataFolder);
+        if (stamp == data.Stamp)
+        {
+            return data;
+        }
+        lock (_reloadGate)
+        {
+            if (_data.Stamp == stamp)
+            {
+                return _data;
+            }
+            try
+            {
+                _data = RosterDataset.Load(_options);
+                Interlocked.Increment(ref _dataLoads);
+            }
+            catch (Exception ex) when (ex is IOException or RosterReadException)
+            {
+                // Mid-edit (a file briefly missing or locked): serve what was read last; the next request tries again.
+            }
+            return _data;
         }
     }
 
@@ -640,4 +660,48 @@ public sealed class OneRosterServer : IAsyncDisposable
         CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(a), Encoding.UTF8.GetBytes(b));
 
     private sealed class BadFilterException(string filter) : Exception($"Unsupported filter '{filter}'.");
+}
+
+/// <summary>One read of the CSV folder, sorted by sourcedId as the server pages it, with the folder stamp it was read at.</summary>
+internal sealed class RosterDataset
+{
+    private RosterDataset(string stamp, List<RosterOrg> orgs, List<RosterUser> users, List<RosterClass> classes, IReadOnlyList<RosterEnrollment> enrollments)
+    {
+        Stamp = stamp;
+        Orgs = orgs;
+        Users = users;
+        Classes = classes;
+        Enrollments = enrollments;
+    }
+
+    public string Stamp { get; }
+    public List<RosterOrg> Orgs { get; }
+    public List<RosterUser> Users { get; }
+    public List<RosterClass> Classes { get; }
+    public IReadOnlyList<RosterEnrollment> Enrollments { get; }
+
+    public static RosterDataset Load(TestServerOptions options)
+    {
+        if (options.DataFolder is null)
+        {
+            return new RosterDataset("", new(), new(), new(), Array.Empty<RosterEnrollment>());
+        }
+        // The stamp is taken before reading: an edit during the read changes it, and the next request reads again.
+        string stamp = FolderStamp(options.DataFolder);
+        using var csv = new CsvRosterSource(options.DataFolder);
+        var orgs = csv.ReadOrgs(default).OrderBy(o => o.SourcedId, StringComparer.Ordinal).ToList();
+        var users = csv.ReadUsers(default).OrderBy(u => u.SourcedId, StringComparer.Ordinal).ToList();
+        var classes = csv.ReadClasses(default).OrderBy(c => c.SourcedId, StringComparer.Ordinal).ToList();
+        IReadOnlyList<RosterEnrollment> enrollments = options.SyntheticEnrollments > 0
+            ? new SyntheticEnrollments(options.SyntheticEnrollments, users, classes)
+            : csv.ReadEnrollments(default).OrderBy(e => e.SourcedId, StringComparer.Ordinal).ToList();
+        return new RosterDataset(stamp, orgs, users, classes, enrollments);
+    }
+
+    /// <summary>Name, length and last write time of every file in the folder: changes whenever a file does.</summary>
+    public static string FolderStamp(string folder)
+    {
+        var files = new DirectoryInfo(folder).GetFiles().OrderBy(f => f.Name, StringComparer.Ordinal);
+        return string.Join("|", files.Select(f => $"{f.Name}:{f.Length}:{f.LastWriteTimeUtc.Ticks}"));
+    }
 }

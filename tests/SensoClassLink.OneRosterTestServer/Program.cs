@@ -4,7 +4,8 @@ using SensoClassLink.OneRosterTestServer;
 // dotnet SensoClassLink.OneRosterTestServer.dll --data <csvFolder> [--port 0] [--lifetime-seconds 300]
 //   [--consumer-key K --consumer-secret S] [--client-id I --client-secret S] [--bearer T]
 //   [--token-lifetime 3600] [--max-page-size 1000] [--latency-ms 0] [--synthetic-enrollments N]
-//   [--no-total] [--clock-offset-seconds N] [--fault kind[:path[:offset[:times[:n]]]]]...
+//   [--no-total] [--reload] [--clock-offset-seconds N] [--fault kind[:path[:offset[:times[:n]]]]]...
+// --reload reads the CSV folder again whenever a file in it changed (for suites that edit the roster between runs).
 // Prints the server root URL as the first stdout line; stops when stdin closes or the lifetime expires.
 // dotnet SensoClassLink.OneRosterTestServer.dll bench --data <csvFolder> [--enrollments 1000000] [--latency-ms 10] [--page-size 1000] [--output rest.json]
 bool bench = args.Length > 0 && args[0] == "bench";
@@ -18,7 +19,7 @@ var flags = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
 for (int i = 0; i < args.Length; i++)
 {
     string name = args[i].TrimStart('-');
-    if (name is "no-total")
+    if (name is "no-total" or "reload")
     {
         flags.Add(name);
     }
@@ -62,6 +63,7 @@ var options = new TestServerOptions
     BearerToken = Get("bearer") ?? defaults.BearerToken,
     TokenLifetimeSeconds = GetInt("token-lifetime", defaults.TokenLifetimeSeconds),
     MaxPageSize = GetInt("max-page-size", defaults.MaxPageSize),
+    ReloadOnChange = flags.Contains("reload"),
 };
 await using var server = await OneRosterServer.StartAsync(options);
 server.PageLatency = TimeSpan.FromMilliseconds(GetInt("latency-ms", 0));

@@ -28,6 +28,12 @@ public sealed class TestServerOptions
     /// <summary>The server silently serves at most this many records per page, whatever limit asks.</summary>
     public int MaxPageSize { get; init; } = 1000;
 
+    /// <summary>
+    /// Read the CSV folder again when any file in it changed (name, length or last write time), checked at each
+    /// collection request; off by default, so a server normally serves the folder as it was at start.
+    /// </summary>
+    public bool ReloadOnChange { get; init; }
+
     /// <summary>Send Link rel="next" headers.</summary>
     public bool SendLinkHeader { get; init; } = true;
 }

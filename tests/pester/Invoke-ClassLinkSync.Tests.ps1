@@ -1,12 +1,17 @@
 # The Roster Server data sync end to end: a generated district, the local tenant, the real cmdlets.
-# The roster source is a parameter so the same suite runs against the REST source once it lands.
+# Every scenario runs on two roster sources: the CSV folder itself, and the same folder served by the loopback
+# OneRoster test server over REST 1.1 with OAuth 1.0a. The server runs with --reload, so the suite's CSV edits
+# between runs reach the REST source exactly as they reach the CSV one.
 BeforeDiscovery {
-    $sources = @(@{ Source = 'csv' })
+    $sources = @(@{ Source = 'csv' }, @{ Source = 'api' })
 }
 
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestSupport.psm1') -Force
+    Import-Module (Join-Path $PSScriptRoot 'OneRosterTestServer.psm1') -Force
     Import-Module $env:SENSOCLASSLINK_MODULE -Force
+    $env:SCL_PESTER_OAUTH1_SECRET = 'pester-consumer-secret/+&'
+    $script:servers = [System.Collections.Generic.List[object]]::new()
 
     function New-SyncDistrict {
         <#
@@ -55,7 +60,15 @@ BeforeAll {
         param([int] $Teachers = 24, [int] $MaxCreates = 500, [string] $Source = 'csv')
         $folder = Join-Path $TestDrive ([guid]::NewGuid().ToString('N'))
         New-SyncDistrict -Path (Join-Path $folder 'district') -Teachers $Teachers | Out-Null
-        $config = New-TestConfiguration -Folder $folder -Extra "import:`n  maxCreatesPerRun: $MaxCreates"
+        $classLink = ''
+        if ($Source -eq 'api') {
+            # Pages of 20 records: the 24-teacher district's users and enrollments take 4 pages each, the 300-teacher one's 46.
+            $server = Start-OneRosterTestServer -DataFolder (Join-Path $folder 'district') -Argument @(
+                '--reload', '--consumer-key', 'test-consumer', '--consumer-secret', $env:SCL_PESTER_OAUTH1_SECRET)
+            $script:servers.Add($server)
+            $classLink = Get-RestRosterYaml -BaseUrl $server.Url -PageSize 20
+        }
+        $config = New-TestConfiguration -Folder $folder -Extra "import:`n  maxCreatesPerRun: $MaxCreates" -ClassLinkYaml $classLink
         Connect-SensoClassLink -ConfigPath $config
         Set-ClassLinkIntegrationSetting -AutomaticallyCreateUsers $true -DefaultRole Teacher -DefaultSite Main
         return [pscustomobject]@{ Folder = $folder; District = (Join-Path $folder 'district'); Config = $config; State = (Join-Path $folder 'state.db') }
@@ -109,7 +122,17 @@ BeforeAll {
     }
 }
 
+AfterAll {
+    foreach ($server in $script:servers) { Stop-OneRosterTestServer $server }
+}
+
 Describe 'Invoke-ClassLinkSync on a <Source> roster' -ForEach $sources {
+    AfterEach {
+        # Each world has its own server; stop it with its test.
+        foreach ($server in $script:servers) { Stop-OneRosterTestServer $server }
+        $script:servers.Clear()
+    }
+
     It 'first run creates exactly the eligible teachers and their groups; a second run changes nothing' {
         $world = New-SyncWorld -Teachers 24 -Source $Source
 

@@ -47,6 +47,28 @@ function Stop-OneRosterTestServer {
     $Server.Process.Dispose()
 }
 
+function Get-RestRosterYaml {
+    # The body of a 'classlink:' block (two-space indent) that reads the test server over REST.
+    param(
+        [Parameter(Mandatory)] [string] $BaseUrl,
+        [string] $Version = '1.1',
+        [string] $Auth = "method: oauth1`n      clientId: test-consumer`n      clientSecret: env:SCL_PESTER_OAUTH1_SECRET",
+        [int] $PageSize = 7
+    )
+    return @"
+  source: api
+  api:
+    baseUrl: $BaseUrl
+    version: "$Version"
+    pageSize: $PageSize
+    maxConcurrency: 3
+    maxRetries: 1
+    timeoutSeconds: 10
+    auth:
+      $Auth
+"@
+}
+
 function New-RestTestConfiguration {
     # Writes a configuration for the test server and returns its path.
     param(
@@ -56,18 +78,10 @@ function New-RestTestConfiguration {
         [string] $Auth = "method: oauth1`n      clientId: test-consumer`n      clientSecret: env:SCL_PESTER_OAUTH1_SECRET"
     )
     $path = Join-Path $Folder 'sensoclasslink-rest.yml'
+    $classLink = Get-RestRosterYaml -BaseUrl $BaseUrl -Version $Version -Auth $Auth
     Set-Content -LiteralPath $path -Value @"
 classlink:
-  source: api
-  api:
-    baseUrl: $BaseUrl
-    version: "$Version"
-    pageSize: 7
-    maxConcurrency: 3
-    maxRetries: 1
-    timeoutSeconds: 10
-    auth:
-      $Auth
+$classLink
 senso:
   provider: local
   local:
@@ -78,4 +92,4 @@ state:
     return $path
 }
 
-Export-ModuleMember -Function Get-OneRosterTestServerPath, Start-OneRosterTestServer, Stop-OneRosterTestServer, New-RestTestConfiguration
+Export-ModuleMember -Function Get-OneRosterTestServerPath, Start-OneRosterTestServer, Stop-OneRosterTestServer, Get-RestRosterYaml, New-RestTestConfiguration

@@ -70,14 +70,16 @@ function New-TestDistrict {
 }
 
 function New-TestConfiguration {
-    # Writes a configuration for a test district and returns its path; extra YAML is appended as given.
-    param([Parameter(Mandatory)] [string] $Folder, [string] $DistrictPath = './district', [string] $Extra = '')
+    <#
+        Writes a configuration for a test district and returns its path; extra YAML is appended as given.
+        -ClassLinkYaml replaces the CSV roster block (e.g. Get-RestRosterYaml for the REST test server).
+    #>
+    param([Parameter(Mandatory)] [string] $Folder, [string] $DistrictPath = './district', [string] $Extra = '', [string] $ClassLinkYaml = '')
+    if (-not $ClassLinkYaml) { $ClassLinkYaml = "  source: csv`n  csv:`n    path: $DistrictPath" }
     $path = Join-Path $Folder 'sensoclasslink.yml'
     Set-Content -LiteralPath $path -Value @"
 classlink:
-  source: csv
-  csv:
-    path: $DistrictPath
+$ClassLinkYaml
 senso:
   provider: local
   local:
