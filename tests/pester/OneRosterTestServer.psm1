@@ -3,12 +3,13 @@
 $script:ProjectFolder = Join-Path $PSScriptRoot '../SensoClassLink.OneRosterTestServer'
 
 function Get-OneRosterTestServerPath {
-    # Builds the server once per session (incremental) and returns its dll.
+    # Builds the server once per process (incremental) and returns its dll. The flag lives in the environment
+    # because every test file re-imports this module, which would reset a script variable.
     $dll = Join-Path $script:ProjectFolder 'bin/Release/net10.0/SensoClassLink.OneRosterTestServer.dll'
-    if (-not $script:Built) {
+    if ($env:SCL_ONEROSTER_SERVER_BUILT -ne $dll) {
         & dotnet build (Join-Path $script:ProjectFolder 'SensoClassLink.OneRosterTestServer.csproj') -c Release --nologo -v quiet | Out-Null
         if ($LASTEXITCODE -ne 0) { throw "Building the OneRoster test server failed (exit code $LASTEXITCODE)." }
-        $script:Built = $true
+        $env:SCL_ONEROSTER_SERVER_BUILT = $dll
     }
     return $dll
 }
