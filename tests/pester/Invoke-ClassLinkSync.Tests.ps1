@@ -267,21 +267,27 @@ Invoke-ClassLinkSync -ThrottleLimit 1 | Out-Null
         $start.RedirectStandardError = $true
         $process = [System.Diagnostics.Process]::Start($start)
         try {
-            # Wait until the child is inside the group-sync stage: some jobs done, others not.
+            # First, while the child holds the run lock (its run is recorded as Running), a second run is refused.
             $deadline = [DateTime]::UtcNow.AddSeconds(90)
             do {
                 Start-Sleep -Milliseconds 20
-                $jobs = @(Get-SensoGroupSyncJob -ErrorAction SilentlyContinue)
-                $done = @($jobs | Where-Object Status -eq 'Completed').Count
-            } until (($done -ge 5) -or $process.HasExited -or [DateTime]::UtcNow -gt $deadline)
-
-            $process.HasExited | Should -BeFalse -Because 'the child must still be syncing groups when it is stopped'
+                $running = (Get-ClassLinkSyncRun -Last 1 -ErrorAction SilentlyContinue).Status -eq 'Running'
+            } until ($running -or $process.HasExited -or [DateTime]::UtcNow -gt $deadline)
+            $process.HasExited | Should -BeFalse -Because 'the child must still be running when the second run starts'
             $err = { Invoke-ClassLinkSync } | Should -Throw -PassThru
             $err.FullyQualifiedErrorId | Should -BeLike 'RunInProgress*'
             $err.Exception.Message | Should -Match 'Another run is in progress'
+
+            # Then stop it inside the group-sync stage, as soon as some jobs are done and others are not.
+            do {
+                Start-Sleep -Milliseconds 10
+                $done = @(Get-SensoGroupSyncJob -Status Completed -ErrorAction SilentlyContinue).Count
+            } until (($done -ge 5) -or $process.HasExited -or [DateTime]::UtcNow -gt $deadline)
+            $process.HasExited | Should -BeFalse -Because 'the child must still be syncing groups when it is stopped'
+            $process.Kill($true)
         }
         finally {
-            $process.Kill($true)
+            if (-not $process.HasExited) { $process.Kill($true) }
             $process.WaitForExit()
         }
         $atKill = @(Get-SensoGroupSyncJob)
