@@ -39,11 +39,12 @@ Describe 'End-to-end suites with senso.provider: api' {
 
 Describe 'Trusting the token endpoint' {
     BeforeAll {
-        Import-Module (Join-Path $PSScriptRoot 'TestSupport.psm1') -Force
-        Import-Module (Join-Path $PSScriptRoot 'SensoApiTestServer.psm1') -Force
+        # Without -Force: the helper loaded at discovery has built the server already.
+        Import-Module (Join-Path $PSScriptRoot 'TestSupport.psm1')
+        Import-Module (Join-Path $PSScriptRoot 'SensoApiTestServer.psm1')
     }
 
-    It 'refuses the self-signed certificate when the process does not trust it, without leaking the secret' {
+    It 'refuses the self-signed certificate when the process does not trust it: a sign-in error naming the cause, not the secret' {
         # A child without SSL_CERT_FILE: certificate validation is on, so MSAL cannot reach the token endpoint.
         $world = Join-Path $TestDrive 'untrusted'
         New-TestDistrict -Path (Join-Path $world 'district') | Out-Null
@@ -64,7 +65,8 @@ try { Get-SensoRole -ErrorAction Stop; 'SIGNED-IN' } catch { 'ERROR-ID ' + `$_.F
             }
             $text = $output -join "`n"
             $text | Should -Not -Match 'SIGNED-IN'
-            $text | Should -Match 'ERROR '
+            $text | Should -Match 'ERROR-ID SensoAuthenticationFailed'
+            $text | Should -Match 'token endpoint at https://127\.0\.0\.1:\d+ could not be reached .*UntrustedRoot'
             $text | Should -Not -Match ([regex]::Escape($env:SCL_PESTER_SENSO_CLIENT_SECRET))
         }
         finally {

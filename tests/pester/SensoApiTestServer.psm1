@@ -14,11 +14,16 @@ $script:Servers = [System.Collections.Generic.List[object]]::new()
 # The environment variables a child process reads: the provider to test, and the certificate every server serves.
 $script:ProviderVariable = 'SENSOCLASSLINK_TEST_SENSO_PROVIDER'
 $script:CertificateVariable = 'SENSOCLASSLINK_TEST_SENSO_CERTIFICATE'
+# The built server dll (so a child does not build again) and a folder for the tenants of pre-started servers.
+$script:ServerVariable = 'SENSOCLASSLINK_TEST_SENSO_SERVER'
+$script:WorkVariable = 'SENSOCLASSLINK_TEST_SENSO_WORK'
 # The client secret each server prints; configurations reference it as env:, so it is never written to a file.
 $script:SecretVariable = 'SCL_PESTER_SENSO_CLIENT_SECRET'
 
 function Get-SensoApiTestServerPath {
-    # Builds the server once per session (incremental) and returns its dll.
+    # Builds the server once per session (incremental) and returns its dll; a child process reuses its parent's build.
+    $built = [System.Environment]::GetEnvironmentVariable($script:ServerVariable)
+    if ($built) { return $built }
     $dll = Join-Path $script:ProjectFolder 'bin/Release/net10.0/SensoClassLink.SensoApiTestServer.dll'
     if (-not $script:Built) {
         & dotnet build (Join-Path $script:ProjectFolder 'SensoClassLink.SensoApiTestServer.csproj') -c Release --nologo -v quiet | Out-Null
@@ -88,6 +93,34 @@ function Start-SensoApiTestServer {
         [string[]] $Site = @('Main', 'North Campus'),
         [int] $LifetimeSeconds = 300
     )
+    return Receive-SensoApiTestServer (Start-SensoApiTestServerProcess @PSBoundParameters)
+}
+
+function Get-FreshSensoApiTestServer {
+    <#
+        Start-SensoApiTestServer over a new empty tenant, with the default certificate and sites, but quicker: it takes a
+        server started by the previous call and starts the next one, so a server boots while a test runs.
+    #>
+    $next = Start-SensoApiTestServerProcess -TenantPath (New-PooledTenantPath)
+    $process = if ($script:Spare) { $script:Spare } else { Start-SensoApiTestServerProcess -TenantPath (New-PooledTenantPath) }
+    $script:Spare = $next
+    return Receive-SensoApiTestServer $process
+}
+
+function New-PooledTenantPath {
+    $folder = [System.Environment]::GetEnvironmentVariable($script:WorkVariable)
+    if (-not $folder) { $folder = Join-Path ([System.IO.Path]::GetTempPath()) "scl-senso-api-$PID" }
+    New-Item -ItemType Directory -Path $folder -Force | Out-Null
+    return Join-Path $folder ("tenant-" + [guid]::NewGuid().ToString('N') + '.db')
+}
+
+function Start-SensoApiTestServerProcess {
+    param(
+        [Parameter(Mandatory)] [string] $TenantPath,
+        [string] $Certificate = [System.Environment]::GetEnvironmentVariable($script:CertificateVariable),
+        [string[]] $Site = @('Main', 'North Campus'),
+        [int] $LifetimeSeconds = 300
+    )
     $arguments = @((Get-SensoApiTestServerPath), '--tenant', $TenantPath, '--port', '0', '--lifetime-seconds', "$LifetimeSeconds",
         '--sites', ($Site -join ','))
     if ($Certificate) { $arguments += @('--certificate', $Certificate) }
@@ -96,13 +129,17 @@ function Start-SensoApiTestServer {
     $start.RedirectStandardInput = $true
     $start.RedirectStandardOutput = $true
     $start.UseShellExecute = $false
-    $process = [System.Diagnostics.Process]::Start($start)
-    $read = $process.StandardOutput.ReadLineAsync()
+    return [System.Diagnostics.Process]::Start($start)
+}
+
+function Receive-SensoApiTestServer {
+    # Reads the started server's first line: "api=<url> authority=<url> clientId=<id> clientSecret=<secret>".
+    param([Parameter(Mandatory)] [System.Diagnostics.Process] $Process)
+    $read = $Process.StandardOutput.ReadLineAsync()
     if (-not $read.Wait([TimeSpan]::FromSeconds(60)) -or -not $read.Result) {
-        if (-not $process.HasExited) { $process.Kill() }
+        if (-not $Process.HasExited) { $Process.Kill() }
         throw 'The Senso API test server did not print its URLs.'
     }
-    # "api=<url> authority=<url> clientId=<id> clientSecret=<secret>"
     $fields = @{}
     foreach ($pair in $read.Result.Trim() -split ' ') {
         $name, $value = $pair -split '=', 2
@@ -113,7 +150,7 @@ function Start-SensoApiTestServer {
         ApiBaseUrl = $fields['api']
         Authority = $fields['authority']
         ClientId = $fields['clientId']
-        Process = $process
+        Process = $Process
     }
     $script:Servers.Add($server)
     return $server
@@ -164,14 +201,13 @@ state:
 function New-ProviderTestConfiguration {
     <#
         The end-to-end suites' configuration for -Provider: 'local' writes New-TestConfiguration's local tenant;
-        'api' starts a contract server over a fresh tenant in $Folder and points senso.api at it.
+        'api' takes a contract server over a fresh tenant (Get-FreshSensoApiTestServer) and points senso.api at it.
     #>
     param([Parameter(Mandatory)] [string] $Folder, [Parameter(Mandatory)] [ValidateSet('local', 'api')] [string] $Provider)
     if ($Provider -eq 'local') {
         return New-TestConfiguration -Folder $Folder
     }
-    $server = Start-SensoApiTestServer -TenantPath (Join-Path $Folder 'senso-api-tenant.db')
-    return New-SensoApiTestConfiguration -Folder $Folder -Server $server
+    return New-SensoApiTestConfiguration -Folder $Folder -Server (Get-FreshSensoApiTestServer)
 }
 
 function Invoke-PesterWithSensoApi {
@@ -207,13 +243,18 @@ Import-Module '$($pester -replace "'", "''")' -Force
 ConvertTo-Json -Depth 4 -InputObject ([ordered]@{ Tests = @(`$tests); Containers = @(`$containers) }) | Set-Content -LiteralPath '$($ResultPath -replace "'", "''")'
 "@
     $saved = @{}
-    $variables = @{ SSL_CERT_FILE = $Trust.Bundle; $script:ProviderVariable = 'api'; $script:CertificateVariable = $Trust.Certificate }
+    $variables = @{
+        SSL_CERT_FILE = $Trust.Bundle
+        $script:ProviderVariable = 'api'
+        $script:CertificateVariable = $Trust.Certificate
+        $script:ServerVariable = Get-SensoApiTestServerPath
+        $script:WorkVariable = Split-Path -Parent $Trust.Certificate
+    }
     foreach ($name in $variables.Keys) {
         $saved[$name] = [System.Environment]::GetEnvironmentVariable($name)
         [System.Environment]::SetEnvironmentVariable($name, $variables[$name])
     }
     try {
-        Get-SensoApiTestServerPath | Out-Null
         $output = Invoke-FreshPwsh -Script $script
     }
     finally {
@@ -227,5 +268,5 @@ ConvertTo-Json -Depth 4 -InputObject ([ordered]@{ Tests = @(`$tests); Containers
     return [pscustomobject]@{ Tests = @($result.Tests); Containers = @($result.Containers); ExitCode = $exitCode; Output = $output }
 }
 
-Export-ModuleMember -Function Get-SensoApiTestServerPath, Get-TestSensoProvider, New-SensoApiTestTrust, Start-SensoApiTestServer,
+Export-ModuleMember -Function Get-SensoApiTestServerPath, Get-TestSensoProvider, New-SensoApiTestTrust, Start-SensoApiTestServer, Get-FreshSensoApiTestServer,
     Stop-SensoApiTestServer, New-SensoApiTestConfiguration, New-ProviderTestConfiguration, Invoke-PesterWithSensoApi
