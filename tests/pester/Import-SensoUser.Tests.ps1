@@ -14,7 +14,7 @@ BeforeAll {
         $folder = Join-Path $TestDrive ([guid]::NewGuid().ToString('N'))
         New-TestDistrict -Path (Join-Path $folder 'district') | Out-Null
         $config = New-ProviderTestConfiguration -Folder $folder -Provider $Provider
-        Connect-SensoClassLink -ConfigPath $config
+        (Connect-SensoClassLink -ConfigPath $config -PassThru).SensoProvider | Should -Be $Provider
         return $folder
     }
 }

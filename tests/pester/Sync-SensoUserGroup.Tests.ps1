@@ -15,7 +15,7 @@ Describe 'Sync-SensoUserGroup (<Provider> Senso provider)' -ForEach $providers {
     BeforeEach {
         $world = Join-Path $TestDrive ([guid]::NewGuid().ToString('N'))
         $district = New-TestDistrict -Path (Join-Path $world 'district')
-        Connect-SensoClassLink -ConfigPath (New-ProviderTestConfiguration -Folder $world -Provider $Provider)
+        (Connect-SensoClassLink -ConfigPath (New-ProviderTestConfiguration -Folder $world -Provider $Provider) -PassThru).SensoProvider | Should -Be $Provider
         Get-ClassLinkTeacher | Import-SensoUser -Role Teacher -Site Main | Out-Null
     }
     AfterEach { Stop-SensoApiTestServer -All }
