@@ -194,6 +194,21 @@ public sealed class SensoApiProviderTests : SensoProviderContractTests
     }
 
     [Fact]
+    public async Task An_unreachable_api_fails_as_a_senso_api_error_naming_the_url_but_not_the_query()
+    {
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        int closedPort = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        using var provider = new SensoApiProvider(new Uri($"http://127.0.0.1:{closedPort}/api/"), new FixedToken(), FastRetry, new HttpClient(), verbose: Record);
+
+        var error = await Assert.ThrowsAsync<SensoApiException>(() => provider.FindUserByEmailAsync("private.person@d.org", None));
+        Assert.Contains($"http://127.0.0.1:{closedPort} could not be reached for GET /api/users after 5 attempts", error.Message);
+        Assert.DoesNotContain("private", error.Message, StringComparison.OrdinalIgnoreCase);
+        Assert.IsType<HttpRequestException>(error.InnerException);
+    }
+
+    [Fact]
     public async Task Verbose_lines_hold_no_token_email_or_search_text()
     {
         await Provider.CreateUserAsync(Teacher("private.person@d.org"), None);
