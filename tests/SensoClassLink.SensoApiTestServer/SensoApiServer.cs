@@ -57,10 +57,14 @@ public sealed class SensoApiServer : IAsyncDisposable
     /// <summary>Lifetime of issued tokens.</summary>
     public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromHours(1);
 
-    public static async Task<SensoApiServer> StartAsync(string tenantPath, int port = 0, string? clientSecret = null)
+    /// <param name="certificate">The token endpoint's TLS certificate (with its private key); a fresh self-signed one when null.
+    /// A fixed one lets a client process trust it through its platform trust store before any server starts.</param>
+    /// <param name="extraSites">Sites to add to the seeded Main and North.</param>
+    public static async Task<SensoApiServer> StartAsync(string tenantPath, int port = 0, string? clientSecret = null,
+        X509Certificate2? certificate = null, IEnumerable<string>? extraSites = null)
     {
-        var tenant = new LocalTenantProvider(tenantPath, new[] { "Teacher", "Administrator" }, new[] { "Main", "North" });
-        var certificate = CreateCertificate();
+        var tenant = new LocalTenantProvider(tenantPath, new[] { "Teacher", "Administrator" }, new[] { "Main", "North" }.Concat(extraSites ?? []));
+        certificate ??= CreateCertificate();
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(k =>

@@ -1,19 +1,27 @@
-# User Import end to end: the real cmdlets on a small district and the local tenant.
+# User Import end to end: the real cmdlets on a small district, against the local tenant here and against the Senso
+# API contract server when SensoApiProvider.EndToEnd.Tests.ps1 runs this file in a child pwsh that trusts its certificate.
+BeforeDiscovery {
+    Import-Module (Join-Path $PSScriptRoot 'SensoApiTestServer.psm1') -Force
+    $providers = @(@{ Provider = Get-TestSensoProvider })
+}
+
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestSupport.psm1') -Force
+    Import-Module (Join-Path $PSScriptRoot 'SensoApiTestServer.psm1') -Force
     Import-Module $env:SENSOCLASSLINK_MODULE -Force
 
-    function New-ImportWorld {
+    function New-ImportWorld([string] $Provider) {
         $folder = Join-Path $TestDrive ([guid]::NewGuid().ToString('N'))
         New-TestDistrict -Path (Join-Path $folder 'district') | Out-Null
-        $config = New-TestConfiguration -Folder $folder
-        Connect-SensoClassLink -ConfigPath $config
+        $config = New-ProviderTestConfiguration -Folder $folder -Provider $Provider
+        (Connect-SensoClassLink -ConfigPath $config -PassThru).SensoProvider | Should -Be $Provider
         return $folder
     }
 }
 
-Describe 'Import-SensoUser' {
-    BeforeEach { $world = New-ImportWorld }
+Describe 'Import-SensoUser (<Provider> Senso provider)' -ForEach $providers {
+    BeforeEach { $world = New-ImportWorld -Provider $Provider }
+    AfterEach { Stop-SensoApiTestServer -All }
 
     It 'imports one teacher with the chosen role and site and syncs their groups' {
         $result = Import-SensoUser -Email 'Jane.Doe@district.example' -Role teacher -Site 'north campus'

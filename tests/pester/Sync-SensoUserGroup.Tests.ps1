@@ -1,16 +1,24 @@
-# User Group Resync end to end on a small district and the local tenant.
+# User Group Resync end to end on a small district, against the local tenant here and against the Senso API contract
+# server when SensoApiProvider.EndToEnd.Tests.ps1 runs this file in a child pwsh that trusts its certificate.
+BeforeDiscovery {
+    Import-Module (Join-Path $PSScriptRoot 'SensoApiTestServer.psm1') -Force
+    $providers = @(@{ Provider = Get-TestSensoProvider })
+}
+
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestSupport.psm1') -Force
+    Import-Module (Join-Path $PSScriptRoot 'SensoApiTestServer.psm1') -Force
     Import-Module $env:SENSOCLASSLINK_MODULE -Force
 }
 
-Describe 'Sync-SensoUserGroup' {
+Describe 'Sync-SensoUserGroup (<Provider> Senso provider)' -ForEach $providers {
     BeforeEach {
         $world = Join-Path $TestDrive ([guid]::NewGuid().ToString('N'))
         $district = New-TestDistrict -Path (Join-Path $world 'district')
-        Connect-SensoClassLink -ConfigPath (New-TestConfiguration -Folder $world)
+        (Connect-SensoClassLink -ConfigPath (New-ProviderTestConfiguration -Folder $world -Provider $Provider) -PassThru).SensoProvider | Should -Be $Provider
         Get-ClassLinkTeacher | Import-SensoUser -Role Teacher -Site Main | Out-Null
     }
+    AfterEach { Stop-SensoApiTestServer -All }
 
     It 'makes a co-taught class one group with both teachers as owners' {
         $group = Get-SensoGroup -Owner 'jane.doe@district.example'

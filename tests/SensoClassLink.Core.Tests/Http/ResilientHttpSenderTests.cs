@@ -100,8 +100,9 @@ public sealed class ResilientHttpSenderTests
     [Fact]
     public async Task CallerCancellationIsNotRetried()
     {
-        var (sender, handler, _) = Create(async r => { await Task.Delay(800); return new HttpResponseMessage(HttpStatusCode.OK); });
-        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(50));
+        // Cancel once the first attempt is in flight (a 50 ms timer could fire before it starts on a loaded machine).
+        using var cts = new CancellationTokenSource();
+        var (sender, handler, _) = Create(async r => { cts.Cancel(); await Task.Delay(800); return new HttpResponseMessage(HttpStatusCode.OK); });
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => sender.SendAsync(Build, cts.Token));
         Assert.Equal(1, handler.Calls);
     }

@@ -179,6 +179,36 @@ public sealed class SensoApiProviderTests : SensoProviderContractTests
     }
 
     [Fact]
+    public async Task An_untrusted_token_endpoint_certificate_fails_sign_in_as_an_authentication_error_naming_the_cause()
+    {
+        // MSAL's HTTP client with the platform's default validation: the server's self-signed certificate is not trusted.
+        var settings = SecretSettings();
+        var tokens = MsalClientCredentialTokenSource.Create(settings, new PlatformValidation());
+        using var provider = new SensoApiProvider(Server.ApiBaseUrl, tokens, FastRetry, new HttpClient(), maxConcurrency: 4, verbose: Record);
+
+        var error = await Assert.ThrowsAsync<SensoAuthenticationException>(() => provider.GetRolesAsync(None));
+        Assert.Contains(Server.Authority.GetLeftPart(UriPartial.Authority), error.Message);
+        Assert.Contains("UntrustedRoot", error.Message);
+        Assert.Contains("trusted root store", error.Message);
+        Assert.DoesNotContain(Server.ClientSecret, error.ToString());
+    }
+
+    [Fact]
+    public async Task An_unreachable_api_fails_as_a_senso_api_error_naming_the_url_but_not_the_query()
+    {
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        int closedPort = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        using var provider = new SensoApiProvider(new Uri($"http://127.0.0.1:{closedPort}/api/"), new FixedToken(), FastRetry, new HttpClient(), verbose: Record);
+
+        var error = await Assert.ThrowsAsync<SensoApiException>(() => provider.FindUserByEmailAsync("private.person@d.org", None));
+        Assert.Contains($"http://127.0.0.1:{closedPort} could not be reached for GET /api/users after 5 attempts", error.Message);
+        Assert.DoesNotContain("private", error.Message, StringComparison.OrdinalIgnoreCase);
+        Assert.IsType<HttpRequestException>(error.InnerException);
+    }
+
+    [Fact]
     public async Task Verbose_lines_hold_no_token_email_or_search_text()
     {
         await Provider.CreateUserAsync(Teacher("private.person@d.org"), None);
@@ -207,6 +237,13 @@ public sealed class SensoApiProviderTests : SensoProviderContractTests
         public string Description => "fixed";
 
         public Task<string> GetAccessTokenAsync(bool forceRefresh, CancellationToken cancellationToken) => Task.FromResult("t");
+    }
+
+    private sealed class PlatformValidation : IMsalHttpClientFactory
+    {
+        private readonly HttpClient _client = new();
+
+        public HttpClient GetHttpClient() => _client;
     }
 
     /// <summary>MSAL's HTTP client for tests: trusts exactly the loopback server's self-signed certificate, nothing else.</summary>

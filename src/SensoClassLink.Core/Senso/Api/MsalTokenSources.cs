@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using System.Net.Http;
 using System.Security.Cryptography.X509Certificates;
 using System.Threading;
 using System.Threading.Tasks;
@@ -76,6 +77,10 @@ public sealed class MsalClientCredentialTokenSource : ISensoTokenSource
         {
             throw SensoAuthenticationException.From(ex);
         }
+        catch (HttpRequestException ex)
+        {
+            throw SensoAuthenticationException.Unreachable(_application.Authority, ex);
+        }
     }
 
     internal static string[] Scopes(SensoApiSettings settings) =>
@@ -141,6 +146,10 @@ public sealed class MsalDeviceCodeTokenSource : ISensoTokenSource
         {
             throw SensoAuthenticationException.From(ex);
         }
+        catch (HttpRequestException ex)
+        {
+            throw SensoAuthenticationException.Unreachable(_application.Authority, ex);
+        }
     }
 }
 
@@ -155,6 +164,25 @@ public sealed class SensoAuthenticationException : Exception
     internal static SensoAuthenticationException From(MsalException ex) =>
         // MSAL's messages describe the failure (AADSTS codes, invalid_client) and do not echo credentials.
         new($"Signing in to Microsoft Entra ID for the Senso API failed ({ex.ErrorCode}): {ex.Message}", ex);
+
+    /// <summary>
+    /// MSAL lets connection failures (DNS, refused, TLS) through as <see cref="HttpRequestException"/>; name the authority and
+    /// the innermost cause (e.g. "certificate chain: UntrustedRoot"), which carry no credential.
+    /// </summary>
+    internal static SensoAuthenticationException Unreachable(string authority, HttpRequestException ex)
+    {
+        Exception innermost = ex;
+        while (innermost.InnerException is not null)
+        {
+            innermost = innermost.InnerException;
+        }
+        string host = Uri.TryCreate(authority, UriKind.Absolute, out var uri) ? uri.GetLeftPart(UriPartial.Authority) : authority;
+        bool tls = ex.InnerException is System.Security.Authentication.AuthenticationException;
+        string advice = tls
+            ? " The token endpoint's TLS certificate is not trusted by this machine: add its issuing CA to the trusted root store (on Linux the OpenSSL bundle, or SSL_CERT_FILE / SSL_CERT_DIR)."
+            : " Check senso.api.authority and that this machine can reach it (proxy, firewall, DNS).";
+        return new($"Signing in to Microsoft Entra ID for the Senso API failed: the token endpoint at {host} could not be reached ({innermost.Message}).{advice}", ex);
+    }
 }
 
 /// <summary>Finds the certificate for client-credential sign-in.</summary>

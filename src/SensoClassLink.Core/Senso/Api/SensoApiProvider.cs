@@ -11,6 +11,7 @@ using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
 using Newtonsoft.Json;
+using Polly.CircuitBreaker;
 using Polly.Timeout;
 using SensoClassLink.Core.Http;
 
@@ -213,17 +214,29 @@ public sealed class SensoApiProvider : ISensoProvider
             for (int authAttempt = 0; ; authAttempt++)
             {
                 string token = await _tokens.GetAccessTokenAsync(forceRefresh: authAttempt > 0, cancellationToken).ConfigureAwait(false);
-                var response = await sender.SendAsync(_ =>
+                HttpResponseMessage response;
+                try
                 {
-                    var request = new HttpRequestMessage(method, uri);
-                    request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-                    request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-                    if (body is not null)
+                    response = await sender.SendAsync(_ =>
                     {
-                        request.Content = new StringContent(body, Encoding.UTF8, "application/json");
-                    }
-                    return Task.FromResult(request);
-                }, cancellationToken).ConfigureAwait(false);
+                        var request = new HttpRequestMessage(method, uri);
+                        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+                        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+                        if (body is not null)
+                        {
+                            request.Content = new StringContent(body, Encoding.UTF8, "application/json");
+                        }
+                        return Task.FromResult(request);
+                    }, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (sender == _sender && (IsUnknownOutcome(ex, cancellationToken) || ex is BrokenCircuitException))
+                {
+                    // Retries are spent: the API is down or unreachable, which no later item can fix. (The create path keeps
+                    // the raw failure: its own loop decides whether the user was created.) Path only: queries hold personal data.
+                    throw new SensoApiException(
+                        $"The Senso API at {_baseUrl.GetLeftPart(UriPartial.Authority)} could not be reached for {method} {uri.AbsolutePath} after {_retry.MaxRetries + 1} attempts ({Innermost(ex).Message}). Check senso.api.baseUrl and that this machine can reach it.",
+                        null, null, ex);
+                }
                 if (response.StatusCode == HttpStatusCode.Unauthorized && authAttempt == 0)
                 {
                     response.Dispose();
@@ -260,6 +273,15 @@ public sealed class SensoApiProvider : ISensoProvider
         var delay = RetryDelay.For(attempt, response, _retry);
         _verbose?.Invoke($"Retrying after {what}: attempt {attempt + 2} in {delay.TotalSeconds:0.0} s.");
         await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static Exception Innermost(Exception ex)
+    {
+        while (ex.InnerException is not null)
+        {
+            ex = ex.InnerException;
+        }
+        return ex;
     }
 
     private static bool IsUnknownOutcome(Exception ex, CancellationToken cancellationToken) =>
