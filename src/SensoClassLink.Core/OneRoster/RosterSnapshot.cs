@@ -48,6 +48,12 @@ public sealed class RosterSnapshot : IRosterSource
         _enrollments = new Capture<RosterEnrollment>(this, "enrollments", inner.ReadEnrollments, RecordCodec.WriteEnrollment, RecordCodec.ReadEnrollment);
     }
 
+    /// <summary>
+    /// The source being snapshotted. Reading it directly bypasses the snapshot: only for queries the snapshot
+    /// cannot answer cheaply, such as one teacher's targeted REST reads (<see cref="Rest.ISupportsTeacherScope"/>).
+    /// </summary>
+    public IRosterSource Source => _inner;
+
     /// <summary>The private folder holding the snapshot files (deleted on Dispose).</summary>
     internal string Folder { get; }
 
