@@ -134,3 +134,35 @@ Describe 'Import-SensoUser (<Provider> Senso provider)' -ForEach $providers {
         $state | Should -Exist
     }
 }
+
+Describe 'Import-SensoUser over a REST roster' {
+    BeforeAll {
+        Import-Module (Join-Path $PSScriptRoot 'OneRosterTestServer.psm1') -Force
+        $env:SCL_PESTER_OAUTH1_SECRET = 'pester-consumer-secret/+&'
+        $folder = Join-Path $TestDrive ([guid]::NewGuid().ToString('N'))
+        New-TestDistrict -Path (Join-Path $folder 'district') | Out-Null
+        $script:server = Start-OneRosterTestServer -DataFolder (Join-Path $folder 'district') -Argument @(
+            '--consumer-key', 'test-consumer', '--consumer-secret', $env:SCL_PESTER_OAUTH1_SECRET)
+        Connect-SensoClassLink -ConfigPath (New-RestTestConfiguration -Folder $folder -BaseUrl $script:server.Url)
+    }
+    AfterAll { Stop-OneRosterTestServer -Server $script:server }
+
+    It 'evaluates and plans groups from one pull kept in a snapshot that is gone when the command ends' {
+        $emails = 'jane.doe@district.example', 'omar.haddad@district.example'
+        # Piped emails are not a targeted lookup: the whole roster is evaluated, then the groups are planned from it.
+        $verbose = $emails | Import-SensoUser -Role Teacher -Site Main -Verbose 4>&1 |
+            Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | ForEach-Object Message
+
+        @(Get-SensoUser).Count | Should -Be 2
+        $group = Get-SensoGroup -Owner 'jane.doe@district.example'
+        $group.Key | Should -Be 'c-1'
+        @($group.Owners) | Should -Be @('jane.doe@district.example', 'omar.haddad@district.example')
+        @($group.Members) | Should -Be @('ana.lima@students.example', 'ben.ode@students.example')
+        # Each collection was pulled once and kept; planning replayed the snapshot instead of pulling again.
+        foreach ($collection in 'orgs', 'users', 'classes', 'enrollments') {
+            @($verbose -match "^Roster snapshot: [\d,]+ $collection kept").Count | Should -Be 1 -Because "$collection is pulled once"
+        }
+        ($verbose -join "`n") | Should -Not -Match '@students\.example'
+        Get-ChildItem ([IO.Path]::GetTempPath()) -Directory -Filter "senso-classlink-roster-$PID-*" | Should -BeNullOrEmpty
+    }
+}
