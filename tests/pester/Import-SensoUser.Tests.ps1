@@ -135,7 +135,7 @@ Describe 'Import-SensoUser (<Provider> Senso provider)' -ForEach $providers {
     }
 }
 
-Describe 'Import-SensoUser over a REST roster' {
+Describe 'Import-SensoUser over a REST roster (<Provider> Senso provider)' -ForEach $providers {
     BeforeAll {
         Import-Module (Join-Path $PSScriptRoot 'OneRosterTestServer.psm1') -Force
         $env:SCL_PESTER_OAUTH1_SECRET = 'pester-consumer-secret/+&'
@@ -143,9 +143,16 @@ Describe 'Import-SensoUser over a REST roster' {
         New-TestDistrict -Path (Join-Path $folder 'district') | Out-Null
         $script:server = Start-OneRosterTestServer -DataFolder (Join-Path $folder 'district') -Argument @(
             '--consumer-key', 'test-consumer', '--consumer-secret', $env:SCL_PESTER_OAUTH1_SECRET)
-        Connect-SensoClassLink -ConfigPath (New-RestTestConfiguration -Folder $folder -BaseUrl $script:server.Url)
+        # The provider's configuration, with its CSV roster block swapped for the REST test server over the same district.
+        $config = New-ProviderTestConfiguration -Folder $folder -Provider $Provider
+        $yaml = (Get-Content -Raw $config) -replace '(?s)classlink:\r?\n.*?\r?\nsenso:', ("classlink:`n" + (Get-RestRosterYaml -BaseUrl $script:server.Url) + "`nsenso:")
+        Set-Content -LiteralPath $config -Value $yaml
+        (Connect-SensoClassLink -ConfigPath $config -PassThru).SensoProvider | Should -Be $Provider
     }
-    AfterAll { Stop-OneRosterTestServer -Server $script:server }
+    AfterAll {
+        Stop-OneRosterTestServer -Server $script:server
+        Stop-SensoApiTestServer -All
+    }
 
     It 'evaluates and plans groups from one pull kept in a snapshot that is gone when the command ends' {
         $emails = 'jane.doe@district.example', 'omar.haddad@district.example'
