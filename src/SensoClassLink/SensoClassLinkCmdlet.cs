@@ -112,9 +112,19 @@ public abstract class SensoClassLinkCmdlet : PSCmdlet, IDisposable
         return true;
     }
 
+    /// <summary>Called by PowerShell when the command ends, also when it was stopped or failed.</summary>
     public void Dispose()
     {
-        _cancellation.Dispose();
+        Dispose(true);
         GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Releases what a command holds past one method (a roster snapshot); derived commands call the base.</summary>
+    protected virtual void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _cancellation.Dispose();
+        }
     }
 }

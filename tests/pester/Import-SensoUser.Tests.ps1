@@ -134,3 +134,42 @@ Describe 'Import-SensoUser (<Provider> Senso provider)' -ForEach $providers {
         $state | Should -Exist
     }
 }
+
+Describe 'Import-SensoUser over a REST roster (<Provider> Senso provider)' -ForEach $providers {
+    BeforeAll {
+        Import-Module (Join-Path $PSScriptRoot 'OneRosterTestServer.psm1') -Force
+        $env:SCL_PESTER_OAUTH1_SECRET = 'pester-consumer-secret/+&'
+        $folder = Join-Path $TestDrive ([guid]::NewGuid().ToString('N'))
+        New-TestDistrict -Path (Join-Path $folder 'district') | Out-Null
+        $script:server = Start-OneRosterTestServer -DataFolder (Join-Path $folder 'district') -Argument @(
+            '--consumer-key', 'test-consumer', '--consumer-secret', $env:SCL_PESTER_OAUTH1_SECRET)
+        # The provider's configuration, with its CSV roster block swapped for the REST test server over the same district.
+        $config = New-ProviderTestConfiguration -Folder $folder -Provider $Provider
+        $yaml = (Get-Content -Raw $config) -replace '(?s)classlink:\r?\n.*?\r?\nsenso:', ("classlink:`n" + (Get-RestRosterYaml -BaseUrl $script:server.Url) + "`nsenso:")
+        Set-Content -LiteralPath $config -Value $yaml
+        (Connect-SensoClassLink -ConfigPath $config -PassThru).SensoProvider | Should -Be $Provider
+    }
+    AfterAll {
+        Stop-OneRosterTestServer -Server $script:server
+        Stop-SensoApiTestServer -All
+    }
+
+    It 'evaluates and plans groups from one pull kept in a snapshot that is gone when the command ends' {
+        $emails = 'jane.doe@district.example', 'omar.haddad@district.example'
+        # Piped emails are not a targeted lookup: the whole roster is evaluated, then the groups are planned from it.
+        $verbose = $emails | Import-SensoUser -Role Teacher -Site Main -Verbose 4>&1 |
+            Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | ForEach-Object Message
+
+        @(Get-SensoUser).Count | Should -Be 2
+        $group = Get-SensoGroup -Owner 'jane.doe@district.example'
+        $group.Key | Should -Be 'c-1'
+        @($group.Owners) | Should -Be @('jane.doe@district.example', 'omar.haddad@district.example')
+        @($group.Members) | Should -Be @('ana.lima@students.example', 'ben.ode@students.example')
+        # Each collection was pulled once and kept; planning replayed the snapshot instead of pulling again.
+        foreach ($collection in 'orgs', 'users', 'classes', 'enrollments') {
+            @($verbose -match "^Roster snapshot: [\d,]+ $collection kept").Count | Should -Be 1 -Because "$collection is pulled once"
+        }
+        ($verbose -join "`n") | Should -Not -Match '@students\.example'
+        Get-ChildItem ([IO.Path]::GetTempPath()) -Directory -Filter "senso-classlink-roster-$PID-*" | Should -BeNullOrEmpty
+    }
+}

@@ -34,6 +34,9 @@ public sealed class DataSyncOptions
     /// <summary>Who holds the run lock, as the "another run is in progress" message names it.</summary>
     public string LockOwner { get; init; } = "Invoke-ClassLinkSync";
 
+    /// <summary>Where a remote roster's one-run snapshot is kept (a private folder is made in it); the system temp directory when null.</summary>
+    public string? SnapshotDirectory { get; init; }
+
     /// <summary>The clock that decides which queued jobs are due (the state store's clock in tests).</summary>
     public Func<DateTimeOffset> Clock { get; init; } = () => DateTimeOffset.UtcNow;
 

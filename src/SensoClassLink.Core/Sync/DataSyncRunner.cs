@@ -116,36 +116,33 @@ public sealed class DataSyncRunner
         bool whatIf = _options.WhatIf;
 
         // 1. Pull: evaluate the whole roster and fingerprint every teacher's groups. Nothing is written yet.
+        // The roster is read once: a remote source is snapshotted on its first read, so fingerprints and group
+        // plans come from the same records as eligibility (and the district is pulled once, not three times).
         var stage = Stopwatch.StartNew();
         Progress("Reading the roster", -1);
         RosterEvaluation evaluation;
         IReadOnlyDictionary<string, string> fingerprints;
         DataQualityWarning? unreadRest = null;
+        var counting = new RosterReadObserver
+        {
+            Warning = w =>
+            {
+                Interlocked.Increment(ref run.DataQualityWarnings);
+                if (w.RestOfFileUnread)
+                {
+                    Interlocked.CompareExchange(ref unreadRest, w, null);
+                }
+                _observer.Warning?.Invoke(w);
+            },
+            Progress = p => Progress($"Reading {p.Collection}: {p.RecordsRead:N0} records", p.PercentComplete),
+            Verbose = _observer.Verbose,
+        };
+        using var roster = OpenRosterOnce(counting);
         try
         {
-            var counting = new RosterReadObserver
-            {
-                Warning = w =>
-                {
-                    Interlocked.Increment(ref run.DataQualityWarnings);
-                    if (w.RestOfFileUnread)
-                    {
-                        Interlocked.CompareExchange(ref unreadRest, w, null);
-                    }
-                    _observer.Warning?.Invoke(w);
-                },
-                Progress = p => Progress($"Reading {p.Collection}: {p.RecordsRead:N0} records", p.PercentComplete),
-                Verbose = _observer.Verbose,
-            };
-            using (var source = _openRoster(counting))
-            {
-                evaluation = EligibilityEngine.Evaluate(source, _options.AsOf, counting, ct);
-            }
+            evaluation = EligibilityEngine.Evaluate(roster, _options.AsOf, counting, ct);
             Heartbeat();
-            using (var source = _openRoster(Quiet()))
-            {
-                fingerprints = ClassGroupPlanner.GroupFingerprints(source, _options.AsOf, ct);
-            }
+            fingerprints = ClassGroupPlanner.GroupFingerprints(roster, _options.AsOf, ct);
         }
         catch (RosterReadException ex)
         {
@@ -263,7 +260,7 @@ public sealed class DataSyncRunner
 
         // 4. Group syncs: new users, users whose roster groups changed, and queued jobs that are due.
         stage.Restart();
-        await SyncGroupsAsync(run, classLinkUsers, newUsers, fingerprints, decisions, byEmail, ct).ConfigureAwait(false);
+        await SyncGroupsAsync(run, roster, classLinkUsers, newUsers, fingerprints, decisions, byEmail, ct).ConfigureAwait(false);
         Verbose($"Stage 4 (group sync): {run.GroupSyncsQueued:N0} queued, {run.GroupSyncsCompleted:N0} completed, {run.GroupSyncsFailed:N0} failed, " +
                 $"{run.GroupSyncsPending:N0} pending, in {Seconds(stage.Elapsed)}.");
 
@@ -335,7 +332,7 @@ public sealed class DataSyncRunner
         return created;
     }
 
-    private async Task SyncGroupsAsync(RunBuilder run, List<string> classLinkUsers, List<string> newUsers,
+    private async Task SyncGroupsAsync(RunBuilder run, IRosterSource roster, List<string> classLinkUsers, List<string> newUsers,
         IReadOnlyDictionary<string, string> fingerprints, List<DataSyncDecision> decisions, Dictionary<string, DataSyncDecision> byEmail, CancellationToken ct)
     {
         bool whatIf = _options.WhatIf;
@@ -377,8 +374,7 @@ public sealed class DataSyncRunner
             IReadOnlyDictionary<string, IReadOnlyList<SensoGroup>> planned;
             try
             {
-                using var source = _openRoster(Quiet());
-                planned = ClassGroupPlanner.PlanGroups(source, _options.AsOf, toSync, ct);
+                planned = ClassGroupPlanner.PlanGroups(roster, _options.AsOf, toSync, ct);
             }
             catch (RosterReadException ex)
             {
@@ -552,6 +548,28 @@ public sealed class DataSyncRunner
                 _runLock.Renew();
                 _sinceRenewal.Restart();
             }
+        }
+    }
+
+    /// <summary>
+    /// The run's one roster source. A CSV export is already a local, consistent file and is read as it is; any other
+    /// source (REST) is snapshotted on its first read, so later stages read the same records without pulling again.
+    /// </summary>
+    private IRosterSource OpenRosterOnce(RosterReadObserver counting)
+    {
+        var source = _openRoster(counting);
+        if (source is CsvRosterSource)
+        {
+            return source;
+        }
+        try
+        {
+            return new RosterSnapshot(source, new RosterReadObserver { Progress = Quiet().Progress, Verbose = _observer.Verbose }, _options.SnapshotDirectory);
+        }
+        catch
+        {
+            source.Dispose();
+            throw;
         }
     }
 

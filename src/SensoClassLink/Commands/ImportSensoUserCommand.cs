@@ -78,7 +78,8 @@ public sealed class ImportSensoUserCommand : SensoCommandBase
     {
         _whatIf = WhatIfRequested;
         _progress = new ProgressReporter(this, 2, "Importing teachers into Senso");
-        _rosterSession = new RosterSession(this, Connection, _progress);
+        // With group syncs the roster is read twice (evaluate, then plan): one shared read, snapshotted over REST.
+        _rosterSession = new RosterSession(this, Connection, _progress, readsMoreThanOnce: !_whatIf && !NoGroupSync && !QueueOnly);
         var senso = Senso;
         PlacementPlanner placement;
         try
@@ -154,7 +155,18 @@ public sealed class ImportSensoUserCommand : SensoCommandBase
         finally
         {
             _progress?.Complete();
+            _rosterSession?.Dispose();
         }
+    }
+
+    /// <summary>A stopped or failed import still deletes its roster snapshot.</summary>
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _rosterSession?.Dispose();
+        }
+        base.Dispose(disposing);
     }
 
     private void RunGroupSyncs()

@@ -106,7 +106,8 @@ public sealed class SyncSensoUserGroupCommand : SensoCommandBase
         var progress = new ProgressReporter(this, 3, "Resyncing ClassLink class groups");
         try
         {
-            var roster = new RosterSession(this, Connection, progress);
+            // Planning reads enrollments twice: over REST the session pulls them once and replays the snapshot.
+            using var roster = new RosterSession(this, Connection, progress, readsMoreThanOnce: true);
             progress.Report($"Planning the groups of {emails.Count:N0} users from the roster", force: true);
             var planned = roster.PlanGroups(AsOf, emails, CancellationToken);
             roster.WriteWarningSummary();

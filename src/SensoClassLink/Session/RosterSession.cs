@@ -13,19 +13,29 @@ namespace SensoClassLink.Session;
 /// Reads the roster for one command with its warnings and progress reported through the cmdlet, so every
 /// command that evaluates eligibility or plans groups reports data-quality problems the same way.
 /// Callbacks run on the pipeline thread (sources enumerate on the caller's thread).
+/// A command that reads the roster more than once shares one source across its reads: a remote (REST) roster is
+/// then pulled once into a <see cref="RosterSnapshot"/> and replayed, so all reads see the same records.
+/// Dispose it when the command ends: that deletes the snapshot.
 /// </summary>
-internal sealed class RosterSession
+internal sealed class RosterSession : IDisposable
 {
     private readonly PSCmdlet _cmdlet;
     private readonly ModuleConnection _connection;
     private readonly ProgressReporter _progress;
     private readonly RosterProblemLog _problems = new();
+    private readonly bool _readsMoreThanOnce;
+    private IRosterSource? _shared;
 
-    public RosterSession(PSCmdlet cmdlet, ModuleConnection connection, ProgressReporter progress)
+    /// <param name="readsMoreThanOnce">
+    /// True when the command will read the whole roster more than once (evaluate then plan groups, or plan groups,
+    /// which reads enrollments twice). False opens a fresh source for each read and writes nothing to disk.
+    /// </param>
+    public RosterSession(PSCmdlet cmdlet, ModuleConnection connection, ProgressReporter progress, bool readsMoreThanOnce = false)
     {
         _cmdlet = cmdlet;
         _connection = connection;
         _progress = progress;
+        _readsMoreThanOnce = readsMoreThanOnce;
     }
 
     public int WarningCount => _problems.Count;
@@ -42,18 +52,48 @@ internal sealed class RosterSession
     /// </summary>
     public RosterEvaluation Evaluate(DateTime asOf, CancellationToken cancellationToken, IReadOnlyCollection<string>? onlyTeachers = null) =>
         StopOnUnreadableRoster(cancellationToken, () =>
-        {
-            using var source = _connection.OpenRoster(Observer());
-            return TargetedRoster.Evaluate(source, asOf, Observer(), onlyTeachers, cancellationToken);
-        });
+            Read(source => TargetedRoster.Evaluate(source, asOf, Observer(), onlyTeachers, cancellationToken)));
 
     /// <summary>Each requested teacher's desired groups; targeted per teacher where the source allows it.</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<SensoGroup>> PlanGroups(DateTime asOf, IReadOnlyCollection<string> emails, CancellationToken cancellationToken) =>
         StopOnUnreadableRoster(cancellationToken, () =>
+            Read(source => TargetedRoster.PlanGroups(source, asOf, emails, cancellationToken)));
+
+    /// <summary>Deletes the snapshot, if one was taken, and closes the shared source.</summary>
+    public void Dispose()
+    {
+        _shared?.Dispose();
+        _shared = null;
+    }
+
+    private T Read<T>(Func<IRosterSource, T> read)
+    {
+        if (!_readsMoreThanOnce)
         {
             using var source = _connection.OpenRoster(Observer());
-            return TargetedRoster.PlanGroups(source, asOf, emails, cancellationToken);
-        });
+            return read(source);
+        }
+        return read(_shared ??= OpenShared());
+    }
+
+    /// <summary>A CSV export is already a local, consistent file; any other source is snapshotted on its first read.</summary>
+    private IRosterSource OpenShared()
+    {
+        var source = _connection.OpenRoster(Observer());
+        if (source is CsvRosterSource)
+        {
+            return source;
+        }
+        try
+        {
+            return new RosterSnapshot(source, new RosterReadObserver { Progress = Observer().Progress, Verbose = _cmdlet.WriteVerbose });
+        }
+        catch
+        {
+            source.Dispose();
+            throw;
+        }
+    }
 
     /// <summary>A roster that cannot be read (missing file, failed or incomplete pull, bad configuration) stops the whole command.</summary>
     private T StopOnUnreadableRoster<T>(CancellationToken cancellationToken, Func<T> read)

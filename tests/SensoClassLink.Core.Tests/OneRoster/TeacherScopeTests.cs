@@ -68,6 +68,21 @@ public sealed class TeacherScopeTests
         Assert.InRange(server.Stats.Requests, 8, 16);
     }
 
+    [Fact]
+    public async Task ASnapshotOfARestSourceStillAnswersAFewTeachersWithTargetedReads()
+    {
+        await using var server = await StartAsync(maxPageSize: 50);
+        using var temp = new TempDirectory();
+        using var snapshot = new RosterSnapshot(Open(OAuth2(server, pageSize: 50)), parentDirectory: temp.Path);
+
+        var evaluation = SensoClassLink.Core.Eligibility.TargetedRoster.Evaluate(snapshot, new DateTime(2025, 10, 1), RosterReadObserver.None,
+            new[] { "jane.doe@riverside.org" }, default);
+
+        Assert.NotNull(evaluation.Find("jane.doe@riverside.org"));
+        Assert.Equal(new[] { "email='jane.doe@riverside.org'", "user.sourcedId='t-001'" }, server.Stats.Filters.ToArray());
+        Assert.InRange(server.Stats.Requests, 8, 16);
+    }
+
     [Theory]
     [InlineData("x' OR email~'")]
     [InlineData("ann.o'neil@riverside.org")]

@@ -22,7 +22,7 @@ public sealed class DataSyncOverRestTests : IDisposable
         senso.SaveSettingsAsync(new IntegrationSettings { AutomaticallyCreateUsers = true, DefaultRole = "Teacher", DefaultSite = "Main" }, default)
             .GetAwaiter().GetResult();
         using var state = new StateStore(_temp.File(name + "-state.db"));
-        return new DataSyncRunner(open, senso, state, new DataSyncOptions { AsOf = AsOf }).RunAsync(default).GetAwaiter().GetResult();
+        return new DataSyncRunner(open, senso, state, new DataSyncOptions { AsOf = AsOf, SnapshotDirectory = _temp.File("snapshots") }).RunAsync(default).GetAwaiter().GetResult();
     }
 
     private static string Decisions(DataSyncResult result) => string.Join("\n", result.Decisions
@@ -55,10 +55,14 @@ public sealed class DataSyncOverRestTests : IDisposable
         Assert.True(first.Run.UsersCreated > 0 && first.Run.GroupSyncsCompleted == first.Run.UsersCreated);
         Assert.Equal((SyncRunStatus.Completed, 0, 0), (second.Run.Status, second.Run.UsersCreated, second.Run.GroupSyncsCompleted));
         Assert.Empty(server.Stats.AuthFailures);
-        // A run with group syncs reads the roster three times (evaluate, fingerprint, plan), and planning reads
-        // enrollments twice (owners, then members): 35 requests. A run with nothing to sync skips planning: 20.
-        Assert.Equal(new Dictionary<string, int> { ["orgs"] = 3, ["users"] = 9, ["classes"] = 3, ["enrollments"] = 20 }, firstRequests);
-        Assert.Equal(new Dictionary<string, int> { ["orgs"] = 2, ["users"] = 6, ["classes"] = 2, ["enrollments"] = 10 }, secondRequests);
+        // A run reads the district once: the REST source is snapshotted on its first read, and fingerprinting and
+        // group planning replay the snapshot. Before the snapshot a run with group syncs took 35 requests (three
+        // reads, enrollments four times) and one without 20; now both take one whole-roster read, 10 requests.
+        var onePull = new Dictionary<string, int> { ["orgs"] = 1, ["users"] = 3, ["classes"] = 1, ["enrollments"] = 5 };
+        Assert.Equal(onePull, firstRequests);
+        Assert.Equal(onePull, secondRequests);
+        // The snapshot (personal data) is gone when the run ends; the CSV run never made one.
+        Assert.Empty(Directory.GetFileSystemEntries(_temp.File("snapshots")));
     }
 
     public void Dispose() => _temp.Dispose();
