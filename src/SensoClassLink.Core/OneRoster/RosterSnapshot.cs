@@ -101,7 +101,7 @@ public sealed class RosterSnapshot : IRosterSource
         {
             Directory.CreateDirectory(parent);
             Directory.CreateDirectory(folder);
-            OwnerOnly(folder, "700");
+            OwnerOnlyAccess.Restrict(folder, OwnerOnlyAccess.Folder);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -109,14 +109,6 @@ public sealed class RosterSnapshot : IRosterSource
             throw new RosterReadException($"Cannot create the private roster snapshot folder '{folder}': {ex.Message}", ex);
         }
         return folder;
-    }
-
-    private static void OwnerOnly(string path, string octalMode)
-    {
-        if (!RuntimeInformation.IsOSPlatform(OSPlatform.Windows) && UnixFileMode.chmod(path, Convert.ToInt32(octalMode, 8)) != 0)
-        {
-            throw new IOException($"chmod {octalMode} failed with errno {Marshal.GetLastWin32Error()}.");
-        }
     }
 
     /// <summary>Deletes the snapshot folders of processes that no longer run (a killed run cannot clean up after itself).</summary>
@@ -283,7 +275,7 @@ public sealed class RosterSnapshot : IRosterSource
             try
             {
                 stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read, 1 << 16);
-                OwnerOnly(path, "600");
+                OwnerOnlyAccess.Restrict(path, OwnerOnlyAccess.File);
                 return new SnapshotWriter(stream);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
@@ -359,12 +351,6 @@ public sealed class RosterSnapshot : IRosterSource
         private RosterReadException Damaged(string path, long record, Exception? inner) =>
             new($"The local roster snapshot '{path}' of {_name} could not be read back at record {record:N0} of {_count:N0}" +
                 (inner is null ? " (it is longer than written)" : $" ({inner.Message})") + ". Run again.", inner);
-    }
-
-    private static class UnixFileMode
-    {
-        [DllImport("libc", SetLastError = true)]
-        public static extern int chmod(string path, int mode);
     }
 }
 

@@ -203,17 +203,14 @@ internal sealed class SqliteFile : IDisposable
         {
             return; // another process created it first; it set the mode.
         }
-        if (!RuntimeInformation.IsOSPlatform(OSPlatform.Windows) && UnixFileMode.chmod(Path, Convert.ToInt32("600", 8)) != 0)
+        try
         {
-            int errno = Marshal.GetLastWin32Error();
-            throw new DatabaseFileException($"Cannot restrict the {_what} '{Path}' to its owner (chmod failed with errno {errno}).");
+            OwnerOnlyAccess.Restrict(Path, OwnerOnlyAccess.File);
         }
-    }
-
-    private static class UnixFileMode
-    {
-        [DllImport("libc", SetLastError = true)]
-        public static extern int chmod(string path, int mode);
+        catch (IOException ex)
+        {
+            throw new DatabaseFileException($"Cannot restrict the {_what} '{Path}' to its owner ({ex.Message})", ex);
+        }
     }
 }
 
