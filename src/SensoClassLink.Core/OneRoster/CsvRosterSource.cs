@@ -298,6 +298,9 @@ public sealed class CsvRosterSource : IRosterSource
         return id >= 0 ? id : _strings.InternId(sourcedId);
     }
 
+    /// <summary>The pool id of a sourcedId, or -1 when this source has not pooled it.</summary>
+    internal int PoolIdIfAny(string sourcedId) => _strings.IdOf(sourcedId);
+
     internal int PoolSize => _strings.Count;
 
     public void Dispose() => _files.Dispose();
