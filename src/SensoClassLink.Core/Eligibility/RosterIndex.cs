@@ -57,16 +57,18 @@ internal sealed class RosterIndex
     private const byte ActiveFlag = 4;
 
     private readonly Action<DataQualityWarning> _warn;
-    private readonly Dictionary<string, int> _users = new(StringComparer.Ordinal);
+    private readonly SourcedIdIndex _users;
     private readonly List<byte> _userFlags = new();
     private readonly Dictionary<int, int> _teacherRecordOfUser = new();
-    private readonly Dictionary<string, int> _classes = new(StringComparer.Ordinal);
+    private readonly SourcedIdIndex _classes;
     private readonly string _asOf;
 
-    private RosterIndex(string asOf, Action<DataQualityWarning> warn)
+    private RosterIndex(IRosterSource source, string asOf, Action<DataQualityWarning> warn)
     {
         _asOf = asOf;
         _warn = warn;
+        _users = new SourcedIdIndex(source);
+        _classes = new SourcedIdIndex(source);
     }
 
     public Dictionary<string, string> OrgNames { get; } = new(StringComparer.Ordinal);
@@ -86,7 +88,7 @@ internal sealed class RosterIndex
     /// <summary>Reads orgs, users and classes (in that order) into an index.</summary>
     public static RosterIndex Build(IRosterSource source, DateTime asOf, Action<DataQualityWarning> warn, MemberKeyMode members, CancellationToken ct)
     {
-        var index = new RosterIndex(FormatDate(asOf), warn);
+        var index = new RosterIndex(source, FormatDate(asOf), warn);
         if (members == MemberKeyMode.Keys)
         {
             index.MemberKeys = new List<string>();
@@ -161,14 +163,13 @@ internal sealed class RosterIndex
             _warn(new DataQualityWarning(location, line, "the user has no sourcedId"));
             return;
         }
-        if (_users.ContainsKey(sourcedId))
+        int index = _userFlags.Count;
+        if (!_users.TryAdd(sourcedId, index))
         {
             _warn(new DataQualityWarning(location, line, "another user has the same sourcedId"));
             return;
         }
         bool active = RosterStatus.IsActive(status) && RosterStatus.IsEnabled(enabledUser);
-        int index = _userFlags.Count;
-        _users.Add(sourcedId, index);
         _userFlags.Add((byte)((isStudent ? StudentFlag : 0) | (isTeacher ? TeacherFlag : 0) | (active ? ActiveFlag : 0)));
         if (isStudent && active)
         {
@@ -221,12 +222,11 @@ internal sealed class RosterIndex
                 _warn(new DataQualityWarning(cls.Location, cls.Line, "the class has no sourcedId"));
                 continue;
             }
-            if (_classes.ContainsKey(cls.SourcedId))
+            if (!_classes.TryAdd(cls.SourcedId, Classes.Count))
             {
                 _warn(new DataQualityWarning(cls.Location, cls.Line, "another class has the same sourcedId"));
                 continue;
             }
-            _classes.Add(cls.SourcedId, Classes.Count);
             Classes.Add(new ClassInfo
             {
                 SourcedId = cls.SourcedId,
@@ -248,32 +248,14 @@ internal sealed class RosterIndex
     /// </summary>
     public EnrollmentKind Classify(RosterEnrollment enrollment, out int classIndex, out int userOrTeacherIndex)
     {
-        int cls = _classes.TryGetValue(enrollment.ClassSourcedId, out int c) ? c : -1;
-        int user = cls >= 0 && _users.TryGetValue(enrollment.UserSourcedId, out int u) ? u : -1;
+        int cls = _classes.IndexOf(enrollment.ClassSourcedId);
+        int user = cls >= 0 ? _users.IndexOf(enrollment.UserSourcedId) : -1;
         return Classify(cls, user, enrollment.Location, enrollment.Line, enrollment.Status, enrollment.Role, enrollment.BeginDate, enrollment.EndDate,
             out classIndex, out userOrTeacherIndex);
     }
 
     /// <summary>For a CSV source's fast path: its pool ids mapped to this index's users (or classes); -1 where none.</summary>
-    public int[] MapPoolIds(CsvRosterSource source, bool users)
-    {
-        var keys = users ? _users : _classes;
-        var pool = new List<KeyValuePair<int, int>>(keys.Count);
-        foreach (var pair in keys)
-        {
-            pool.Add(new KeyValuePair<int, int>(source.PoolIdOf(pair.Key), pair.Value));
-        }
-        var map = new int[source.PoolSize];
-        for (int i = 0; i < map.Length; i++)
-        {
-            map[i] = -1;
-        }
-        foreach (var pair in pool)
-        {
-            map[pair.Key] = pair.Value;
-        }
-        return map;
-    }
+    public int[] MapPoolIds(CsvRosterSource source, bool users) => (users ? _users : _classes).ByPoolId(source);
 
     /// <summary>
     /// Applies the enrollment rules to one row, given its class and user already looked up (-1 when not in the roster).

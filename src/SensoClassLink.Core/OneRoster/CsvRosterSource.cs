@@ -47,6 +47,19 @@ public sealed class CsvRosterSource : IRosterSource
         },
     };
 
+    /// <summary>The engine's enrollment fast path needs only the pool ids of the user and class references, not strings.</summary>
+    private static readonly Dictionary<string, PoolMode> EnrollmentRowPoolModes = new(PoolModes["enrollments.csv"], StringComparer.Ordinal)
+    {
+        ["classSourcedId"] = PoolMode.IdOnly,
+        ["userSourcedId"] = PoolMode.IdOnly,
+    };
+
+    /// <summary>The engine's users fast path keeps no string for a user's sourcedId, so the pool keeps only its characters.</summary>
+    private static readonly Dictionary<string, PoolMode> UserRowPoolModes = new(PoolModes["users.csv"], StringComparer.Ordinal)
+    {
+        ["sourcedId"] = PoolMode.InternChars,
+    };
+
     /// <param name="path">A folder holding the CSV files, or a .zip with them at its root.</param>
     public CsvRosterSource(string path, RosterReadObserver? observer = null, CsvArchiveLimits? limits = null)
     {
@@ -239,7 +252,7 @@ public sealed class CsvRosterSource : IRosterSource
     /// nothing from a row past the next MoveNext.
     /// </summary>
     internal IEnumerable<CsvEnrollmentRow> ReadEnrollmentRows(CancellationToken cancellationToken) =>
-        ReadRows<CsvEnrollmentRow>("enrollments.csv", new[] { "sourcedId", "classSourcedId", "userSourcedId", "role" }, cancellationToken, row =>
+        ReadRows<CsvEnrollmentRow>("enrollments.csv", new[] { "sourcedId", "classSourcedId", "userSourcedId", "role" }, cancellationToken, EnrollmentRowPoolModes, row =>
         {
             int status = row.Column("status"), cls = row.Column("classSourcedId"), user = row.Column("userSourcedId"), role = row.Column("role"),
                 begin = row.Column("beginDate"), end = row.Column("endDate");
@@ -262,7 +275,7 @@ public sealed class CsvRosterSource : IRosterSource
     /// every row, the email, names and orgs only when asked for while the row is current.
     /// </summary>
     internal IEnumerable<CsvUserRow> ReadUserRows(CancellationToken cancellationToken) =>
-        ReadRows<CsvUserRow>("users.csv", new[] { "sourcedId", "role", "email" }, cancellationToken, row =>
+        ReadRows<CsvUserRow>("users.csv", new[] { "sourcedId", "role", "email" }, cancellationToken, UserRowPoolModes, row =>
         {
             int id = row.Column("sourcedId"), status = row.Column("status"), enabled = row.Column("enabledUser"), role = row.Column("role");
             var current = new CsvUserRow(row, row.Column("email"), row.Column("givenName"), row.Column("familyName"), row.Column("orgSourcedIds"));
@@ -277,18 +290,13 @@ public sealed class CsvRosterSource : IRosterSource
             };
         });
 
-    /// <summary>The pool id of a sourcedId field (trimmed), or -1 when no user, class or org has it.</summary>
+    /// <summary>The pool id of a sourcedId field (trimmed), or -1 when no user, class or org has it. Allocates nothing.</summary>
     [MethodImpl(HotPath.Optimize)]
     private int PooledId(CsvRow row, int ordinal)
     {
         _strings.LastId = -1;
-        string value = row.Get(ordinal);
-        int id = _strings.LastId;
-        if (id < 0 && value.Length > 0)
-        {
-            id = _strings.IdOf(value.Trim());
-        }
-        return id;
+        row.Get(ordinal);
+        return _strings.LastId;
     }
 
     /// <summary>The pool id of a sourcedId this source has read, adding it when the caller trimmed it differently.</summary>
@@ -297,6 +305,9 @@ public sealed class CsvRosterSource : IRosterSource
         int id = _strings.IdOf(sourcedId);
         return id >= 0 ? id : _strings.InternId(sourcedId);
     }
+
+    /// <summary>The pool id of a sourcedId, or -1 when this source has not pooled it.</summary>
+    internal int PoolIdIfAny(string sourcedId) => _strings.IdOf(sourcedId);
 
     internal int PoolSize => _strings.Count;
 
@@ -329,7 +340,11 @@ public sealed class CsvRosterSource : IRosterSource
     }
 
     /// <summary>Streams one file; <paramref name="bind"/> resolves the columns once and returns the per-row mapper.</summary>
-    private IEnumerable<T> ReadRows<T>(string fileName, string[] requiredHeaders, CancellationToken cancellationToken, Func<CsvRow, Func<long, T>> bind)
+    private IEnumerable<T> ReadRows<T>(string fileName, string[] requiredHeaders, CancellationToken cancellationToken, Func<CsvRow, Func<long, T>> bind) =>
+        ReadRows(fileName, requiredHeaders, cancellationToken, PoolModes.TryGetValue(fileName, out var modes) ? modes : null, bind);
+
+    private IEnumerable<T> ReadRows<T>(string fileName, string[] requiredHeaders, CancellationToken cancellationToken,
+        Dictionary<string, PoolMode>? poolModes, Func<CsvRow, Func<long, T>> bind)
     {
         string display = _files.Name(fileName);
         if (!_files.Exists(fileName))
@@ -377,7 +392,7 @@ public sealed class CsvRosterSource : IRosterSource
                     $"The OneRoster CSV file '{display}' has no column {string.Join(", ", missing.Select(m => "'" + m + "'"))} (line 1).");
             }
 
-            if (PoolModes.TryGetValue(fileName, out var poolModes))
+            if (poolModes is not null)
             {
                 var resolved = new PoolMode[reader.FieldCount];
                 foreach (var pair in poolModes)

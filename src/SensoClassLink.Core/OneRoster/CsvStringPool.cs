@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Runtime.CompilerServices;
 
 namespace SensoClassLink.Core.OneRoster;
@@ -8,58 +9,83 @@ internal enum PoolMode : byte
 {
     /// <summary>A new string per value (names, emails, row ids).</summary>
     None,
-    /// <summary>A record's own sourcedId: added to the pool so later references to it reuse the same string.</summary>
+    /// <summary>A record's own sourcedId: given a pool id (<see cref="CsvStringPool.LastId"/>) and one string that later lookups reuse.</summary>
     Intern,
-    /// <summary>A reference to a sourcedId (enrollment user/class): the pooled string when known, else a new one.</summary>
+    /// <summary>
+    /// A record's own sourcedId when the caller keeps no string for it (the engine's users fast path): given a pool id,
+    /// its characters stored in the arena only; the string returned is a new one each time.
+    /// </summary>
+    InternChars,
+    /// <summary>A reference to a sourcedId (enrollment user/class): its pool id, when known, in <see cref="CsvStringPool.LastId"/>, and the pooled string when there is one.</summary>
     Lookup,
+    /// <summary>
+    /// A reference whose text the caller does not need: only its pool id (of the value, else of the value trimmed) in
+    /// <see cref="CsvStringPool.LastId"/>; the string returned is empty, so nothing is allocated.
+    /// </summary>
+    IdOnly,
     /// <summary>Few distinct values (role, status, dates, school): a small direct-mapped cache.</summary>
     Recent,
 }
 
 /// <summary>
-/// Lets the CSV reader hand out one string per distinct sourcedId instead of a new one per enrollment row.
-/// Enrollments are most of an export; without this every row would allocate its user, class, school, role and
-/// date strings again, and the garbage collector, not parsing, would dominate the read. Keys are compared by
-/// content straight from the parser's buffer, so a hit allocates nothing. Memory: one slot per user, class and org.
+/// Gives every distinct sourcedId the CSV reader meets (users, classes, orgs) a dense int id, so enrollment rows
+/// resolve their user and class to ids straight from the parser's buffer without allocating. The ids' characters
+/// live in one arena of 64K-char chunks; a .NET string is kept only for ids read in <see cref="PoolMode.Intern"/>
+/// mode (record readers that hand out strings). The engine's users fast path uses <see cref="PoolMode.InternChars"/>:
+/// at 10M enrollments that is 1.15M fewer long-lived objects for the garbage collector to promote and mark, and
+/// about half the bytes. Memory: the characters, 16 bytes per id and 8 per hash slot (at most half full).
 /// </summary>
 internal sealed class CsvStringPool
 {
     private const int RecentSize = 1024;
+    private const int ChunkBits = 16;
+    private const int ChunkSize = 1 << ChunkBits;
 
-    private string?[] _slots = new string?[1024];
+    /// <summary>Per hash slot: id + 1 (0 = empty), and the id's hash.</summary>
+    private int[] _slots = new int[1024];
     private int[] _hashes = new int[1024];
-    private int[] _ids = new int[1024];
+    /// <summary>Per id: where its characters start (chunk &lt;&lt; 16 | position) and how many there are.</summary>
+    private int[] _starts = new int[1024];
+    private int[] _lengths = new int[1024];
+    /// <summary>Per id: the string handed out for it in Intern mode, null when it lives in the arena only.</summary>
+    private string?[] _values = new string?[1024];
+    private readonly List<char[]?> _chunks = new();
+    private int _used = ChunkSize;
     private int _count;
     private readonly string?[] _recent = new string?[RecentSize];
 
-    /// <summary>How many strings were interned; their ids are 0..Count-1.</summary>
+    /// <summary>How many ids were interned; they are 0..Count-1.</summary>
     public int Count => _count;
 
-    /// <summary>The id of the pooled string the last Intern/Lookup returned, or -1 when it was not pooled.</summary>
+    /// <summary>The id the last Intern/Lookup found or added, or -1 when it was not pooled.</summary>
     public int LastId { get; set; } = -1;
 
-    /// <summary>The id of a pooled string equal to <paramref name="value"/>, or -1.</summary>
-    public int IdOf(string value)
+    /// <summary>The id of <paramref name="value"/>, or -1.</summary>
+    public int IdOf(string value) => IdOf(value.AsSpan());
+
+    /// <summary>The id of <paramref name="value"/>, or -1.</summary>
+    [MethodImpl(HotPath.Optimize)]
+    public int IdOf(ReadOnlySpan<char> value)
     {
+        if (value.Length == 0)
+        {
+            return -1;
+        }
         int hash = Hash(value);
         int mask = _slots.Length - 1;
-        for (int i = hash & mask; _slots[i] is { } existing; i = (i + 1) & mask)
+        for (int i = hash & mask; _slots[i] != 0; i = (i + 1) & mask)
         {
-            if (_hashes[i] == hash && string.Equals(existing, value, StringComparison.Ordinal))
+            int id = _slots[i] - 1;
+            if (_hashes[i] == hash && Equal(id, value))
             {
-                return _ids[i];
+                return id;
             }
         }
         return -1;
     }
 
-    /// <summary>Adds a string (if absent) and returns its id.</summary>
-    public int InternId(string value)
-    {
-        var chars = value.ToCharArray();
-        Find(chars, 0, chars.Length, add: true);
-        return LastId;
-    }
+    /// <summary>Adds a value (if absent) and returns its id.</summary>
+    public int InternId(string value) => Intern(value.AsSpan());
 
     [MethodImpl(HotPath.Optimize)]
     public string Get(PoolMode mode, char[] buffer, int offset, int length)
@@ -71,12 +97,31 @@ internal sealed class CsvStringPool
         switch (mode)
         {
             case PoolMode.Intern:
+                int interned = LastId = Intern(new ReadOnlySpan<char>(buffer, offset, length));
+                return _values[interned] ??= new string(buffer, offset, length);
+            case PoolMode.InternChars:
+                LastId = Intern(new ReadOnlySpan<char>(buffer, offset, length));
+                return new string(buffer, offset, length);
             case PoolMode.Lookup:
-                return Find(buffer, offset, length, add: mode == PoolMode.Intern);
+                int found = LastId = IdOf(new ReadOnlySpan<char>(buffer, offset, length));
+                return found >= 0 && _values[found] is { } pooled ? pooled : new string(buffer, offset, length);
+            case PoolMode.IdOnly:
+                var value = new ReadOnlySpan<char>(buffer, offset, length);
+                int id = IdOf(value);
+                if (id < 0)
+                {
+                    var trimmed = value.Trim();
+                    if (trimmed.Length != value.Length)
+                    {
+                        id = IdOf(trimmed);
+                    }
+                }
+                LastId = id;
+                return "";
             case PoolMode.Recent:
-                int slot = Hash(buffer, offset, length) & (RecentSize - 1);
+                int slot = Hash(new ReadOnlySpan<char>(buffer, offset, length)) & (RecentSize - 1);
                 string? cached = _recent[slot];
-                if (cached is not null && Equal(cached, buffer, offset, length))
+                if (cached is not null && cached.AsSpan().SequenceEqual(new ReadOnlySpan<char>(buffer, offset, length)))
                 {
                     return cached;
                 }
@@ -87,113 +132,106 @@ internal sealed class CsvStringPool
     }
 
     [MethodImpl(HotPath.Optimize)]
-    private string Find(char[] buffer, int offset, int length, bool add)
+    private int Intern(ReadOnlySpan<char> value)
     {
-        int hash = Hash(buffer, offset, length);
+        int hash = Hash(value);
         int mask = _slots.Length - 1;
         int i = hash & mask;
-        while (true)
+        for (; _slots[i] != 0; i = (i + 1) & mask)
         {
-            string? existing = _slots[i];
-            if (existing is null)
+            int existing = _slots[i] - 1;
+            if (_hashes[i] == hash && Equal(existing, value))
             {
-                break;
-            }
-            if (_hashes[i] == hash && Equal(existing, buffer, offset, length))
-            {
-                LastId = _ids[i];
                 return existing;
             }
-            i = (i + 1) & mask;
         }
-        var value = new string(buffer, offset, length);
-        LastId = -1;
-        if (add)
+        int id = _count;
+        if (id == _starts.Length)
         {
-            _slots[i] = value;
-            _hashes[i] = hash;
-            _ids[i] = LastId = _count;
-            if (++_count * 2 > _slots.Length)
-            {
-                Grow();
-            }
+            Array.Resize(ref _starts, id * 2);
+            Array.Resize(ref _lengths, id * 2);
+            Array.Resize(ref _values, id * 2);
         }
-        return value;
+        _starts[id] = Store(value);
+        _lengths[id] = value.Length;
+        _slots[i] = id + 1;
+        _hashes[i] = hash;
+        if (++_count * 2 > _slots.Length)
+        {
+            Grow();
+        }
+        return id;
     }
+
+    /// <summary>Copies the characters into the arena; returns where they start.</summary>
+    private int Store(ReadOnlySpan<char> value)
+    {
+        if (value.Length > ChunkSize)
+        {
+            // Longer than a chunk (a pathological export): a chunk of its own, spanning as many chunk numbers as it needs.
+            int first = _chunks.Count;
+            _chunks.Add(value.ToArray());
+            for (int n = ChunkSize; n < value.Length; n += ChunkSize)
+            {
+                _chunks.Add(null);
+            }
+            _used = ChunkSize;
+            return first << ChunkBits;
+        }
+        if (_used + value.Length > ChunkSize)
+        {
+            _chunks.Add(new char[ChunkSize]);
+            _used = 0;
+        }
+        int chunk = _chunks.Count - 1;
+        value.CopyTo(new Span<char>(_chunks[chunk], _used, value.Length));
+        int start = (chunk << ChunkBits) | _used;
+        _used += value.Length;
+        return start;
+    }
+
+    [MethodImpl(HotPath.Optimize)]
+    private bool Equal(int id, ReadOnlySpan<char> value) =>
+        _lengths[id] == value.Length
+        && new ReadOnlySpan<char>(_chunks[_starts[id] >> ChunkBits], _starts[id] & (ChunkSize - 1), value.Length).SequenceEqual(value);
 
     private void Grow()
     {
         var oldSlots = _slots;
         var oldHashes = _hashes;
-        var oldIds = _ids;
-        _slots = new string?[oldSlots.Length * 2];
+        _slots = new int[oldSlots.Length * 2];
         _hashes = new int[oldSlots.Length * 2];
-        _ids = new int[oldSlots.Length * 2];
         int mask = _slots.Length - 1;
         for (int j = 0; j < oldSlots.Length; j++)
         {
-            if (oldSlots[j] is null)
+            if (oldSlots[j] == 0)
             {
                 continue;
             }
             int i = oldHashes[j] & mask;
-            while (_slots[i] is not null)
+            while (_slots[i] != 0)
             {
                 i = (i + 1) & mask;
             }
             _slots[i] = oldSlots[j];
             _hashes[i] = oldHashes[j];
-            _ids[i] = oldIds[j];
         }
     }
 
     [MethodImpl(HotPath.Optimize)]
-    private static int Hash(char[] buffer, int offset, int length)
+    private static int Hash(ReadOnlySpan<char> value)
     {
         unchecked
         {
             uint h = 2166136261;
-            for (int i = offset; i < offset + length; i++)
+            for (int i = 0; i < value.Length; i++)
             {
-                h = (h ^ buffer[i]) * 16777619;
+                h = (h ^ value[i]) * 16777619;
             }
             h ^= h >> 15;
             h *= 0x2c1b3c6d;
             h ^= h >> 12;
             return (int)(h & 0x7FFFFFFF);
         }
-    }
-
-    private static int Hash(string value)
-    {
-        unchecked
-        {
-            uint h = 2166136261;
-            foreach (char c in value)
-            {
-                h = (h ^ c) * 16777619;
-            }
-            h ^= h >> 15;
-            h *= 0x2c1b3c6d;
-            h ^= h >> 12;
-            return (int)(h & 0x7FFFFFFF);
-        }
-    }
-
-    [MethodImpl(HotPath.Optimize)]
-    private static bool Equal(string value, char[] buffer, int offset, int length)
-    {
-        if (value.Length != length)
-        {
-            return false;
-        }
-        for (int i = 0; i < length; i++)
-        {
-            if (value[i] != buffer[offset + i])
-            {
-                return false;
-            }
-        }
-        return true;
     }
 }
