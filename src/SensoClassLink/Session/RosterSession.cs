@@ -38,8 +38,6 @@ internal sealed class RosterSession : IDisposable
         _readsMoreThanOnce = readsMoreThanOnce;
     }
 
-    public int WarningCount => _problems.Count;
-
     /// <summary>The first warning that left a file unread past it, or null while every read was whole.</summary>
     public DataQualityWarning? Truncation { get; private set; }
 

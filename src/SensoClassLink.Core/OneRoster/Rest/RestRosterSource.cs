@@ -95,10 +95,7 @@ public sealed class RestRosterSource : IRosterSource, ISupportsTeacherScope
                     }
                     var (pageOffset, pageExpected, task) = window.Dequeue();
                     RosterPage<T> page = task.GetAwaiter().GetResult();
-                    if (++pages > Client.MaxPages)
-                    {
-                        throw new RosterReadException($"The pull of {what} stopped after {Client.MaxPages:N0} pages without finishing.");
-                    }
+                    pages = CountPage(pages, what);
                     CheckTotal(what, announced, page.Total, pageOffset);
                     if (page.Records.Count == 0)
                     {
@@ -113,10 +110,7 @@ public sealed class RestRosterSource : IRosterSource, ISupportsTeacherScope
                     while (got < pageExpected)
                     {
                         RosterPage<T> gap = Fetch(collection, relativePath, query, pageOffset + got, pageExpected - got, pull.Token);
-                        if (++pages > Client.MaxPages)
-                        {
-                            throw new RosterReadException($"The pull of {what} stopped after {Client.MaxPages:N0} pages without finishing.");
-                        }
+                        pages = CountPage(pages, what);
                         CheckTotal(what, announced, gap.Total, pageOffset + got);
                         if (gap.Records.Count == 0)
                         {
@@ -148,10 +142,7 @@ public sealed class RestRosterSource : IRosterSource, ISupportsTeacherScope
                         throw new RosterReadException($"The pull of {what} stopped: the server's next link at offset {offset} does not move forward.");
                     }
                     offset = next;
-                    if (++pages > Client.MaxPages)
-                    {
-                        throw new RosterReadException($"The pull of {what} stopped after {Client.MaxPages:N0} pages without finishing.");
-                    }
+                    pages = CountPage(pages, what);
                     page = Fetch(collection, relativePath, query, offset, _pageSize, pull.Token);
                     foreach (var record in Distinct(page.Records, collection, seen))
                     {
@@ -219,6 +210,16 @@ public sealed class RestRosterSource : IRosterSource, ISupportsTeacherScope
         {
             throw new RosterReadException($"The pull of {what} is unusable: the total changed from {announced:N0} to {now:N0} at offset {offset} (the roster changed during the pull; run again).");
         }
+    }
+
+    /// <summary>Counts one more page; a pull that never ends (a server that keeps paging) stops at the bound.</summary>
+    private long CountPage(long pages, string what)
+    {
+        if (++pages > Client.MaxPages)
+        {
+            throw new RosterReadException($"The pull of {what} stopped after {Client.MaxPages:N0} pages without finishing.");
+        }
+        return pages;
     }
 
     private static RosterReadException Incomplete(string what, long offset, long received, long announced, string reason) =>
