@@ -17,6 +17,7 @@ param(
 )
 $ErrorActionPreference = 'Stop'
 $repoRoot = Split-Path $PSScriptRoot -Parent
+. (Join-Path $repoRoot 'build/BuildTools.ps1')   # Get-PwshCommandLine
 $ModulePath = (Resolve-Path $ModulePath).Path
 $work = Join-Path $WorkDirectory 'import'
 New-Item -ItemType Directory -Path $work -Force | Out-Null
@@ -54,10 +55,9 @@ Connect-SensoClassLink -ConfigPath '$config'
 `$byStatus = (`$results | Group-Object Status | ForEach-Object { "`$(`$_.Name)=`$(`$_.Count)" }) -join ' '
 "RESULT `$(`$results.Count) `$(`$watch.Elapsed.TotalSeconds) `$byStatus"
 "@
-    $pwsh = [System.Environment]::ProcessPath
-    $prefix = @()
-    if ([System.IO.Path]::GetFileNameWithoutExtension($pwsh) -eq 'dotnet') { $prefix = @(Join-Path $PSHOME 'pwsh.dll') }
-    $line = & $pwsh @prefix -NoProfile -NonInteractive -Command $script | Where-Object { $_ -like 'RESULT *' } | Select-Object -Last 1
+    $commandLine = @(Get-PwshCommandLine)
+    $prefix = @($commandLine | Select-Object -Skip 1)
+    $line = & $commandLine[0] @prefix -NoProfile -NonInteractive -Command $script | Where-Object { $_ -like 'RESULT *' } | Select-Object -Last 1
     if (-not $line) { throw "The $Name measure produced no result." }
     $parts = $line -split ' ', 4
     $figure = [ordered]@{ name = $Name; teachers = [int]$parts[1]; seconds = [math]::Round([double]$parts[2], 2); statuses = $parts[3] }

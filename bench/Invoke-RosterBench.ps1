@@ -34,11 +34,8 @@ function ConvertFrom-Scale([string] $Text) {
     [long]([double]($t.TrimEnd('M', 'K')) * $factor)
 }
 
-function Get-PwshCommandLine {
-    $process = [System.Environment]::ProcessPath
-    if ([System.IO.Path]::GetFileNameWithoutExtension($process) -eq 'dotnet') { return @($process, (Join-Path $PSHOME 'pwsh.dll')) }
-    return @($process)
-}
+# Get-PwshCommandLine: the pwsh running this script, as the build starts it.
+. (Join-Path $repoRoot 'build/BuildTools.ps1')
 
 function Invoke-Measured([string] $Executable, [string[]] $Arguments) {
     # Runs a child process, returns its last stdout line parsed as JSON plus the process's own wall time.

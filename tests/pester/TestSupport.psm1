@@ -1,13 +1,7 @@
 # Shared helpers for the Pester suites: fresh processes, test districts and configuration files.
 
-function Get-PwshCommandLine {
-    # The pwsh running the tests: the dotnet global tool runs as 'dotnet pwsh.dll', a normal install as pwsh itself.
-    $process = [System.Environment]::ProcessPath
-    if ([System.IO.Path]::GetFileNameWithoutExtension($process) -eq 'dotnet') {
-        return @($process, (Join-Path $PSHOME 'pwsh.dll'))
-    }
-    return @($process)
-}
+# Get-PwshCommandLine (the pwsh running the tests) is the build's own, so tests start processes as the build does.
+. (Join-Path $PSScriptRoot '../../build/BuildTools.ps1')
 
 function Invoke-FreshPwsh {
     <#
