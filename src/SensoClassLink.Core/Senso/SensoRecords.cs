@@ -80,6 +80,8 @@ public sealed class GroupReplaceResult
     /// <summary>Groups kept whose name or members were brought up to date.</summary>
     public IReadOnlyList<string> Updated { get; init; } = Array.Empty<string>();
     public IReadOnlyList<string> Unchanged { get; init; } = Array.Empty<string>();
+
+    public bool HasChanges => Added.Count + Removed.Count + Updated.Count > 0;
 }
 
 /// <summary>The ClassLink integration's settings in Senso.</summary>
