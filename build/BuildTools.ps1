@@ -125,3 +125,65 @@ function New-ModulePackage {
     }
     Get-ChildItem $Destination -Filter "SensoClassLink.$($Manifest.ModuleVersion).nupkg" | ForEach-Object { Write-Step "Package written to $($_.FullName)" }
 }
+
+function Find-TestBrowser {
+    # The headless Chromium the HTML report's browser tests render with: $env:SENSOCLASSLINK_BROWSER, else the first on PATH.
+    if ($env:SENSOCLASSLINK_BROWSER -and (Test-Path -LiteralPath $env:SENSOCLASSLINK_BROWSER -PathType Leaf)) { return $env:SENSOCLASSLINK_BROWSER }
+    foreach ($name in 'chromium-headless-shell', 'chromium', 'chromium-browser', 'google-chrome') {
+        $command = Get-Command $name -CommandType Application -ErrorAction SilentlyContinue | Select-Object -First 1
+        if ($command) { return $command.Source }
+    }
+    return $null
+}
+
+function Install-TestBrowser {
+    <#
+        Makes sure the HTML report's browser tests have a headless Chromium. When none is found and the machine allows it
+        (Linux, root, apt-get), installs Debian's chromium-headless-shell, each apt step bounded by -TimeoutSeconds.
+        Never fails the build: without a browser those tests are reported as skipped. Returns the browser's path or $null.
+    #>
+    param([int] $TimeoutSeconds = 600)
+    $browser = Find-TestBrowser
+    if ($browser) {
+        Write-Host "Browser for the HTML report tests: $browser"
+        return $browser
+    }
+    $aptGet = Get-Command apt-get -CommandType Application -ErrorAction SilentlyContinue | Select-Object -First 1
+    $isRoot = $IsLinux -and ((& id -u 2>$null) -eq '0')
+    if (-not $aptGet -or -not $isRoot) {
+        Write-Host 'No headless Chromium found, and it cannot be installed here (needs root and apt-get): the HTML report browser tests will be skipped.' -ForegroundColor Yellow
+        return $null
+    }
+    Write-Step "Installing chromium-headless-shell with apt-get for the HTML report browser tests (each step bounded to $TimeoutSeconds s)"
+    $clock = [System.Diagnostics.Stopwatch]::StartNew()
+    $env:DEBIAN_FRONTEND = 'noninteractive'
+    try {
+        foreach ($arguments in @(@('-q', 'update'), @('-q', '-y', '--no-install-recommends', 'install', 'chromium-headless-shell'))) {
+            $process = Start-Process -FilePath $aptGet.Source -ArgumentList $arguments -NoNewWindow -PassThru
+            if (-not $process.WaitForExit($TimeoutSeconds * 1000)) {
+                $process.Kill($true)
+                Write-Host "apt-get $($arguments[-1]) did not finish within $TimeoutSeconds s and was stopped: the HTML report browser tests will be skipped." -ForegroundColor Yellow
+                return $null
+            }
+            if ($process.ExitCode -ne 0) {
+                Write-Host "apt-get $($arguments -join ' ') failed (exit code $($process.ExitCode)): the HTML report browser tests will be skipped." -ForegroundColor Yellow
+                return $null
+            }
+        }
+    }
+    catch {
+        Write-Host "apt-get could not run ($($_.Exception.Message)): the HTML report browser tests will be skipped." -ForegroundColor Yellow
+        return $null
+    }
+    finally {
+        Remove-Item Env:DEBIAN_FRONTEND -ErrorAction SilentlyContinue
+    }
+    $browser = Find-TestBrowser
+    if ($browser) {
+        Write-Host ("Installed {0} in {1:N0} s." -f $browser, $clock.Elapsed.TotalSeconds)
+    }
+    else {
+        Write-Host 'apt-get succeeded but no headless Chromium was found on PATH: the HTML report browser tests will be skipped.' -ForegroundColor Yellow
+    }
+    return $browser
+}

@@ -13,6 +13,7 @@
     FunctionsToExport    = @()
     CmdletsToExport      = @(
         'Connect-SensoClassLink'
+        'Export-ClassLinkSyncReport'
         'Get-ClassLinkIntegrationSetting'
         'Get-ClassLinkIntegrationStatistic'
         'Get-ClassLinkSyncRun'

@@ -1,14 +1,14 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
-using System.Text;
 using Newtonsoft.Json;
+using SensoClassLink.Core.Reporting;
 
 namespace SensoClassLink.Core.Sync;
 
 /// <summary>
-/// Writes a data sync's decisions, one row per teacher, as CSV or JSON by the file's extension. The file
-/// appears whole or not at all (written to a temporary file beside it, then renamed over it). CSV cells that a
+/// Writes a data sync's decisions, one row per teacher, as CSV or JSON by the file's extension (.html is
+/// <see cref="Reporting.HtmlSyncReport"/>'s). The file appears whole or not at all (<see cref="AtomicTextFile"/>). CSV cells that a
 /// spreadsheet would run as a formula (starting with =, +, -, @, tab or carriage return) get a leading quote.
 /// </summary>
 public static class DataSyncReport
@@ -19,13 +19,14 @@ public static class DataSyncReport
         "Email", "SourcedId", "Eligibility", "Action", "Reason", "GroupSync", "GroupsAdded", "GroupsUpdated", "GroupsRemoved", "Message",
     };
 
-    /// <summary>Throws <see cref="ArgumentException"/> naming the path when its extension is neither .csv nor .json.</summary>
+    /// <summary>Throws <see cref="ArgumentException"/> naming the path when its extension is not .csv, .json or .html (.htm).</summary>
     public static void ValidatePath(string path)
     {
         string extension = Path.GetExtension(path);
-        if (!string.Equals(extension, ".csv", StringComparison.OrdinalIgnoreCase) && !string.Equals(extension, ".json", StringComparison.OrdinalIgnoreCase))
+        if (!string.Equals(extension, ".csv", StringComparison.OrdinalIgnoreCase) && !string.Equals(extension, ".json", StringComparison.OrdinalIgnoreCase)
+            && !HtmlSyncReport.IsHtmlPath(path))
         {
-            throw new ArgumentException($"The report path '{path}' must end in .csv or .json.", nameof(path));
+            throw new ArgumentException($"The report path '{path}' must end in .csv, .json or .html.", nameof(path));
         }
         string? folder = Path.GetDirectoryName(Path.GetFullPath(path));
         if (folder is not null && !Directory.Exists(folder))
@@ -37,42 +38,22 @@ public static class DataSyncReport
     public static void Write(string path, IEnumerable<DataSyncDecision> decisions)
     {
         ValidatePath(path);
-        string full = Path.GetFullPath(path);
-        string temp = Path.Combine(Path.GetDirectoryName(full)!, "." + Path.GetFileName(full) + "." + Guid.NewGuid().ToString("N") + ".tmp");
-        try
+        if (HtmlSyncReport.IsHtmlPath(path))
         {
-            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+            throw new ArgumentException($"The report path '{path}' is an HTML report: write it with HtmlSyncReport.Write, which also needs the run and its history.", nameof(path));
+        }
+        bool json = string.Equals(Path.GetExtension(path), ".json", StringComparison.OrdinalIgnoreCase);
+        AtomicTextFile.Write(path, writer =>
+        {
+            if (json)
             {
-                using (var writer = new StreamWriter(stream, new UTF8Encoding(false)))
-                {
-                    if (string.Equals(Path.GetExtension(full), ".json", StringComparison.OrdinalIgnoreCase))
-                    {
-                        WriteJson(writer, decisions);
-                    }
-                    else
-                    {
-                        WriteCsv(writer, decisions);
-                    }
-                    writer.Flush();
-                    stream.Flush(true);
-                }
-            }
-            if (File.Exists(full))
-            {
-                File.Replace(temp, full, null);
+                WriteJson(writer, decisions);
             }
             else
             {
-                File.Move(temp, full);
+                WriteCsv(writer, decisions);
             }
-        }
-        finally
-        {
-            if (File.Exists(temp))
-            {
-                File.Delete(temp);
-            }
-        }
+        });
     }
 
     /// <summary>One CSV cell: formula starters neutralized with a leading quote, then quoted per RFC 4180 when needed.</summary>

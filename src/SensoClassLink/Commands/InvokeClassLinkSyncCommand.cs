@@ -4,6 +4,8 @@ using System.Diagnostics;
 using System.IO;
 using System.Management.Automation;
 using SensoClassLink.Core.OneRoster;
+using SensoClassLink.Core.Reporting;
+using SensoClassLink.Core.Sqlite;
 using SensoClassLink.Core.State;
 using SensoClassLink.Core.Sync;
 using SensoClassLink.Models;
@@ -24,7 +26,7 @@ public sealed class InvokeClassLinkSyncCommand : SensoCommandBase
     [Parameter]
     public SwitchParameter Force { get; set; }
 
-    /// <summary>Write one row per teacher decision to this .csv or .json file.</summary>
+    /// <summary>Write one row per teacher decision to this .csv or .json file, or the run's HTML report to this .html file.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string? ReportPath { get; set; }
@@ -119,11 +121,19 @@ public sealed class InvokeClassLinkSyncCommand : SensoCommandBase
             {
                 try
                 {
-                    DataSyncReport.Write(report, result.Decisions);
+                    if (HtmlSyncReport.IsHtmlPath(report))
+                    {
+                        var history = connection.State.GetRecentRuns(HtmlSyncReport.DefaultHistoryCount, DataSyncOptions.RunKind);
+                        HtmlSyncReport.Write(report, new HtmlSyncReportContent(result.Run) { History = history, Decisions = result.Decisions });
+                    }
+                    else
+                    {
+                        DataSyncReport.Write(report, result.Decisions);
+                    }
                     written = report;
                     WriteVerbose($"Report written to '{report}' ({result.Decisions.Count:N0} rows).");
                 }
-                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or DatabaseFileException)
                 {
                     WriteItemError(ex, "ReportNotWritten", ErrorCategory.WriteError, report);
                 }
