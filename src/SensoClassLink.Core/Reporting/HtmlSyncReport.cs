@@ -220,13 +220,13 @@ public static class HtmlSyncReport
         html.Append("<p class=\"chips\">");
         foreach (var group in decisions.GroupBy(d => d.Action).OrderBy(g => ActionRank(g.Key)).ThenBy(g => g.Key, StringComparer.Ordinal))
         {
-            html.Append("<span class=\"chip ").Append(ActionClass(group.Key)).Append("\">").Append(HtmlText.Escape(group.Key)).Append(" <b>")
-                .Append(Number(group.Count())).Append("</b></span>");
+            html.Append("<span class=\"chip ").Append(ActionClass(group.Key)).Append("\">").Append(HtmlText.Escape(group.Key)).Append(" <strong>")
+                .Append(Number(group.Count())).Append("</strong></span>");
         }
         int groupFailures = decisions.Count(d => d.GroupSync == DataSyncGroupAction.Failed);
         if (groupFailures > 0)
         {
-            html.Append("<span class=\"chip bad\">Group sync failed <b>").Append(Number(groupFailures)).Append("</b></span>");
+            html.Append("<span class=\"chip bad\">Group sync failed <strong>").Append(Number(groupFailures)).Append("</strong></span>");
         }
         html.Append("</p>\n");
         var ordered = decisions.Select((d, i) => (d, i)).OrderBy(p => DecisionRank(p.d)).ThenBy(p => p.i).Select(p => p.d).ToList();
