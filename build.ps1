@@ -4,7 +4,9 @@
 .DESCRIPTION
     Build    publishes the cmdlets and engine into output/SensoClassLink/<version>/ with help and formats.
     Test     builds, then runs the xunit engine tests and the Pester suites against the built module, and
-             ends with one line "N passed, N failed" (both runners summed); exits non-zero on any failure.
+             ends with one line "N passed, N failed, N skipped" (both runners summed); exits non-zero on any failure.
+             Installs headless Chromium for the HTML report's browser tests when it is missing and the machine
+             allows it (root with apt-get); without one those tests are skipped, never passed.
     Demo     builds, then runs examples/Invoke-Demo.ps1 on the example district and the local tenant.
     Bench    builds, then runs the benchmarks in bench/ and writes bench/results/.
     Package  builds, then writes a .nupkg that Install-PSResource / Install-Module can install from a local repository.
@@ -63,22 +65,28 @@ function Invoke-Build {
 
 function Invoke-Test {
     Invoke-Build
-    $totals = [ordered]@{ Passed = 0; Failed = 0 }
+    $totals = [ordered]@{ Passed = 0; Failed = 0; Skipped = 0 }
 
     Write-Step 'Engine tests (xunit)'
     foreach ($project in Get-ChildItem (Join-Path $PSScriptRoot 'tests') -Recurse -Filter '*.Tests.csproj') {
         $result = Invoke-XunitProject -Project $project.FullName -Configuration $Configuration
         $totals.Passed += $result.Passed
         $totals.Failed += $result.Failed
+        $totals.Skipped += $result.Skipped
     }
+
+    # The HTML report's browser tests need headless Chromium: installed here when missing and allowed, else skipped.
+    $browser = Install-TestBrowser
+    if ($browser) { $env:SENSOCLASSLINK_BROWSER = $browser }
 
     Write-Step 'Module tests (Pester, against the built module)'
     $result = Invoke-PesterSuite -ModulePath $builtManifest -TestFolder (Join-Path $PSScriptRoot 'tests/pester') -Filter $PesterFilter
     $totals.Passed += $result.Passed
     $totals.Failed += $result.Failed
+    $totals.Skipped += $result.Skipped
 
     Write-Host ''
-    Write-Host "$($totals.Passed) passed, $($totals.Failed) failed"
+    Write-Host "$($totals.Passed) passed, $($totals.Failed) failed, $($totals.Skipped) skipped"
     if ($totals.Failed -gt 0 -or $totals.Passed -eq 0) { exit 1 }
 }
 

@@ -78,8 +78,10 @@ function Invoke-XunitProject {
     if (-not (Test-Path $trx)) { throw "xunit did not run for '$Project' (exit code $LASTEXITCODE); see the build output above." }
     $counters = ([xml](Get-Content -Raw $trx)).TestRun.ResultSummary.Counters
     $failed = [int]$counters.failed + [int]$counters.error + [int]$counters.timeout + [int]$counters.aborted
-    Write-Host "xunit $name`: $($counters.passed) passed, $failed failed"
-    return [pscustomobject]@{ Passed = [int]$counters.passed; Failed = $failed }
+    # TRX counts skipped tests as not executed.
+    $skipped = [int]$counters.notExecuted
+    Write-Host "xunit $name`: $($counters.passed) passed, $failed failed, $skipped skipped"
+    return [pscustomobject]@{ Passed = [int]$counters.passed; Failed = $failed; Skipped = $skipped }
 }
 
 function Get-PesterModulePath {
@@ -107,8 +109,8 @@ function Invoke-PesterSuite {
     }
     if (-not (Test-Path $summary)) { throw "Pester did not complete (exit code $code)." }
     $counts = Get-Content -Raw $summary | ConvertFrom-Json
-    if ($counts.Passed + $counts.Failed -eq 0) { throw "Pester ran no test (filter '$Filter')." }
-    Write-Host "Pester: $($counts.Passed) passed, $($counts.Failed) failed"
+    if ($counts.Passed + $counts.Failed + $counts.Skipped -eq 0) { throw "Pester ran no test (filter '$Filter')." }
+    Write-Host "Pester: $($counts.Passed) passed, $($counts.Failed) failed, $($counts.Skipped) skipped"
     return $counts
 }
 
@@ -128,6 +130,8 @@ function New-ModulePackage {
 
 function Find-TestBrowser {
     # The headless Chromium the HTML report's browser tests render with: $env:SENSOCLASSLINK_BROWSER, else the first on PATH.
+    # SENSOCLASSLINK_BROWSER=none means no browser: the browser tests are skipped and nothing is installed.
+    if ($env:SENSOCLASSLINK_BROWSER -eq 'none') { return $null }
     if ($env:SENSOCLASSLINK_BROWSER -and (Test-Path -LiteralPath $env:SENSOCLASSLINK_BROWSER -PathType Leaf)) { return $env:SENSOCLASSLINK_BROWSER }
     foreach ($name in 'chromium-headless-shell', 'chromium', 'chromium-browser', 'google-chrome') {
         $command = Get-Command $name -CommandType Application -ErrorAction SilentlyContinue | Select-Object -First 1
@@ -143,6 +147,10 @@ function Install-TestBrowser {
         Never fails the build: without a browser those tests are reported as skipped. Returns the browser's path or $null.
     #>
     param([int] $TimeoutSeconds = 600)
+    if ($env:SENSOCLASSLINK_BROWSER -eq 'none') {
+        Write-Host 'SENSOCLASSLINK_BROWSER=none: the HTML report browser tests will be skipped.' -ForegroundColor Yellow
+        return $null
+    }
     $browser = Find-TestBrowser
     if ($browser) {
         Write-Host "Browser for the HTML report tests: $browser"

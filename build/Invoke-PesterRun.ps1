@@ -1,4 +1,4 @@
-# Runs the Pester suites in this (fresh) process and writes the pass/fail counts for build.ps1.
+# Runs the Pester suites in this (fresh) process and writes the passed/failed/skipped counts for build.ps1.
 param(
     [Parameter(Mandatory)] [string] $PesterPath,
     [Parameter(Mandatory)] [string] $ModulePath,
@@ -17,7 +17,7 @@ $configuration = New-PesterConfiguration
 $files = @(Get-ChildItem $TestFolder -Filter "$(if ($Filter) { $Filter } else { '*' }).Tests.ps1" | Select-Object -ExpandProperty FullName)
 if ($files.Count -eq 0) {
     # An empty path would make Pester search the current folder instead.
-    [ordered]@{ Passed = 0; Failed = 0 } | ConvertTo-Json | Set-Content -LiteralPath $SummaryPath
+    [ordered]@{ Passed = 0; Failed = 0; Skipped = 0 } | ConvertTo-Json | Set-Content -LiteralPath $SummaryPath
     exit 1
 }
 $configuration.Run.Path = $files
@@ -27,5 +27,6 @@ $configuration.Output.CIFormat = 'None'
 $result = Invoke-Pester -Configuration $configuration
 
 $failed = $result.FailedCount + $result.FailedBlocksCount + $result.FailedContainersCount
-[ordered]@{ Passed = $result.PassedCount; Failed = $failed } | ConvertTo-Json | Set-Content -LiteralPath $SummaryPath
+# Skipped tests (-Skip, e.g. the browser tests without a browser) are counted as skipped, never as passed.
+[ordered]@{ Passed = $result.PassedCount; Failed = $failed; Skipped = $result.SkippedCount } | ConvertTo-Json | Set-Content -LiteralPath $SummaryPath
 if ($failed -gt 0) { exit 1 }

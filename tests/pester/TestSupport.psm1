@@ -87,4 +87,132 @@ $Extra
     return $path
 }
 
-Export-ModuleMember -Function Get-PwshCommandLine, Invoke-FreshPwsh, Get-NuGetPackageFolder, New-TestDistrict, New-TestConfiguration
+function Invoke-TestBrowser {
+    <#
+        Opens an HTML file in headless Chromium (Find-TestBrowser) with a new empty profile, no network services and
+        no GPU, and returns the serialized DOM (-DumpDom) or writes a PNG screenshot (-Screenshot), with the
+        browser's log (console messages, including Content-Security-Policy violations). Killed after -TimeoutSeconds.
+    #>
+    param(
+        [Parameter(Mandatory)] [string] $Browser,
+        [Parameter(Mandatory)] [string] $Path,
+        [string] $Screenshot,
+        [switch] $DumpDom,
+        [string] $WindowSize = '1280,1400',
+        [int] $TimeoutSeconds = 90
+    )
+    $work = Join-Path ([System.IO.Path]::GetTempPath()) ("scl-browser-" + [guid]::NewGuid().ToString('N'))
+    $profileFolder = New-Item -ItemType Directory -Path (Join-Path $work 'profile') -Force
+    $stdout = Join-Path $work 'stdout.txt'
+    $stderr = Join-Path $work 'stderr.txt'
+    $arguments = @('--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+        '--disable-component-update', '--disable-sync', "--user-data-dir=$($profileFolder.FullName)", '--enable-logging=stderr', '--v=0',
+        "--window-size=$WindowSize", '--hide-scrollbars')
+    if ($Screenshot) { $arguments += "--screenshot=$Screenshot" }
+    if ($DumpDom) { $arguments += '--dump-dom' }
+    $arguments += [System.Uri]::new((Resolve-Path -LiteralPath $Path).ProviderPath).AbsoluteUri
+    try {
+        $process = Start-Process -FilePath $Browser -ArgumentList $arguments -PassThru -NoNewWindow -RedirectStandardOutput $stdout -RedirectStandardError $stderr
+        if (-not $process.WaitForExit($TimeoutSeconds * 1000)) {
+            $process.Kill($true)
+            throw "The browser '$Browser' did not finish within $TimeoutSeconds s."
+        }
+        [pscustomobject]@{
+            ExitCode = $process.ExitCode
+            Dom      = if (Test-Path $stdout) { Get-Content -Raw -LiteralPath $stdout } else { '' }
+            Log      = if (Test-Path $stderr) { Get-Content -Raw -LiteralPath $stderr } else { '' }
+        }
+    }
+    finally {
+        Remove-Item -LiteralPath $work -Recurse -Force -ErrorAction SilentlyContinue
+    }
+}
+
+function Measure-PngImage {
+    <#
+        Decodes an 8-bit, non-interlaced RGB or RGBA PNG (what Chromium writes) and returns its size, how many distinct
+        colours it has, and the share of pixels that differ from the top-left one: enough to tell a rendered page
+        from a blank one without an imaging library.
+    #>
+    param([Parameter(Mandatory)] [string] $Path)
+    if (-not ('SensoClassLinkTests.PngMeasure' -as [type])) {
+        Add-Type -TypeDefinition @'
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.IO.Compression;
+
+namespace SensoClassLinkTests
+{
+    public static class PngMeasure
+    {
+        public static object[] Measure(string path)
+        {
+            byte[] file = File.ReadAllBytes(path);
+            if (file.Length < 8 || file[0] != 0x89 || file[1] != (byte)'P') throw new InvalidDataException(path + " is not a PNG file.");
+            int width = 0, height = 0, channels = 0;
+            var idat = new MemoryStream();
+            for (int at = 8; at + 8 <= file.Length;)
+            {
+                int length = (file[at] << 24) | (file[at + 1] << 16) | (file[at + 2] << 8) | file[at + 3];
+                string type = System.Text.Encoding.ASCII.GetString(file, at + 4, 4);
+                if (type == "IHDR")
+                {
+                    width = (file[at + 8] << 24) | (file[at + 9] << 16) | (file[at + 10] << 8) | file[at + 11];
+                    height = (file[at + 12] << 24) | (file[at + 13] << 16) | (file[at + 14] << 8) | file[at + 15];
+                    if (file[at + 16] != 8 || file[at + 20] != 0) throw new InvalidDataException("Only 8-bit non-interlaced PNG files are measured.");
+                    channels = file[at + 17] == 6 ? 4 : file[at + 17] == 2 ? 3 : throw new InvalidDataException("Only RGB and RGBA PNG files are measured.");
+                }
+                else if (type == "IDAT") idat.Write(file, at + 8, length);
+                at += 12 + length;
+            }
+            idat.Position = 0;
+            var raw = new MemoryStream();
+            using (var z = new ZLibStream(idat, CompressionMode.Decompress)) z.CopyTo(raw);
+            byte[] data = raw.ToArray();
+            int stride = width * channels;
+            var previous = new byte[stride];
+            var line = new byte[stride];
+            var colours = new HashSet<int>();
+            long differing = 0;
+            int first = -1;
+            for (int y = 0; y < height; y++)
+            {
+                int offset = y * (stride + 1);
+                byte filter = data[offset];
+                for (int x = 0; x < stride; x++)
+                {
+                    int a = x >= channels ? line[x - channels] : 0, b = previous[x], c = x >= channels ? previous[x - channels] : 0;
+                    int value = data[offset + 1 + x];
+                    switch (filter)
+                    {
+                        case 1: value += a; break;
+                        case 2: value += b; break;
+                        case 3: value += (a + b) / 2; break;
+                        case 4:
+                            int p = a + b - c, pa = Math.Abs(p - a), pb = Math.Abs(p - b), pc = Math.Abs(p - c);
+                            value += pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
+                            break;
+                    }
+                    line[x] = (byte)value;
+                }
+                for (int x = 0; x < stride; x += channels)
+                {
+                    int colour = (line[x] << 16) | (line[x + 1] << 8) | line[x + 2];
+                    if (first < 0) first = colour;
+                    if (colour != first) differing++;
+                    colours.Add(colour);
+                }
+                var swap = previous; previous = line; line = swap;
+            }
+            return new object[] { width, height, colours.Count, (double)differing / ((long)width * height) };
+        }
+    }
+}
+'@
+    }
+    $m = [SensoClassLinkTests.PngMeasure]::Measure((Resolve-Path -LiteralPath $Path).ProviderPath)
+    [pscustomobject]@{ Width = $m[0]; Height = $m[1]; Colours = $m[2]; DifferingShare = $m[3] }
+}
+
+Export-ModuleMember -Function Get-PwshCommandLine, Invoke-FreshPwsh, Get-NuGetPackageFolder, New-TestDistrict, New-TestConfiguration, Find-TestBrowser, Invoke-TestBrowser, Measure-PngImage
