@@ -23,9 +23,6 @@ public sealed class HtmlSyncReportContent
     /// <summary>The run's teacher decisions, or null when they are not known (the state store does not keep them).</summary>
     public IReadOnlyList<DataSyncDecision>? Decisions { get; init; }
 
-    /// <summary>True for a -WhatIf plan.</summary>
-    public bool WhatIf { get; init; }
-
     public DateTimeOffset GeneratedAt { get; init; } = DateTimeOffset.Now;
 
     /// <summary>The time zone times are shown in (the machine's by default).</summary>
@@ -78,7 +75,7 @@ public static class HtmlSyncReport
         AppendHistoryChart(html, history, run, content.TimeZone);
         html.Append("</div>\n");
         AppendErrors(html, run);
-        AppendDecisions(html, content.Decisions, content.WhatIf);
+        AppendDecisions(html, content.Decisions);
         html.Append("<footer>Generated ").Append(HtmlText.Escape(Time(content.GeneratedAt, content.TimeZone, "yyyy-MM-dd HH:mm:ss"))).Append(' ')
             .Append(HtmlText.Escape(Offset(content.GeneratedAt, content.TimeZone)))
             .Append(" by SensoClassLink. This file is self-contained: it loads nothing from anywhere else.</footer>\n")
@@ -101,10 +98,6 @@ public static class HtmlSyncReport
         var run = content.Run;
         html.Append("<header class=\"top ").Append(StatusClass(run.Status)).Append("\">\n<div class=\"heading\"><h1>Roster Server data sync</h1>")
             .Append("<span class=\"pill status\">").Append(HtmlText.Escape(status)).Append("</span>");
-        if (content.WhatIf)
-        {
-            html.Append("<span class=\"pill note\">What if: nothing was written</span>");
-        }
         if (run.Forced)
         {
             html.Append("<span class=\"pill note\">Forced</span>");
@@ -202,7 +195,7 @@ public static class HtmlSyncReport
         html.Append("</section>\n");
     }
 
-    private static void AppendDecisions(StringBuilder html, IReadOnlyList<DataSyncDecision>? decisions, bool whatIf)
+    private static void AppendDecisions(StringBuilder html, IReadOnlyList<DataSyncDecision>? decisions)
     {
         html.Append("<section class=\"panel\" id=\"decisions\">\n<h2>Teacher decisions");
         if (decisions is null)
@@ -238,7 +231,7 @@ public static class HtmlSyncReport
         }
         else
         {
-            html.Append("<p class=\"hint\">Failures first, then accounts ").Append(whatIf ? "that would be created" : "created").Append(" and groups that changed.</p>\n");
+            html.Append("<p class=\"hint\">Failures first, then accounts created and groups that changed.</p>\n");
             DecisionTable(html, notable);
         }
         if (quiet.Count > 0)
@@ -427,6 +420,8 @@ public static class HtmlSyncReport
         .count { display: inline-block; min-width: 24px; padding: 0 8px; border-radius: 999px; background: var(--wash); color: var(--muted); font-size: 12px; text-align: center; }
         .empty, .hint, .legend { color: var(--muted); margin: 8px 0 0; }
         svg { display: block; width: 100%; height: auto; font-family: inherit; }
+        svg.chart-bars { max-width: 620px; } svg.chart-panels { max-width: 760px; }
+        .charts { margin-bottom: 16px; } .charts .panel { margin-bottom: 0; }
         svg .label, svg .series-name { font-size: 13px; fill: var(--ink); }
         svg .value { font-size: 13px; font-weight: 600; fill: var(--ink); }
         svg .series-value { font-size: 24px; font-weight: 700; }
