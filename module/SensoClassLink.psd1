@@ -13,6 +13,7 @@
     FunctionsToExport    = @()
     CmdletsToExport      = @(
         'Connect-SensoClassLink'
+        'New-SensoClassLinkConfiguration'
         'Get-ClassLinkIntegrationSetting'
         'Get-ClassLinkIntegrationStatistic'
         'Get-ClassLinkSyncRun'
