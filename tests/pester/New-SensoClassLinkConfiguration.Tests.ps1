@@ -75,6 +75,18 @@ Describe 'New-SensoClassLinkConfiguration' {
         finally { Remove-Item Env:SCL_NEW_CONFIG_SECRET }
     }
 
+    It 'refuses a secret given where its variable name or file belongs, without showing it' {
+        $path = Join-Path $folder 'mistake.yml'
+        $all = & { try { New-SensoClassLinkConfiguration -Path $path -ClassLinkApiUrl https://r.example -ClientId k -ClientSecretVariable $env:SCL_PESTER_OAUTH1_SECRET } catch { $_ | Format-List * -Force } } *>&1 | Out-String
+        $all | Should -Match 'InvalidParameterCombination'
+        $all | Should -Match 'not its value'
+        $all | Should -Not -Match ([regex]::Escape($env:SCL_PESTER_OAUTH1_SECRET))
+        $token = 'Zx9kQ2mW7pLr4TnB8vYc' + [guid]::NewGuid().ToString('N')
+        $err = { New-SensoClassLinkConfiguration -Path $path -ClassLinkApiUrl https://r.example -AuthMethod bearer -ClientSecretFile $token } | Should -Throw -PassThru
+        ($err | Format-List * -Force | Out-String) | Should -Not -Match $token
+        $path | Should -Not -Exist
+    }
+
     It 'warns when a referenced variable is not set, naming it but writing the file' {
         $path = Join-Path $folder 'w.yml'
         $warnings = New-SensoClassLinkConfiguration -Path $path -ClassLinkApiUrl https://roster.example.org -AuthMethod bearer -ClientSecretVariable SCL_SURELY_NOT_SET_ANYWHERE 3>&1

@@ -187,8 +187,10 @@ public sealed class NewSensoClassLinkConfigurationCommand : SensoClassLinkCmdlet
             ThrowExists(path);
         }
 
+        var summary = Describe(described);
         string action = (exists ? "Replace the configuration file" : "Create the configuration file")
-            + $" (roster {Describe(described).RosterSource}, Senso {Describe(described).SensoProvider})" + (Connect ? " and connect to it" : "");
+            + $" (roster {summary.RosterSource} at '{summary.RosterLocation}', Senso {summary.SensoProvider} at '{summary.SensoLocation}')"
+            + (Connect ? " and connect to it" : "");
         if (!ShouldProcess(path, action))
         {
             return;
@@ -339,11 +341,21 @@ public sealed class NewSensoClassLinkConfigurationCommand : SensoClassLinkCmdlet
                 problems.Add("-SignatureMethod applies only to -AuthMethod oauth1.");
             }
         }
+        // A secret given where its variable name or file path belongs is neither written nor echoed.
         foreach (string name in new[] { nameof(ClientSecretVariable), nameof(CertificatePasswordVariable), nameof(SensoClientSecretVariable) })
         {
-            if (MyInvocation.BoundParameters.TryGetValue(name, out object? value) && !IsVariableName((string)value))
+            if (MyInvocation.BoundParameters.TryGetValue(name, out object? value)
+                && !SecretValueGuard.IsPlausibleVariableName((string)value, !string.IsNullOrEmpty(Environment.GetEnvironmentVariable((string)value))))
             {
-                problems.Add($"-{name} takes the name of an environment variable (no spaces, no '=', no leading '$' or 'env:'), not its value.");
+                problems.Add($"-{name} takes the name of an environment variable (letters, digits and '_', for example CLASSLINK_CLIENT_SECRET), not its value; what was given is not set in this session and does not look like a name, so it is not shown.");
+            }
+        }
+        foreach (string name in new[] { nameof(ClientSecretFile), nameof(CertificatePasswordFile), nameof(SensoClientSecretFile) })
+        {
+            if (MyInvocation.BoundParameters.TryGetValue(name, out object? value)
+                && !SecretValueGuard.IsPlausibleFilePath((string)value, File.Exists(FullPath((string)value))))
+            {
+                problems.Add($"-{name} takes the path of a file that holds the secret, not the secret; what was given is not an existing file and does not look like a path, so it is not shown.");
             }
         }
         if (problems.Count > 0)
@@ -380,10 +392,6 @@ public sealed class NewSensoClassLinkConfigurationCommand : SensoClassLinkCmdlet
             WriteWarning($"The roster export '{draft.CsvPath}' does not exist yet.");
         }
     }
-
-    private static bool IsVariableName(string name) =>
-        name.Length > 0 && !name.StartsWith("$", StringComparison.Ordinal) && !name.StartsWith("env:", StringComparison.OrdinalIgnoreCase)
-        && name.All(c => !char.IsWhiteSpace(c) && !char.IsControl(c) && c != '=');
 
     private string? FullPath(string? path) => path is null ? null : GetUnresolvedProviderPathFromPSPath(path);
 

@@ -251,3 +251,51 @@ public sealed class ConfigurationWriterTests
         Assert.Contains("give only one of", error.Message);
     }
 }
+
+public sealed class SecretValueGuardTests
+{
+    [Theory]
+    [InlineData("CLASSLINK_CLIENT_SECRET", false, true)]
+    [InlineData("ROSTER_SECRET", false, true)]
+    [InlineData("ProgramFiles(x86)", true, true)]        // a set variable is a name, whatever its form
+    [InlineData("pester-consumer-secret/+&", false, false)] // what $env:SECRET expands to
+    [InlineData("b008b35ac38bccb56a910e2323f66049", false, false)] // a generated key: long, no '_'
+    [InlineData("b008b35ac38bccb56a910e2323f66049", true, true)]
+    [InlineData("1SECRET", false, false)]
+    [InlineData("has space", false, false)]
+    public void VariableNamesAreToldFromValues(string given, bool isSet, bool plausible) =>
+        Assert.Equal(plausible, SecretValueGuard.IsPlausibleVariableName(given, isSet));
+
+    [Theory]
+    [InlineData("/etc/sensoclasslink/classlink.secret", false, true)]
+    [InlineData(@"C:\ProgramData\SensoClassLink\secret.txt", false, true)]
+    [InlineData("secret.txt", false, true)]
+    [InlineData("Zx9kQ2mW7pLr4TnB8vYc", false, false)]
+    [InlineData("Zx9kQ2mW7pLr4TnB8vYc", true, true)]
+    public void FilePathsAreToldFromValues(string given, bool exists, bool plausible) =>
+        Assert.Equal(plausible, SecretValueGuard.IsPlausibleFilePath(given, exists));
+}
+
+public sealed class MissingConfigurationTests
+{
+    [Fact]
+    public void AMissingFileNamesTheCommandThatWritesOne()
+    {
+        using var temp = new TempDirectory();
+        string path = temp.File("none.yml");
+
+        var error = Assert.Throws<ConfigurationException>(() => ConfigurationLoader.LoadFile(path));
+
+        Assert.Contains($"'{path}' does not exist", error.Message);
+        Assert.Contains("New-SensoClassLinkConfiguration", error.Message);
+        Assert.StartsWith($"Run New-SensoClassLinkConfiguration -Path '{path}'", error.RecommendedAction);
+    }
+
+    [Fact]
+    public void AnInvalidFileHasNoSingleRecommendedAction()
+    {
+        var error = Assert.Throws<ConfigurationException>(() => ConfigurationLoader.Load(new StringReader("classlink: [\n"), "x.yml", "/deploy"));
+
+        Assert.Null(error.RecommendedAction);
+    }
+}
