@@ -14,6 +14,7 @@
     CmdletsToExport      = @(
         'Connect-SensoClassLink'
         'Export-ClassLinkSyncReport'
+        'New-SensoClassLinkConfiguration'
         'Get-ClassLinkIntegrationSetting'
         'Get-ClassLinkIntegrationStatistic'
         'Get-ClassLinkSyncRun'

@@ -64,8 +64,16 @@ public abstract class SensoClassLinkCmdlet : PSCmdlet, IDisposable
     }
 
     /// <summary>A failure that makes the whole call meaningless: terminating, raised before any write.</summary>
-    protected void ThrowCallError(Exception exception, string errorId, ErrorCategory category, object? target = null) =>
-        ThrowTerminatingError(new ErrorRecord(exception, errorId, category, target));
+    protected void ThrowCallError(Exception exception, string errorId, ErrorCategory category, object? target = null)
+    {
+        var record = new ErrorRecord(exception, errorId, category, target);
+        if (exception is ConfigurationException { RecommendedAction: { } action })
+        {
+            // A missing configuration file says how to create one (New-SensoClassLinkConfiguration), in every command.
+            record.ErrorDetails = new ErrorDetails(exception.Message) { RecommendedAction = action };
+        }
+        ThrowTerminatingError(record);
+    }
 
     /// <summary>
     /// Waits for engine work on the pipeline thread. Ctrl+C surfaces as a stopped pipeline; failures that make the

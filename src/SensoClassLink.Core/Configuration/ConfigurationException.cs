@@ -13,6 +13,13 @@ public sealed class ConfigurationException : Exception
         Problems = new[] { new ConfigurationProblem(null, null, 0, 0, message) };
     }
 
+    /// <summary>A problem with one thing the user can do about it (shown as the error's RecommendedAction).</summary>
+    public ConfigurationException(string message, string recommendedAction)
+        : this(message)
+    {
+        RecommendedAction = recommendedAction;
+    }
+
     public ConfigurationException(string? file, IReadOnlyList<ConfigurationProblem> problems)
         : base(FormatMessage(file, problems))
     {
@@ -20,6 +27,9 @@ public sealed class ConfigurationException : Exception
     }
 
     public IReadOnlyList<ConfigurationProblem> Problems { get; }
+
+    /// <summary>What to do about it, when there is one thing to do; otherwise null.</summary>
+    public string? RecommendedAction { get; }
 
     private static string FormatMessage(string? file, IReadOnlyList<ConfigurationProblem> problems)
     {

@@ -44,7 +44,8 @@ public static class ConfigurationLoader
         if (!File.Exists(fullPath))
         {
             throw new ConfigurationException(
-                $"The configuration file '{fullPath}' does not exist. Pass -ConfigPath, set ${PathVariable}, or create '{DefaultPath()}'.");
+                $"The configuration file '{fullPath}' does not exist. Create it with New-SensoClassLinkConfiguration, or pass -ConfigPath (or set $env:{PathVariable}) to name an existing file.",
+                $"Run New-SensoClassLinkConfiguration -Path '{fullPath}' with your roster source (-CsvPath, or -ClassLinkApiUrl with -ClientId and -ClientSecretVariable), then Connect-SensoClassLink -ConfigPath '{fullPath}'. See Get-Help New-SensoClassLinkConfiguration -Examples.");
         }
         using var reader = new StreamReader(fullPath);
         return Load(reader, fullPath, Path.GetDirectoryName(fullPath)!);

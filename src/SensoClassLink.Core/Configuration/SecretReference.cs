@@ -47,6 +47,10 @@ public sealed class SecretReference
     public static SecretReference FromEnvironment(string variable, string key) =>
         new(SecretReferenceKind.Environment, variable, key);
 
+    /// <summary>Creates a reference to a file (absolute once created), for configurations written from the command line.</summary>
+    public static SecretReference FromFile(string path, string key) =>
+        new(SecretReferenceKind.File, Path.GetFullPath(path), key);
+
     /// <summary>Reads the secret. Errors name the key and the variable or file, never a value.</summary>
     public string Resolve()
     {
