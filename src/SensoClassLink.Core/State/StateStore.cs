@@ -90,9 +90,10 @@ public sealed class StateStore : IDisposable
     private readonly Func<DateTimeOffset> _clock;
 
     /// <summary>Opens (creating and migrating when needed) the state file.</summary>
-    public StateStore(string path, Func<DateTimeOffset>? clock = null)
+    /// <param name="journalMode">state.journalMode: WAL, or DELETE for a file an administrator keeps on a network share.</param>
+    public StateStore(string path, Func<DateTimeOffset>? clock = null, SqliteJournalMode journalMode = SqliteJournalMode.Wal)
     {
-        _file = new SqliteFile(path, "state store", ApplicationId, Migrations);
+        _file = new SqliteFile(path, "state store", ApplicationId, Migrations, new SqliteStorage(journalMode, "state"));
         _clock = clock ?? (() => DateTimeOffset.UtcNow);
     }
 

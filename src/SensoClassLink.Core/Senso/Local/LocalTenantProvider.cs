@@ -52,9 +52,11 @@ public sealed class LocalTenantProvider : ISensoProvider
     private readonly SqliteFile _file;
 
     /// <summary>Opens (creating and migrating when needed) the tenant and adds any missing seed roles and sites.</summary>
-    public LocalTenantProvider(string path, IEnumerable<string>? seedRoles = null, IEnumerable<string>? seedSites = null)
+    /// <param name="journalMode">senso.local.journalMode: WAL, or DELETE for a file an administrator keeps on a network share.</param>
+    public LocalTenantProvider(string path, IEnumerable<string>? seedRoles = null, IEnumerable<string>? seedSites = null,
+        SqliteJournalMode journalMode = SqliteJournalMode.Wal)
     {
-        _file = new SqliteFile(path, "local Senso tenant", ApplicationId, Migrations);
+        _file = new SqliteFile(path, "local Senso tenant", ApplicationId, Migrations, new SqliteStorage(journalMode, "senso.local"));
         Seed("roles", seedRoles);
         Seed("sites", seedSites);
     }
