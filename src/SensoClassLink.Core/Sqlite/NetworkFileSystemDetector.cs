@@ -163,7 +163,15 @@ public static class NetworkFileSystemDetector
         {
             mount = FindMount(ParseMountTable(File.ReadAllText("/proc/mounts")), resolved);
         }
-        string? byMagic = LinuxNetworkFileSystemName(LinuxFileSystemMagic(resolved));
+        string? byMagic = null;
+        try
+        {
+            byMagic = LinuxNetworkFileSystemName(LinuxFileSystemMagic(resolved));
+        }
+        catch (IOException)
+        {
+            // statfs refused (a folder we may not search); the mount table still answers.
+        }
         if (byMagic is not null || (mount is not null && IsNetworkFileSystemType(mount.FileSystemType)))
         {
             string type = mount?.FileSystemType ?? byMagic!;
