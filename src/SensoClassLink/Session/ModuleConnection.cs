@@ -119,7 +119,7 @@ public sealed class ModuleConnection : IDisposable
             lock (_lazyGate)
             {
                 ThrowIfDisposed();
-                return _state ??= new StateStore(Configuration.State.Path!, journalMode: Configuration.State.JournalMode);
+                return _state ??= new StateStore(Configuration.State.Path!, Configuration.State.JournalMode, clock: null);
             }
         }
     }

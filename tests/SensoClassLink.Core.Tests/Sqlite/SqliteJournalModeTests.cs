@@ -60,7 +60,7 @@ public sealed class SqliteJournalModeTests : IDisposable
         using (var tenant = new LocalTenantProvider(path, new[] { "Teacher" }, new[] { "Main" }))
         {
         }
-        using (var tenant = new LocalTenantProvider(path, journalMode: SqliteJournalMode.Delete))
+        using (var tenant = new LocalTenantProvider(path, null, null, SqliteJournalMode.Delete))
         {
             Assert.Equal(new[] { "Teacher" }, (await tenant.GetRolesAsync(CancellationToken.None)).Select(r => r.Name));
         }
