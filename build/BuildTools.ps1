@@ -115,17 +115,13 @@ function Invoke-PesterSuite {
 }
 
 function New-ModulePackage {
-    # Publish-PSResource to a throw-away local repository yields a .nupkg that Install-PSResource and Install-Module accept.
+    # Compress-PSResource (PSResourceGet 1.1+) writes the .nupkg that Install-PSResource and Install-Module accept from a
+    # local repository, without registering one: the user's PSResourceGet repositories are never touched by a build.
     param([string] $ModuleFolder, [hashtable] $Manifest, [string] $Destination)
-    $repositoryName = "SensoClassLinkBuild$PID"
-    Register-PSResourceRepository -Name $repositoryName -Uri $Destination -Trusted
-    try {
-        Publish-PSResource -Path $ModuleFolder -Repository $repositoryName -SkipDependenciesCheck
-    }
-    finally {
-        Unregister-PSResourceRepository -Name $repositoryName
-    }
-    Get-ChildItem $Destination -Filter "SensoClassLink.$($Manifest.ModuleVersion).nupkg" | ForEach-Object { Write-Step "Package written to $($_.FullName)" }
+    Compress-PSResource -Path $ModuleFolder -DestinationPath $Destination
+    $package = Join-Path $Destination "SensoClassLink.$($Manifest.ModuleVersion).nupkg"
+    if (-not (Test-Path -LiteralPath $package)) { throw "Compress-PSResource did not write '$package'." }
+    Write-Step "Package written to $package"
 }
 
 function Find-TestBrowser {

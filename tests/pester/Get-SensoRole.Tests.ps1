@@ -72,3 +72,20 @@ Connect-SensoClassLink -ConfigPath '$config'
         (Get-Item (Join-Path $folder 'senso-tenant.db')).UnixFileMode | Should -Be ([System.IO.UnixFileMode]'UserRead, UserWrite')
     }
 }
+
+Describe 'A local tenant on a network share' {
+    It 'is refused before anything is written, with a message that says why and which key to change' {
+        $folder = Join-Path $TestDrive ([guid]::NewGuid().ToString('N'))
+        New-Item -ItemType Directory -Path $folder | Out-Null
+        New-TestDistrict -Path (Join-Path $folder 'district') | Out-Null
+        $config = New-TestConfiguration -Folder $folder
+        (Get-Content -Raw $config) -replace 'path: ./senso-tenant.db', "path: '//fileserver/district/senso-tenant.db'" | Set-Content $config
+        Connect-SensoClassLink -ConfigPath $config
+
+        { Get-SensoRole -ErrorAction Stop } | Should -Throw -ErrorId 'SensoTenantUnavailable*'
+        try { Get-SensoRole -ErrorAction Stop } catch { $problem = $_ }
+        $problem.Exception.Message | Should -BeLike "*local Senso tenant '//fileserver/district/senso-tenant.db' is on a Windows share (UNC path)*"
+        $problem.Exception.Message | Should -BeLike '*senso.local.journalMode: delete*'
+        @(Get-ChildItem $folder -Filter '*.db*') | Should -BeNullOrEmpty
+    }
+}

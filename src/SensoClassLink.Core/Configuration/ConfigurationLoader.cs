@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using SensoClassLink.Core.Sqlite;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -21,6 +22,7 @@ public static class ConfigurationLoader
     private static readonly Dictionary<string, RosterAuthMethod> AuthNames = new() { ["oauth1"] = RosterAuthMethod.OAuth1, ["oauth2"] = RosterAuthMethod.OAuth2, ["bearer"] = RosterAuthMethod.Bearer };
     private static readonly Dictionary<string, OAuth1SignatureMethod> SignatureNames = new() { ["HMAC-SHA256"] = OAuth1SignatureMethod.HmacSha256, ["HMAC-SHA1"] = OAuth1SignatureMethod.HmacSha1 };
     private static readonly Dictionary<string, SensoProviderKind> ProviderNames = new() { ["local"] = SensoProviderKind.Local, ["api"] = SensoProviderKind.Api };
+    private static readonly Dictionary<string, SqliteJournalMode> JournalModeNames = new() { ["wal"] = SqliteJournalMode.Wal, ["delete"] = SqliteJournalMode.Delete };
 
     /// <summary>The per-user default path: ~/.config/SensoClassLink/config.yml (or %APPDATA% on Windows).</summary>
     public static string DefaultPath() =>
@@ -77,8 +79,9 @@ public static class ConfigurationLoader
         ReadClassLink(top.Section("classlink", "source", "csv", "api"), config.ClassLink, baseDirectory);
         ReadSenso(top.Section("senso", "provider", "local", "api"), config.Senso, baseDirectory);
         ReadImport(top.Section("import", "siteBySchool", "maxCreatesPerRun"), config.Import);
-        var state = top.Section("state", "path");
+        var state = top.Section("state", "path", "journalMode");
         config.State.Path = ResolvePathValue(state.String("path") ?? "./sensoclasslink-state.db", baseDirectory);
+        config.State.JournalMode = state.Enum("journalMode", SqliteJournalMode.Wal, JournalModeNames);
 
         if (problems.Any)
         {
@@ -123,8 +126,9 @@ public static class ConfigurationLoader
     private static void ReadSenso(YamlSection section, SensoSettings settings, string baseDirectory)
     {
         settings.Provider = section.Enum("provider", SensoProviderKind.Local, ProviderNames);
-        var local = section.Section("local", "path", "roles", "sites");
+        var local = section.Section("local", "path", "roles", "sites", "journalMode");
         settings.Local.Path = ResolvePathValue(local.String("path") ?? "./senso-tenant.db", baseDirectory);
+        settings.Local.JournalMode = local.Enum("journalMode", SqliteJournalMode.Wal, JournalModeNames);
         settings.Local.Roles = local.List("roles") ?? settings.Local.Roles;
         settings.Local.Sites = local.List("sites") ?? settings.Local.Sites;
 
@@ -159,6 +163,12 @@ public static class ConfigurationLoader
 
     private static string ResolvePathValue(string value, string baseDirectory)
     {
+        // A share path stays as written: on Unix, combining or normalizing it would turn it into a local path
+        // (//server/share -> /server/share), and the state files must be able to recognize and refuse it.
+        if (NetworkFileSystemDetector.IsUncPath(value))
+        {
+            return value;
+        }
         string expanded = value.StartsWith("~/", StringComparison.Ordinal) || value == "~"
             ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), value.TrimStart('~', '/'))
             : value;

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using SensoClassLink.Core.Sqlite;
 
 namespace SensoClassLink.Core.Configuration;
 
@@ -93,6 +94,9 @@ public sealed class LocalTenantSettings
     public string? Path { get; set; }
     public IReadOnlyList<string> Roles { get; set; } = new[] { "Teacher", "Administrator" };
     public IReadOnlyList<string> Sites { get; set; } = new[] { "Main" };
+
+    /// <summary>senso.local.journalMode: WAL, or DELETE chosen explicitly for a file on a network share.</summary>
+    public SqliteJournalMode JournalMode { get; set; } = SqliteJournalMode.Wal;
 }
 
 public sealed class SensoApiSettings
@@ -120,4 +124,7 @@ public sealed class StateSettings
 {
     /// <summary>Absolute path of the module's state database.</summary>
     public string? Path { get; set; }
+
+    /// <summary>state.journalMode: WAL, or DELETE chosen explicitly for a file on a network share.</summary>
+    public SqliteJournalMode JournalMode { get; set; } = SqliteJournalMode.Wal;
 }

@@ -10,6 +10,8 @@ namespace SensoClassLink.Core.Sqlite;
 /// One SQLite file the module owns (the local tenant or the state store): created owner-only on Unix,
 /// WAL journal, busy timeout, schema migrated by version on open, and every change in one IMMEDIATE
 /// transaction so a process killed at any moment leaves the old or the new state, never a mix.
+/// A file on a network file system is refused before anything is written, unless its configuration
+/// chose the DELETE journal (see <see cref="NetworkFileSystemDetector"/>).
 /// </summary>
 /// <remarks>
 /// A connection per operation (pooled by Microsoft.Data.Sqlite) keeps the file safe for concurrent
@@ -22,17 +24,28 @@ internal sealed class SqliteFile : IDisposable
     private readonly string _connectionString;
     private readonly string _what;
     private readonly int _applicationId;
+    private readonly SqliteJournalMode _journalMode;
 
     /// <param name="path">The file; created when missing.</param>
     /// <param name="what">What the file is, for messages ("local Senso tenant", "state store").</param>
     /// <param name="applicationId">Written to PRAGMA application_id so one kind of file is never opened as the other.</param>
     /// <param name="migrations">SQL to bring schema version i to i+1, in order; migrations[0] creates version 1.</param>
-    public SqliteFile(string path, string what, int applicationId, IReadOnlyList<string> migrations)
+    /// <param name="storage">The journal mode and the configuration section that sets it (named in messages).</param>
+    public SqliteFile(string path, string what, int applicationId, IReadOnlyList<string> migrations, SqliteStorage storage)
+        : this(path, what, applicationId, migrations, storage, NetworkFileSystemDetector.Detect)
     {
-        SqliteNative.EnsureInitialized();
-        Path = System.IO.Path.GetFullPath(path);
+    }
+
+    /// <summary>As the public constructor, with the network detection replaceable (tests cannot mount a share).</summary>
+    internal SqliteFile(string path, string what, int applicationId, IReadOnlyList<string> migrations, SqliteStorage storage,
+        Func<string, NetworkLocation?> detectNetworkLocation)
+    {
         _what = what;
         _applicationId = applicationId;
+        _journalMode = storage.JournalMode;
+        RefuseWalOnNetworkFileSystem(path, storage, detectNetworkLocation);
+        SqliteNative.EnsureInitialized();
+        Path = System.IO.Path.GetFullPath(path);
         _connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = Path,
@@ -60,7 +73,9 @@ internal sealed class SqliteFile : IDisposable
             // synchronous=NORMAL under WAL: each commit stays atomic and a killed process leaves the old or the new
             // state; only the last commits before a power cut may be rolled back, and every change the module makes
             // is idempotent, so the next run redoes them. FULL would fsync every commit: 10,000 imports took 3x longer.
-            Execute(connection, null, $"PRAGMA busy_timeout = {BusyTimeoutMilliseconds}; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;");
+            // The DELETE journal needs FULL: under NORMAL a power cut during a commit can corrupt the file.
+            string synchronous = _journalMode == SqliteJournalMode.Delete ? "FULL" : "NORMAL";
+            Execute(connection, null, $"PRAGMA busy_timeout = {BusyTimeoutMilliseconds}; PRAGMA foreign_keys = ON; PRAGMA synchronous = {synchronous};");
             return connection;
         }
         catch (SqliteException ex)
@@ -147,8 +162,8 @@ internal sealed class SqliteFile : IDisposable
         using var connection = Open();
         Wrap(() =>
         {
-            // WAL is a property of the file; setting it outside a transaction once is enough.
-            Execute(connection, null, "PRAGMA journal_mode = WAL;");
+            // The journal mode is a property of the file (WAL persists); setting it outside a transaction once is enough.
+            Execute(connection, null, _journalMode == SqliteJournalMode.Delete ? "PRAGMA journal_mode = DELETE;" : "PRAGMA journal_mode = WAL;");
             using var transaction = connection.BeginTransaction(deferred: false);
             long applicationId = Convert.ToInt64(Scalar(connection, transaction, "PRAGMA application_id;"));
             bool hasVersionTable = Scalar(connection, transaction,
@@ -179,6 +194,25 @@ internal sealed class SqliteFile : IDisposable
             transaction.Commit();
             return 0;
         });
+    }
+
+    private void RefuseWalOnNetworkFileSystem(string path, SqliteStorage storage, Func<string, NetworkLocation?> detect)
+    {
+        if (storage.JournalMode != SqliteJournalMode.Wal)
+        {
+            return;
+        }
+        NetworkLocation? location = detect(path);
+        if (location is null)
+        {
+            return;
+        }
+        string section = storage.ConfigurationSection;
+        throw new DatabaseFileException(
+            $"The {_what} '{path}' is on {location.Description}. SQLite's WAL journal, which this file uses by default, keeps " +
+            "its index in shared memory that network file systems do not keep consistent, so the file could be corrupted. " +
+            $"Point {section}.path at a local disk; or, if the file must stay on the share and only one machine ever uses it " +
+            $"at a time, set {section}.journalMode: delete (slower: every commit is written through).");
     }
 
     /// <summary>Creates a missing file as owner read/write only on Unix; SQLite gives its -wal and -shm files the same mode.</summary>
@@ -213,6 +247,9 @@ internal sealed class SqliteFile : IDisposable
         }
     }
 }
+
+/// <summary>How one module database is stored: its journal mode, and the configuration section ("state", "senso.local") that sets it.</summary>
+public sealed record SqliteStorage(SqliteJournalMode JournalMode, string ConfigurationSection);
 
 /// <summary>A module database file that cannot be opened, migrated, read or written; the message names the file.</summary>
 public sealed class DatabaseFileException : Exception

@@ -89,10 +89,17 @@ public sealed class StateStore : IDisposable
     private readonly SqliteFile _file;
     private readonly Func<DateTimeOffset> _clock;
 
-    /// <summary>Opens (creating and migrating when needed) the state file.</summary>
+    /// <summary>Opens (creating and migrating when needed) the state file, in WAL mode.</summary>
     public StateStore(string path, Func<DateTimeOffset>? clock = null)
+        : this(path, SqliteJournalMode.Wal, clock)
     {
-        _file = new SqliteFile(path, "state store", ApplicationId, Migrations);
+    }
+
+    /// <summary>Opens (creating and migrating when needed) the state file.</summary>
+    /// <param name="journalMode">state.journalMode: WAL, or DELETE for a file an administrator keeps on a network share.</param>
+    public StateStore(string path, SqliteJournalMode journalMode, Func<DateTimeOffset>? clock)
+    {
+        _file = new SqliteFile(path, "state store", ApplicationId, Migrations, new SqliteStorage(journalMode, "state"));
         _clock = clock ?? (() => DateTimeOffset.UtcNow);
     }
 

@@ -119,7 +119,7 @@ public sealed class ModuleConnection : IDisposable
             lock (_lazyGate)
             {
                 ThrowIfDisposed();
-                return _state ??= new StateStore(Configuration.State.Path!);
+                return _state ??= new StateStore(Configuration.State.Path!, Configuration.State.JournalMode, clock: null);
             }
         }
     }
@@ -153,7 +153,7 @@ public sealed class ModuleConnection : IDisposable
         var senso = Configuration.Senso;
         if (senso.Provider == SensoProviderKind.Local)
         {
-            return new LocalTenantProvider(senso.Local.Path!, senso.Local.Roles, senso.Local.Sites);
+            return new LocalTenantProvider(senso.Local.Path!, senso.Local.Roles, senso.Local.Sites, senso.Local.JournalMode);
         }
         ISensoTokenSource tokens = _deviceCodePrompt is not null
             ? MsalDeviceCodeTokenSource.Create(senso.Api, _deviceCodePrompt)

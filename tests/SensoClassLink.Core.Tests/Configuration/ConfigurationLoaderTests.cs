@@ -1,4 +1,5 @@
 using SensoClassLink.Core.Configuration;
+using SensoClassLink.Core.Sqlite;
 using Xunit;
 
 namespace SensoClassLink.Core.Tests.Configuration;
@@ -176,5 +177,36 @@ public sealed class ConfigurationLoaderTests
         {
             Environment.SetEnvironmentVariable(variable, null);
         }
+    }
+
+    [Fact]
+    public void JournalModesDefaultToWalAndDeleteIsChosenPerFile()
+    {
+        var defaults = Load("classlink:\n  csv:\n    path: ./d\n");
+        Assert.Equal(SqliteJournalMode.Wal, defaults.State.JournalMode);
+        Assert.Equal(SqliteJournalMode.Wal, defaults.Senso.Local.JournalMode);
+
+        var chosen = Load("classlink:\n  csv:\n    path: ./d\nsenso:\n  local:\n    journalMode: delete\nstate:\n  journalMode: DELETE\n");
+        Assert.Equal(SqliteJournalMode.Delete, chosen.State.JournalMode);
+        Assert.Equal(SqliteJournalMode.Delete, chosen.Senso.Local.JournalMode);
+    }
+
+    [Fact]
+    public void AnUnknownJournalModeIsNamedWithItsKeyAndLine()
+    {
+        var ex = LoadFails("classlink:\n  csv:\n    path: ./d\nsenso:\n  local:\n    journalMode: truncate\nstate:\n  journalMode: wall\n");
+
+        Assert.Contains(ex.Problems, p => p.Key == "senso.local.journalMode" && p.Line == 6 && p.Message.Contains("wal, delete"));
+        Assert.Contains(ex.Problems, p => p.Key == "state.journalMode" && p.Line == 8);
+    }
+
+    [Theory]
+    [InlineData(@"\\fileserver\district\state.db")]
+    [InlineData("//fileserver/district/state.db")]
+    public void AShareStatePathIsKeptAsWrittenSoTheStoreCanRefuseIt(string share)
+    {
+        var config = Load($"classlink:\n  csv:\n    path: ./d\nstate:\n  path: '{share}'\nsenso:\n  local:\n    path: '{share}'\n");
+        Assert.Equal(share, config.State.Path);
+        Assert.Equal(share, config.Senso.Local.Path);
     }
 }

@@ -53,8 +53,15 @@ public sealed class LocalTenantProvider : ISensoProvider
 
     /// <summary>Opens (creating and migrating when needed) the tenant and adds any missing seed roles and sites.</summary>
     public LocalTenantProvider(string path, IEnumerable<string>? seedRoles = null, IEnumerable<string>? seedSites = null)
+        : this(path, seedRoles, seedSites, SqliteJournalMode.Wal)
     {
-        _file = new SqliteFile(path, "local Senso tenant", ApplicationId, Migrations);
+    }
+
+    /// <summary>Opens (creating and migrating when needed) the tenant and adds any missing seed roles and sites.</summary>
+    /// <param name="journalMode">senso.local.journalMode: WAL, or DELETE for a file an administrator keeps on a network share.</param>
+    public LocalTenantProvider(string path, IEnumerable<string>? seedRoles, IEnumerable<string>? seedSites, SqliteJournalMode journalMode)
+    {
+        _file = new SqliteFile(path, "local Senso tenant", ApplicationId, Migrations, new SqliteStorage(journalMode, "senso.local"));
         Seed("roles", seedRoles);
         Seed("sites", seedSites);
     }
