@@ -177,7 +177,7 @@ public sealed class ImportSensoUserCommand : SensoCommandBase
             return;
         }
         var emails = withAccount.Select(d => d.Email).Distinct(StringComparer.Ordinal).ToList();
-        Connection.State.EnqueueGroupSyncs(emails, "import");
+        Connection.State.GroupSyncQueue.Enqueue(emails, "import");
         if (QueueOnly)
         {
             withAccount.ForEach(d => d.GroupSync = GroupSyncState.Queued);
@@ -191,7 +191,7 @@ public sealed class ImportSensoUserCommand : SensoCommandBase
             withAccount.ForEach(d => d.GroupSync = GroupSyncState.Queued);
             return;
         }
-        var processor = new GroupSyncProcessor(Senso, Connection.State, new GroupSyncRetryPolicy(), ThrottleLimit);
+        var processor = new GroupSyncProcessor(Senso, Connection.State.GroupSyncQueue, new GroupSyncRetryPolicy(), ThrottleLimit);
         var outcomes = Await(processor.ProcessAsync(emails, planned, rosterComplete: true, whatIf: false, completed: null, CancellationToken))
             .ToDictionary(o => o.Email, StringComparer.Ordinal);
         foreach (var decision in withAccount)
@@ -230,7 +230,7 @@ public sealed class ImportSensoUserCommand : SensoCommandBase
         {
             return;
         }
-        Connection.State.AppendImportJournal(_journal);
+        Connection.State.ImportJournal.Append(_journal);
         _journal.Clear();
     }
 
