@@ -7,6 +7,7 @@ using SensoClassLink.Core.Eligibility;
 using SensoClassLink.Core.Senso;
 using SensoClassLink.Core.State;
 using SensoClassLink.Core.Sync;
+using SensoClassLink.Errors;
 using SensoClassLink.Models;
 using SensoClassLink.Session;
 
@@ -89,12 +90,12 @@ public sealed class ImportSensoUserCommand : SensoCommandBase
         }
         catch (NameNotFoundException ex)
         {
-            ThrowCallError(ex, ex.Kind == "role" ? OutcomeReason.RoleNotFound : OutcomeReason.SiteNotFound, ErrorCategory.ObjectNotFound, ex.Requested);
+            ThrowCallFailure(ex, ex.Requested);
             return;
         }
         catch (PlacementException ex)
         {
-            ThrowCallError(ex, "PlacementUndecided", ErrorCategory.InvalidArgument);
+            ThrowCallFailure(ex);
             return;
         }
         _importer = new TeacherImporter(senso, placement, _whatIf);
@@ -145,8 +146,7 @@ public sealed class ImportSensoUserCommand : SensoCommandBase
             {
                 if (decision.Status == ImportStatus.Failed)
                 {
-                    WriteItemError(new InvalidOperationException($"{decision.Email}: {decision.Message}"), "ImportFailed." + decision.Reason,
-                        ErrorCategory.InvalidData, input);
+                    WriteItemError(new InvalidOperationException($"{decision.Email}: {decision.Message}"), ErrorIds.ImportFailedFor(decision.Reason), input);
                 }
                 WriteObject(new SensoUserImportResult(decision));
             }

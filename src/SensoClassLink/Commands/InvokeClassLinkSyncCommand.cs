@@ -6,6 +6,7 @@ using System.Management.Automation;
 using SensoClassLink.Core.OneRoster;
 using SensoClassLink.Core.State;
 using SensoClassLink.Core.Sync;
+using SensoClassLink.Errors;
 using SensoClassLink.Models;
 using SensoClassLink.Session;
 
@@ -50,7 +51,7 @@ public sealed class InvokeClassLinkSyncCommand : SensoCommandBase
             }
             catch (Exception ex) when (ex is ArgumentException or IOException)
             {
-                ThrowCallError(ex, "InvalidReportPath", ErrorCategory.InvalidArgument, ReportPath);
+                ThrowCallError(ex, ErrorIds.InvalidReportPath, ReportPath);
             }
         }
         var connection = Connection;
@@ -95,7 +96,7 @@ public sealed class InvokeClassLinkSyncCommand : SensoCommandBase
         }
         catch (RunInProgressException ex)
         {
-            ThrowCallError(ex, "RunInProgress", ErrorCategory.ResourceBusy, connection.Configuration.State.Path);
+            ThrowCallFailure(ex, connection.Configuration.State.Path);
             return;
         }
         catch (OperationCanceledException) when (CancellationToken.IsCancellationRequested)
@@ -125,7 +126,7 @@ public sealed class InvokeClassLinkSyncCommand : SensoCommandBase
                 }
                 catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
                 {
-                    WriteItemError(ex, "ReportNotWritten", ErrorCategory.WriteError, report);
+                    WriteItemError(ex, ErrorIds.ReportNotWritten, report);
                 }
             }
         }
@@ -140,7 +141,7 @@ public sealed class InvokeClassLinkSyncCommand : SensoCommandBase
                 WriteWarning($"The data sync completed with {run.Errors.Length:N0} errors; see the Errors property{(written is null ? "" : " and the report")}.");
                 break;
             case SyncRunStatus.Failed:
-                WriteItemError(new InvalidOperationException(run.Message), "DataSyncFailed", ErrorCategory.InvalidResult, run,
+                WriteItemError(new InvalidOperationException(run.Message), ErrorIds.DataSyncFailed, run,
                     "Fix the cause named in the message and run Invoke-ClassLinkSync again; nothing was half-written.");
                 break;
         }

@@ -6,6 +6,7 @@ using SensoClassLink.Core.Configuration;
 using SensoClassLink.Core.Eligibility;
 using SensoClassLink.Core.OneRoster;
 using SensoClassLink.Core.Senso;
+using SensoClassLink.Errors;
 
 namespace SensoClassLink.Session;
 
@@ -102,12 +103,12 @@ internal sealed class RosterSession : IDisposable
         }
         catch (RosterReadException ex)
         {
-            _cmdlet.ThrowTerminatingError(new ErrorRecord(ex, "RosterUnreadable", ErrorCategory.ReadError, null));
+            _cmdlet.ThrowTerminatingError(ErrorCatalog.Record(ex));
             throw; // not reached
         }
         catch (ConfigurationException ex)
         {
-            _cmdlet.ThrowTerminatingError(new ErrorRecord(ex, "InvalidConfiguration", ErrorCategory.InvalidData, null));
+            _cmdlet.ThrowTerminatingError(ErrorCatalog.Record(ex));
             throw; // not reached
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
