@@ -536,13 +536,13 @@ public sealed class DataSyncRunner
     }
 
     /// <summary>
-    /// The run's one roster source. A CSV export is already a local, consistent file and is read as it is; any other
+    /// The run's one roster source. A source whose reads are repeatable (a local CSV export) is read as it is; any other
     /// source (REST) is snapshotted on its first read, so later stages read the same records without pulling again.
     /// </summary>
     private IRosterSource OpenRosterOnce(RosterReadObserver counting)
     {
         var source = _openRoster(counting);
-        if (source is CsvRosterSource)
+        if (source is IRepeatableRosterSource)
         {
             return source;
         }

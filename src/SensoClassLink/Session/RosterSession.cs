@@ -75,11 +75,11 @@ internal sealed class RosterSession : IDisposable
         return read(_shared ??= OpenShared());
     }
 
-    /// <summary>A CSV export is already a local, consistent file; any other source is snapshotted on its first read.</summary>
+    /// <summary>A source whose reads are repeatable (a local CSV export) is read as it is; any other is snapshotted on its first read.</summary>
     private IRosterSource OpenShared()
     {
         var source = _connection.OpenRoster(Observer());
-        if (source is CsvRosterSource)
+        if (source is IRepeatableRosterSource)
         {
             return source;
         }
