@@ -196,3 +196,22 @@ public sealed class StateStoreTests : IDisposable
 
     public void Dispose() => _temp.Dispose();
 }
+
+/// <summary>Job states and run statuses reach SQL only as parameters from their enums, never as literals in the SQL text.</summary>
+public sealed class StateSqlTests
+{
+    [Fact]
+    public void No_state_store_sql_spells_a_job_state_or_run_status()
+    {
+        string folder = Path.Combine(AppContext.BaseDirectory, "../../../../../src/SensoClassLink.Core/State");
+        var files = Directory.GetFiles(folder, "*.cs");
+        Assert.Contains(files, f => Path.GetFileName(f) == "GroupSyncQueue.cs");
+        var names = Enum.GetNames<GroupSyncJobStatus>().Concat(Enum.GetNames<SyncRunStatus>()).Distinct();
+        var literals = from file in files
+                       let text = File.ReadAllText(file)
+                       from name in names
+                       where text.Contains("'" + name + "'", StringComparison.OrdinalIgnoreCase)
+                       select $"{Path.GetFileName(file)}: '{name}'";
+        Assert.Empty(literals);
+    }
+}
