@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using SensoClassLink.Core.Senso;
+using SensoClassLink.Errors;
 
 namespace SensoClassLink;
 
@@ -34,7 +35,7 @@ internal static class NameFilter
             }
             catch (NameNotFoundException ex)
             {
-                cmdlet.WriteError(new ErrorRecord(ex, kind == "role" ? "SensoRoleNotFound" : "SensoSiteNotFound", ErrorCategory.ObjectNotFound, pattern));
+                cmdlet.WriteError(ErrorCatalog.Record(ex, pattern));
             }
         }
         return selected.Distinct();

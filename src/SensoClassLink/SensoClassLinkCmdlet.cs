@@ -5,6 +5,7 @@ using System.Threading.Tasks;
 using SensoClassLink.Core.Configuration;
 using SensoClassLink.Core.Senso.Api;
 using SensoClassLink.Core.Sqlite;
+using SensoClassLink.Errors;
 using SensoClassLink.Session;
 
 namespace SensoClassLink;
@@ -34,7 +35,7 @@ public abstract class SensoClassLinkCmdlet : PSCmdlet, IDisposable
                 }
                 catch (ConfigurationException ex)
                 {
-                    ThrowCallError(ex, "InvalidConfiguration", ErrorCategory.InvalidData);
+                    ThrowCallFailure(ex);
                 }
             }
             return _connection!;
@@ -52,28 +53,16 @@ public abstract class SensoClassLinkCmdlet : PSCmdlet, IDisposable
             ? ((SwitchParameter)bound).IsPresent
             : LanguagePrimitives.IsTrue(SessionState.PSVariable.GetValue("WhatIfPreference"));
 
-    /// <summary>A per-item failure: non-terminating, with a stable id and the item as target.</summary>
-    protected void WriteItemError(Exception exception, string errorId, ErrorCategory category, object? target, string? recommendedAction = null)
-    {
-        var record = new ErrorRecord(exception, errorId, category, target);
-        if (recommendedAction is not null)
-        {
-            record.ErrorDetails = new ErrorDetails(exception.Message) { RecommendedAction = recommendedAction };
-        }
-        WriteError(record);
-    }
+    /// <summary>
+    /// A per-item failure: non-terminating, with the item as target and an id from <see cref="ErrorIds"/>
+    /// (its category comes from the <see cref="ErrorCatalog"/>).
+    /// </summary>
+    protected void WriteItemError(Exception exception, string errorId, object? target, string? recommendedAction = null) =>
+        WriteError(ErrorCatalog.Record(exception, errorId, target, recommendedAction));
 
-    /// <summary>A failure that makes the whole call meaningless: terminating, raised before any write.</summary>
-    protected void ThrowCallError(Exception exception, string errorId, ErrorCategory category, object? target = null)
-    {
-        var record = new ErrorRecord(exception, errorId, category, target);
-        if (exception is ConfigurationException { RecommendedAction: { } action })
-        {
-            // A missing configuration file says how to create one (New-SensoClassLinkConfiguration), in every command.
-            record.ErrorDetails = new ErrorDetails(exception.Message) { RecommendedAction = action };
-        }
-        ThrowTerminatingError(record);
-    }
+    /// <summary>A failure that makes the whole call meaningless: terminating, raised before any write, with an id from <see cref="ErrorIds"/>.</summary>
+    protected void ThrowCallError(Exception exception, string errorId, object? target = null) =>
+        ThrowTerminatingError(ErrorCatalog.Record(exception, errorId, target));
 
     /// <summary>
     /// Waits for engine work on the pipeline thread. Ctrl+C surfaces as a stopped pipeline; failures that make the
@@ -102,17 +91,8 @@ public abstract class SensoClassLinkCmdlet : PSCmdlet, IDisposable
     protected static bool IsCallFailure(Exception ex) =>
         ex is ConfigurationException or DatabaseFileException or SensoAuthenticationException or SensoApiException;
 
-    protected void ThrowCallFailure(Exception ex)
-    {
-        var (id, category) = ex switch
-        {
-            ConfigurationException => ("InvalidConfiguration", ErrorCategory.InvalidData),
-            DatabaseFileException => ("SensoTenantUnavailable", ErrorCategory.OpenError),
-            SensoAuthenticationException => ("SensoAuthenticationFailed", ErrorCategory.AuthenticationError),
-            _ => ("SensoApiError", ErrorCategory.ConnectionError),
-        };
-        ThrowCallError(ex, id, category);
-    }
+    /// <summary>A terminating error for an engine exception, with the id and category the <see cref="ErrorCatalog"/> gives it.</summary>
+    protected void ThrowCallFailure(Exception ex, object? target = null) => ThrowTerminatingError(ErrorCatalog.Record(ex, target));
 
     private static async Task<bool> AsUnit(Task task)
     {

@@ -12,9 +12,9 @@ string path = args[1];
 if (mode == "journal")
 {
     using var store = new StateStore(path);
-    store.AppendImportJournal(Rows("committed-run", 1000));
+    store.ImportJournal.Append(Rows("committed-run", 1000));
     Console.WriteLine("committed");
-    store.AppendImportJournal(Endless());
+    store.ImportJournal.Append(Endless());
     return 0;
 }
 if (mode == "groups")

@@ -31,7 +31,7 @@ Describe 'Get-SensoRole and Get-SensoSite' {
     It 'names the closest valid names for an unknown name, as a non-terminating error' {
         $result = Get-SensoRole -Name Teachr -ErrorVariable problems -ErrorAction SilentlyContinue
         $result | Should -BeNullOrEmpty
-        $problems[0].FullyQualifiedErrorId | Should -BeLike 'SensoRoleNotFound*'
+        $problems[0].FullyQualifiedErrorId | Should -BeLike 'RoleNotFound*'
         $problems[0].Exception.Message | Should -Match "Closest valid names: Teacher"
         $problems[0].TargetObject | Should -Be 'Teachr'
     }

@@ -103,7 +103,7 @@ BeforeAll {
         $type = Get-CoreType 'SensoClassLink.Core.State.StateStore'
         $later = [Func[DateTimeOffset]] { [DateTimeOffset]::UtcNow.AddHours(1) }
         $store = [Activator]::CreateInstance($type, @([string]$World.State, $later))
-        try { $store.AcquireRunLock('test: lease ran out', [TimeSpan]::Zero, [TimeSpan]::FromMinutes(1), [System.Threading.CancellationToken]::None).Dispose() }
+        try { $store.RunLock.Acquire('test: lease ran out', [TimeSpan]::Zero, [TimeSpan]::FromMinutes(1), [System.Threading.CancellationToken]::None).Dispose() }
         finally { $store.Dispose() }
     }
 

@@ -131,15 +131,15 @@ internal sealed class RosterIndex
 
     private void ReadUsers(IRosterSource source, CancellationToken ct)
     {
-        if (source is CsvRosterSource csv && !csv.IsV12)
+        if (source is IPooledRosterSource { HasPooledUserRows: true } pooled)
         {
             // Fast path: most users are students, whose names and email (unless planning groups) are never needed,
             // so the reused row reads them only on demand.
-            foreach (var row in csv.ReadUserRows(ct))
+            foreach (var row in pooled.ReadUserRows(ct))
             {
                 bool isTeacher = string.Equals(row.Role, "teacher", StringComparison.OrdinalIgnoreCase);
                 bool isStudent = string.Equals(row.Role, "student", StringComparison.OrdinalIgnoreCase);
-                AddUser(row.Location, row.Line, row.SourcedId, row.Status, row.EnabledUser, isTeacher, isStudent, row);
+                AddUser(row.Location, row.Line, row.SourcedId, row.IsActive && row.IsEnabled, isTeacher, isStudent, row);
             }
             return;
         }
@@ -151,12 +151,12 @@ internal sealed class RosterIndex
                 isTeacher |= string.Equals(role, "teacher", StringComparison.OrdinalIgnoreCase);
                 isStudent |= string.Equals(role, "student", StringComparison.OrdinalIgnoreCase);
             }
-            AddUser(user.Location, user.Line, user.SourcedId, user.Status, user.EnabledUser, isTeacher, isStudent, new RecordDetails(user));
+            AddUser(user.Location, user.Line, user.SourcedId, user.IsActive && user.IsEnabled, isTeacher, isStudent, new RecordDetails(user));
         }
     }
 
     [MethodImpl(HotPath.Optimize)]
-    private void AddUser(string location, long line, string sourcedId, string status, string enabledUser, bool isTeacher, bool isStudent, IUserDetails details)
+    private void AddUser(string location, long line, string sourcedId, bool active, bool isTeacher, bool isStudent, IUserDetails details)
     {
         if (sourcedId.Length == 0)
         {
@@ -169,7 +169,6 @@ internal sealed class RosterIndex
             _warn(new DataQualityWarning(location, line, "another user has the same sourcedId"));
             return;
         }
-        bool active = RosterStatus.IsActive(status) && RosterStatus.IsEnabled(enabledUser);
         _userFlags.Add((byte)((isStudent ? StudentFlag : 0) | (isTeacher ? TeacherFlag : 0) | (active ? ActiveFlag : 0)));
         if (isStudent && active)
         {
@@ -232,7 +231,7 @@ internal sealed class RosterIndex
                 SourcedId = cls.SourcedId,
                 Title = cls.Title.Trim(),
                 SchoolSourcedId = cls.SchoolSourcedId,
-                Active = RosterStatus.IsActive(cls.Status),
+                Active = cls.IsActive,
             });
         }
     }
@@ -250,12 +249,12 @@ internal sealed class RosterIndex
     {
         int cls = _classes.IndexOf(enrollment.ClassSourcedId);
         int user = cls >= 0 ? _users.IndexOf(enrollment.UserSourcedId) : -1;
-        return Classify(cls, user, enrollment.Location, enrollment.Line, enrollment.Status, enrollment.Role, enrollment.BeginDate, enrollment.EndDate,
+        return Classify(cls, user, enrollment.Location, enrollment.Line, enrollment.IsActive, enrollment.Role, enrollment.BeginDate, enrollment.EndDate,
             out classIndex, out userOrTeacherIndex);
     }
 
-    /// <summary>For a CSV source's fast path: its pool ids mapped to this index's users (or classes); -1 where none.</summary>
-    public int[] MapPoolIds(CsvRosterSource source, bool users) => (users ? _users : _classes).ByPoolId(source);
+    /// <summary>For a pooled source's fast path: its pool ids mapped to this index's users (or classes); -1 where none.</summary>
+    public int[] MapPoolIds(IPooledRosterSource source, bool users) => (users ? _users : _classes).ByPoolId(source);
 
     /// <summary>
     /// Applies the enrollment rules to one row, given its class and user already looked up (-1 when not in the roster).
@@ -265,7 +264,7 @@ internal sealed class RosterIndex
     /// and unreadable dates are warned.
     /// </summary>
     [MethodImpl(HotPath.Optimize)]
-    public EnrollmentKind Classify(int cls, int user, string location, long line, string status, string role, string beginDate, string endDate,
+    public EnrollmentKind Classify(int cls, int user, string location, long line, bool active, string role, string beginDate, string endDate,
         out int classIndex, out int userOrTeacherIndex)
     {
         classIndex = cls;
@@ -280,7 +279,7 @@ internal sealed class RosterIndex
             _warn(new DataQualityWarning(location, line, "the enrollment refers to a user that is not in the roster"));
             return EnrollmentKind.None;
         }
-        if (!RosterStatus.IsActive(status) || !Classes[cls].Active)
+        if (!active || !Classes[cls].Active)
         {
             return EnrollmentKind.None;
         }

@@ -59,7 +59,7 @@ public static class TargetedRoster
         return planned;
     }
 
-    /// <summary>A snapshot of a scope-capable source still answers a few teachers with targeted reads of the source.</summary>
+    /// <summary>A wrapper (a snapshot) over a scope-capable source still answers a few teachers with targeted reads of the source.</summary>
     private static ISupportsTeacherScope? Scopes(IRosterSource source, IReadOnlyCollection<string>? emails) =>
-        emails is { Count: > 0 and <= Limit } && (source is RosterSnapshot snapshot ? snapshot.Source : source) is ISupportsTeacherScope scopes ? scopes : null;
+        emails is { Count: > 0 and <= Limit } ? RosterCapabilities.Find<ISupportsTeacherScope>(source) : null;
 }

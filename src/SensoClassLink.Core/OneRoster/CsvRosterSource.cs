@@ -15,7 +15,7 @@ namespace SensoClassLink.Core.OneRoster;
 /// streaming each file row by row. Headers are matched by name; a row that cannot be read becomes a
 /// <see cref="DataQualityWarning"/>; a missing required file or column is a <see cref="RosterReadException"/>.
 /// </summary>
-public sealed class CsvRosterSource : IRosterSource
+public sealed partial class CsvRosterSource : IRosterSource, IPooledRosterSource, IRepeatableRosterSource
 {
     private const int ProgressEveryRecords = 8192;
 
@@ -251,12 +251,12 @@ public sealed class CsvRosterSource : IRosterSource
     /// source's string pool (-1 when unknown), so reading a row allocates nothing. Only for callers that keep
     /// nothing from a row past the next MoveNext.
     /// </summary>
-    internal IEnumerable<CsvEnrollmentRow> ReadEnrollmentRows(CancellationToken cancellationToken) =>
-        ReadRows<CsvEnrollmentRow>("enrollments.csv", new[] { "sourcedId", "classSourcedId", "userSourcedId", "role" }, cancellationToken, EnrollmentRowPoolModes, row =>
+    internal IEnumerable<PooledEnrollmentRow> ReadEnrollmentRows(CancellationToken cancellationToken) =>
+        ReadRows<PooledEnrollmentRow>("enrollments.csv", new[] { "sourcedId", "classSourcedId", "userSourcedId", "role" }, cancellationToken, EnrollmentRowPoolModes, row =>
         {
             int status = row.Column("status"), cls = row.Column("classSourcedId"), user = row.Column("userSourcedId"), role = row.Column("role"),
                 begin = row.Column("beginDate"), end = row.Column("endDate");
-            var current = new CsvEnrollmentRow();
+            var current = new PooledEnrollmentRow();
             return [MethodImpl(HotPath.Optimize)] (long line) =>
             {
                 current.Line = line;
@@ -274,11 +274,11 @@ public sealed class CsvRosterSource : IRosterSource
     /// The engine's fast path for 1.1 users.csv: one reused row; the id, status, enabledUser and role are read for
     /// every row, the email, names and orgs only when asked for while the row is current.
     /// </summary>
-    internal IEnumerable<CsvUserRow> ReadUserRows(CancellationToken cancellationToken) =>
-        ReadRows<CsvUserRow>("users.csv", new[] { "sourcedId", "role", "email" }, cancellationToken, UserRowPoolModes, row =>
+    internal IEnumerable<PooledUserRow> ReadUserRows(CancellationToken cancellationToken) =>
+        ReadRows<PooledUserRow>("users.csv", new[] { "sourcedId", "role", "email" }, cancellationToken, UserRowPoolModes, row =>
         {
             int id = row.Column("sourcedId"), status = row.Column("status"), enabled = row.Column("enabledUser"), role = row.Column("role");
-            var current = new CsvUserRow(row, row.Column("email"), row.Column("givenName"), row.Column("familyName"), row.Column("orgSourcedIds"));
+            var current = new PooledUserRow(row, row.Column("email"), row.Column("givenName"), row.Column("familyName"), row.Column("orgSourcedIds"));
             return [MethodImpl(HotPath.Optimize)] (long line) =>
             {
                 current.Line = line;
@@ -553,12 +553,7 @@ public sealed class CsvRosterSource : IRosterSource
     }
 
     /// <summary>Header-name access to the current row; a column the file lacks reads as blank.</summary>
-    internal abstract class CsvRowAccess
-    {
-        public abstract string Get(int ordinal);
-    }
-
-    private sealed class CsvRow : CsvRowAccess
+    private sealed class CsvRow : PooledRowFields
     {
         private readonly CsvDataReader _reader;
         private readonly Dictionary<string, int> _ordinals = new(StringComparer.Ordinal);
@@ -591,73 +586,4 @@ public sealed class CsvRosterSource : IRosterSource
         [MethodImpl(HotPath.Optimize)]
         public override string Get(int ordinal) => ordinal >= 0 && ordinal < _reader.RowFieldCount ? _reader.GetString(ordinal) : "";
     }
-}
-
-/// <summary>One enrollments.csv row for the engine's fast path; reused from row to row.</summary>
-internal sealed class CsvEnrollmentRow
-{
-    public long Line;
-    public int ClassId;
-    public int UserId;
-    public string Status = "";
-    public string Role = "";
-    public string BeginDate = "";
-    public string EndDate = "";
-}
-
-/// <summary>What the eligibility rules read of a user beyond id, status and role; fetched only for the users that need it.</summary>
-internal interface IUserDetails
-{
-    string Email { get; }
-    string GivenName { get; }
-    string FamilyName { get; }
-    IReadOnlyList<string> OrgSourcedIds { get; }
-}
-
-/// <summary>One users.csv row for the engine's fast path; reused from row to row, details read on demand.</summary>
-internal sealed class CsvUserRow : IUserDetails
-{
-    private readonly CsvRosterSource.CsvRowAccess _row;
-    private readonly int _email, _given, _family, _orgs;
-
-    internal CsvUserRow(CsvRosterSource.CsvRowAccess row, int email, int given, int family, int orgs)
-    {
-        _row = row;
-        _email = email;
-        _given = given;
-        _family = family;
-        _orgs = orgs;
-    }
-
-    public string Location => "users.csv";
-    public long Line;
-    public string SourcedId = "";
-    public string Status = "";
-    public string EnabledUser = "";
-    public string Role = "";
-
-    public string Email => _row.Get(_email);
-    public string GivenName => _row.Get(_given);
-    public string FamilyName => _row.Get(_family);
-    public IReadOnlyList<string> OrgSourcedIds => CsvRosterSource.SplitList(_row.Get(_orgs));
-}
-
-/// <summary>The OneRoster status rule shared by every record type.</summary>
-public static class RosterStatus
-{
-    /// <summary>Blank (bulk files leave it empty) or "active"; tobedeleted and the legacy inactive are not.</summary>
-    [MethodImpl(HotPath.Optimize)]
-    public static bool IsActive(string? status)
-    {
-        if (status is null)
-        {
-            return true;
-        }
-        string s = status.Trim();
-        return s.Length == 0 || string.Equals(s, "active", StringComparison.OrdinalIgnoreCase);
-    }
-
-    /// <summary>enabledUser: blank means true; only "false" disables.</summary>
-    public static bool IsEnabled(string? enabledUser) =>
-        enabledUser is null || !string.Equals(enabledUser.Trim(), "false", StringComparison.OrdinalIgnoreCase);
 }

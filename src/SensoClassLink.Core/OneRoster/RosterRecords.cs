@@ -21,6 +21,8 @@ public sealed class RosterOrg : RosterRecord
 {
     public string SourcedId { get; init; } = "";
     public string Status { get; init; } = "";
+    /// <summary>The OneRoster status rule: blank or "active"; tobedeleted and the legacy inactive are not.</summary>
+    public bool IsActive => RosterStatus.IsActive(Status);
     public string Name { get; init; } = "";
     public string Type { get; init; } = "";
     public string? ParentSourcedId { get; init; }
@@ -34,8 +36,12 @@ public sealed class RosterUser : RosterRecord
 {
     public string SourcedId { get; init; } = "";
     public string Status { get; init; } = "";
+    /// <summary>The OneRoster status rule: blank or "active"; tobedeleted and the legacy inactive are not.</summary>
+    public bool IsActive => RosterStatus.IsActive(Status);
     /// <summary>The raw enabledUser value ("true", "false" or blank); blank means enabled.</summary>
     public string EnabledUser { get; init; } = "";
+    /// <summary>enabledUser: blank means true; only "false" disables.</summary>
+    public bool IsEnabled => RosterStatus.IsEnabled(EnabledUser);
     public IReadOnlyList<string> Roles { get; init; } = Array.Empty<string>();
     public IReadOnlyList<string> OrgSourcedIds { get; init; } = Array.Empty<string>();
     public string Username { get; init; } = "";
@@ -50,6 +56,8 @@ public sealed class RosterClass : RosterRecord
 {
     public string SourcedId { get; init; } = "";
     public string Status { get; init; } = "";
+    /// <summary>The OneRoster status rule: blank or "active"; tobedeleted and the legacy inactive are not.</summary>
+    public bool IsActive => RosterStatus.IsActive(Status);
     public string Title { get; init; } = "";
     public string ClassCode { get; init; } = "";
     public string SchoolSourcedId { get; init; } = "";
@@ -61,6 +69,8 @@ public sealed class RosterEnrollment : RosterRecord
 {
     public string SourcedId { get; init; } = "";
     public string Status { get; init; } = "";
+    /// <summary>The OneRoster status rule: blank or "active"; tobedeleted and the legacy inactive are not.</summary>
+    public bool IsActive => RosterStatus.IsActive(Status);
     public string ClassSourcedId { get; init; } = "";
     public string SchoolSourcedId { get; init; } = "";
     public string UserSourcedId { get; init; } = "";

@@ -17,7 +17,7 @@ namespace SensoClassLink.Core.OneRoster;
 /// The files are personal data: they live in a private folder (owner-only on Unix) and are deleted on Dispose;
 /// folders left by a killed process are deleted by the next snapshot. Memory does not grow with the roster.
 /// </summary>
-public sealed class RosterSnapshot : IRosterSource
+public sealed class RosterSnapshot : IRosterSource, IRepeatableRosterSource, IRosterSourceWrapper
 {
     /// <summary>The prefix of every snapshot folder, followed by the owning process id.</summary>
     internal const string FolderPrefix = "senso-classlink-roster-";
@@ -53,6 +53,8 @@ public sealed class RosterSnapshot : IRosterSource
     /// cannot answer cheaply, such as one teacher's targeted REST reads (<see cref="Rest.ISupportsTeacherScope"/>).
     /// </summary>
     public IRosterSource Source => _inner;
+
+    IRosterSource IRosterSourceWrapper.Inner => _inner;
 
     /// <summary>The private folder holding the snapshot files (deleted on Dispose).</summary>
     internal string Folder { get; }

@@ -115,18 +115,18 @@ public static class HtmlSyncReport
 
     private static void AppendFigures(StringBuilder html, SyncRunRecord run)
     {
-        int failures = run.UsersFailed + run.GroupSyncsFailed;
+        int failures = run.Figures.UsersFailed + run.Figures.GroupSyncsFailed;
         html.Append("<section class=\"cards\" aria-label=\"Figures\">\n");
-        Card(html, "Eligible teachers", run.EligibleTeachers, $"of {Number(run.RosterTeachers)} teachers in the roster", "eligible");
-        Card(html, "Users created", run.UsersCreated, $"{Number(run.UsersToCreate)} planned · {Number(run.UsersExisting)} already in Senso", "created");
-        Card(html, "Group syncs", run.GroupSyncsCompleted, $"{Number(run.GroupSyncsQueued)} queued · {Number(run.GroupSyncsPending)} waiting to retry", "groups");
-        Card(html, "Failures", failures, $"{Number(run.UsersFailed)} user creates · {Number(run.GroupSyncsFailed)} group syncs", failures > 0 ? "failures bad" : "failures");
+        Card(html, "Eligible teachers", run.Figures.EligibleTeachers, $"of {Number(run.Figures.RosterTeachers)} teachers in the roster", "eligible");
+        Card(html, "Users created", run.Figures.UsersCreated, $"{Number(run.Figures.UsersToCreate)} planned · {Number(run.Figures.UsersExisting)} already in Senso", "created");
+        Card(html, "Group syncs", run.Figures.GroupSyncsCompleted, $"{Number(run.Figures.GroupSyncsQueued)} queued · {Number(run.Figures.GroupSyncsPending)} waiting to retry", "groups");
+        Card(html, "Failures", failures, $"{Number(run.Figures.UsersFailed)} user creates · {Number(run.Figures.GroupSyncsFailed)} group syncs", failures > 0 ? "failures bad" : "failures");
         Card(html, "Errors", run.Errors.Count, run.Errors.Count == 0 ? "none recorded" : "listed below", run.Errors.Count > 0 ? "bad" : "");
-        Card(html, "Data quality warnings", run.DataQualityWarnings, "unreadable rows and rule warnings", run.DataQualityWarnings > 0 ? "warn" : "");
+        Card(html, "Data quality warnings", run.Figures.DataQualityWarnings, "unreadable rows and rule warnings", run.Figures.DataQualityWarnings > 0 ? "warn" : "");
         html.Append("</section>\n<p class=\"roster\">Roster: ")
-            .Append(Number(run.RosterSchools)).Append(" schools · ").Append(Number(run.RosterTeachers)).Append(" teachers · ")
-            .Append(Number(run.RosterStudents)).Append(" students · ").Append(Number(run.RosterClasses)).Append(" classes · ")
-            .Append(Number(run.RosterEnrollments)).Append(" enrollments · ").Append(Number(run.RosterUsers)).Append(" users</p>\n");
+            .Append(Number(run.Figures.RosterSchools)).Append(" schools · ").Append(Number(run.Figures.RosterTeachers)).Append(" teachers · ")
+            .Append(Number(run.Figures.RosterStudents)).Append(" students · ").Append(Number(run.Figures.RosterClasses)).Append(" classes · ")
+            .Append(Number(run.Figures.RosterEnrollments)).Append(" enrollments · ").Append(Number(run.Figures.RosterUsers)).Append(" users</p>\n");
     }
 
     private static void Card(StringBuilder html, string title, int value, string detail, string cssClass) =>
@@ -137,13 +137,13 @@ public static class HtmlSyncReport
     private static void AppendReasons(StringBuilder html, SyncRunRecord run)
     {
         html.Append("<section class=\"panel\" id=\"reasons\">\n<h2>Teachers by reason</h2>\n");
-        if (run.TeachersByReason.Count == 0)
+        if (run.Figures.TeachersByReason.Count == 0)
         {
             html.Append("<p class=\"empty\">No teacher figures: the run stopped before it judged the roster.</p>\n");
         }
         else
         {
-            var bars = run.TeachersByReason
+            var bars = run.Figures.TeachersByReason
                 .OrderBy(p => p.Key == "Eligible" ? 0 : 1).ThenByDescending(p => p.Value).ThenBy(p => p.Key, StringComparer.Ordinal)
                 .Select(p => new ChartBar(p.Key, p.Value, p.Key == "Eligible" ? "bar eligible" : "bar ineligible"))
                 .ToList();
@@ -159,10 +159,10 @@ public static class HtmlSyncReport
         var labels = history.Select(r => Time(r.StartedAt, zone, oneRunPerDay ? "MMM d" : "MMM d HH:mm")).ToList();
         var series = new List<ChartSeries>
         {
-            new("Eligible teachers", history.Select(r => r.EligibleTeachers).ToList(), "eligible"),
-            new("Users created", history.Select(r => r.UsersCreated).ToList(), "created"),
-            new("Group syncs", history.Select(r => r.GroupSyncsCompleted).ToList(), "groups"),
-            new("Failures", history.Select(r => r.UsersFailed + r.GroupSyncsFailed).ToList(), "failures"),
+            new("Eligible teachers", history.Select(r => r.Figures.EligibleTeachers).ToList(), "eligible"),
+            new("Users created", history.Select(r => r.Figures.UsersCreated).ToList(), "created"),
+            new("Group syncs", history.Select(r => r.Figures.GroupSyncsCompleted).ToList(), "groups"),
+            new("Failures", history.Select(r => r.Figures.UsersFailed + r.Figures.GroupSyncsFailed).ToList(), "failures"),
         };
         var statuses = history.Select(r => (StatusClass(r.Status), StatusText(r.Status))).ToList();
         html.Append(SvgChart.ColumnPanels("Eligible teachers, users created, group syncs and failures per run", labels, series, statuses)).Append('\n');
@@ -292,10 +292,10 @@ public static class HtmlSyncReport
                 .Append("<td>").Append(HtmlText.Escape(Time(run.StartedAt, zone, "yyyy-MM-dd HH:mm"))).Append("</td>")
                 .Append("<td><span class=\"tag ").Append(StatusClass(run.Status)).Append("\">").Append(HtmlText.Escape(StatusText(run.Status))).Append("</span></td>")
                 .Append("<td>").Append(run.EndedAt is { } end ? HtmlText.Escape(Duration(end - run.StartedAt)) : "–").Append("</td>")
-                .Append("<td class=\"n\">").Append(Number(run.EligibleTeachers)).Append("</td>")
-                .Append("<td class=\"n\">").Append(Number(run.UsersCreated)).Append("</td>")
-                .Append("<td class=\"n\">").Append(Number(run.GroupSyncsCompleted)).Append("</td>")
-                .Append("<td class=\"n\">").Append(Number(run.UsersFailed + run.GroupSyncsFailed)).Append("</td>")
+                .Append("<td class=\"n\">").Append(Number(run.Figures.EligibleTeachers)).Append("</td>")
+                .Append("<td class=\"n\">").Append(Number(run.Figures.UsersCreated)).Append("</td>")
+                .Append("<td class=\"n\">").Append(Number(run.Figures.GroupSyncsCompleted)).Append("</td>")
+                .Append("<td class=\"n\">").Append(Number(run.Figures.UsersFailed + run.Figures.GroupSyncsFailed)).Append("</td>")
                 .Append("<td class=\"n\">").Append(Number(run.Errors.Count)).Append("</td>")
                 .Append("<td>").Append(HtmlText.Escape(run.Message)).Append("</td></tr>\n");
         }

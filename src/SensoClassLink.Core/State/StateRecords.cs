@@ -52,8 +52,11 @@ public enum SyncRunStatus
     Failed,
 }
 
-/// <summary>One run of import, group sync or data sync, with its figures. Saved at start and again at the end.</summary>
-public sealed class SyncRunRecord
+/// <summary>
+/// One run of import, group sync or data sync. Saved at start and again at the end. A record, so a changed copy
+/// is a <c>with</c> expression and keeps every figure it does not name.
+/// </summary>
+public sealed record SyncRunRecord
 {
     public string RunId { get; init; } = Guid.NewGuid().ToString("D");
     /// <summary>What ran: "import", "group-sync", "data-sync" or another name the caller chooses.</summary>
@@ -61,40 +64,13 @@ public sealed class SyncRunRecord
     public DateTimeOffset StartedAt { get; init; }
     public DateTimeOffset? EndedAt { get; init; }
     public SyncRunStatus Status { get; init; } = SyncRunStatus.Running;
-    public int RosterUsers { get; init; }
-    public int RosterClasses { get; init; }
-    public int RosterEnrollments { get; init; }
-    public int EligibleTeachers { get; init; }
-    public int UsersCreated { get; init; }
-    public int UsersExisting { get; init; }
-    public int GroupSyncsCompleted { get; init; }
-    public int GroupSyncsFailed { get; init; }
+    /// <summary>What the run counted and did.</summary>
+    public SyncRunFigures Figures { get; init; } = SyncRunFigures.None;
+    /// <summary>True when -Force overrode the shrink guard or the mass-change brake.</summary>
+    public bool Forced { get; init; }
     /// <summary>Error messages of the run (no roster payloads, no secrets).</summary>
     public IReadOnlyList<string> Errors { get; init; } = Array.Empty<string>();
     public string? Message { get; init; }
-
-    // Added for the data sync (schema version 2, kept in the run's details document); 0/empty in older records.
-
-    /// <summary>Schools in the roster.</summary>
-    public int RosterSchools { get; init; }
-    /// <summary>Teachers in the roster (records merged by email).</summary>
-    public int RosterTeachers { get; init; }
-    /// <summary>Teachers by eligibility reason name (Eligible, NoStudents, ...).</summary>
-    public IReadOnlyDictionary<string, int> TeachersByReason { get; init; } = new Dictionary<string, int>();
-    /// <summary>Active students in the roster.</summary>
-    public int RosterStudents { get; init; }
-    /// <summary>Unreadable rows and rule warnings (duplicates, dangling references) seen while reading the roster.</summary>
-    public int DataQualityWarnings { get; init; }
-    /// <summary>Users the run planned to create (what it would have created when it was held).</summary>
-    public int UsersToCreate { get; init; }
-    /// <summary>Users whose create failed.</summary>
-    public int UsersFailed { get; init; }
-    /// <summary>Group syncs queued by this run (new users and roster changes).</summary>
-    public int GroupSyncsQueued { get; init; }
-    /// <summary>Group syncs still queued when the run ended (waiting for their retry time).</summary>
-    public int GroupSyncsPending { get; init; }
-    /// <summary>True when -Force overrode the shrink guard or the mass-change brake.</summary>
-    public bool Forced { get; init; }
 }
 
 /// <summary>One import decision about one teacher.</summary>

@@ -61,7 +61,7 @@ public sealed class DataSyncRunner
         bool whatIf = _options.WhatIf;
         if (!whatIf)
         {
-            _runLock = _state!.AcquireRunLock(_options.LockOwner, TimeSpan.Zero, _options.LockLease, cancellationToken);
+            _runLock = _state!.RunLock.Acquire(_options.LockOwner, TimeSpan.Zero, _options.LockLease, cancellationToken);
             _sinceRenewal = Stopwatch.StartNew();
         }
         try
@@ -69,16 +69,16 @@ public sealed class DataSyncRunner
             if (!whatIf)
             {
                 RecoverInterruptedRun();
-                _state!.SaveRun(run.Build(SyncRunStatus.Running, null));
+                _state!.RunHistory.Save(run.Build(SyncRunStatus.Running, null));
             }
             var status = await RunStagesAsync(run, decisions, cancellationToken).ConfigureAwait(false);
             var record = run.Build(status, DateTimeOffset.UtcNow);
             if (!whatIf)
             {
-                _state!.SaveRun(record);
+                _state!.RunHistory.Save(record);
             }
-            Verbose($"Run {record.Status}: {record.UsersCreated:N0} users created, {record.GroupSyncsCompleted:N0} group syncs completed, " +
-                    $"{record.GroupSyncsFailed:N0} failed, {record.Errors.Count:N0} errors, in {Seconds(record.EndedAt!.Value - record.StartedAt)}.");
+            Verbose($"Run {record.Status}: {record.Figures.UsersCreated:N0} users created, {record.Figures.GroupSyncsCompleted:N0} group syncs completed, " +
+                    $"{record.Figures.GroupSyncsFailed:N0} failed, {record.Errors.Count:N0} errors, in {Seconds(record.EndedAt!.Value - record.StartedAt)}.");
             return new DataSyncResult(record, whatIf, decisions);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -86,7 +86,7 @@ public sealed class DataSyncRunner
             run.Message = "Stopped before it finished (cancelled). Run it again to finish: what was done is kept, and queued group syncs are finished.";
             if (!whatIf)
             {
-                _state!.SaveRun(run.Build(SyncRunStatus.Failed, DateTimeOffset.UtcNow));
+                _state!.RunHistory.Save(run.Build(SyncRunStatus.Failed, DateTimeOffset.UtcNow));
             }
             throw;
         }
@@ -97,7 +97,7 @@ public sealed class DataSyncRunner
             var record = run.Build(SyncRunStatus.Failed, DateTimeOffset.UtcNow);
             if (!whatIf)
             {
-                _state!.SaveRun(record);
+                _state!.RunHistory.Save(record);
             }
             return new DataSyncResult(record, whatIf, decisions);
         }
@@ -190,7 +190,7 @@ public sealed class DataSyncRunner
         }
 
         // 2. Shrink guard.
-        var lastSuccessful = _state?.GetLastRun(DataSyncOptions.RunKind, SyncRunStatus.Completed, SyncRunStatus.CompletedWithErrors);
+        var lastSuccessful = _state?.RunHistory.GetLast(DataSyncOptions.RunKind, SyncRunStatus.Completed, SyncRunStatus.CompletedWithErrors);
         var shrink = ShrinkGuard.Check(lastSuccessful, stats.EligibleTeachers, stats.Classes, stats.Enrollments);
         if (shrink.Count > 0)
         {
@@ -324,7 +324,7 @@ public sealed class DataSyncRunner
         }
         if (!_options.WhatIf && results.Length > 0)
         {
-            _state!.AppendImportJournal(results.Select(r => new ImportJournalEntry
+            _state!.ImportJournal.Append(results.Select(r => new ImportJournalEntry
             {
                 Time = DateTimeOffset.UtcNow, RunId = run.RunId, Email = r.Email, Status = r.Status.ToString(), Reason = r.Reason, UserId = r.UserId,
             }));
@@ -337,8 +337,8 @@ public sealed class DataSyncRunner
     {
         bool whatIf = _options.WhatIf;
         var now = _options.Clock();
-        var stored = _state?.GetGroupFingerprints() ?? new Dictionary<string, string>();
-        var jobs = (_state?.GetGroupSyncJobs() ?? Array.Empty<GroupSyncJob>()).ToDictionary(j => j.Email, StringComparer.Ordinal);
+        var stored = _state?.Fingerprints.GetAll() ?? new Dictionary<string, string>();
+        var jobs = (_state?.GroupSyncQueue.GetJobs() ?? Array.Empty<GroupSyncJob>()).ToDictionary(j => j.Email, StringComparer.Ordinal);
         var fresh = new HashSet<string>(newUsers, StringComparer.Ordinal);
 
         // A user's groups differ from the roster when their fingerprint moved since the last successful run
@@ -359,8 +359,8 @@ public sealed class DataSyncRunner
         run.GroupSyncsQueued = newUsers.Count + changed.Count;
         if (!whatIf)
         {
-            _state!.EnqueueGroupSyncs(newUsers, "new-user");
-            _state.EnqueueGroupSyncs(changed, "roster-change");
+            _state!.GroupSyncQueue.Enqueue(newUsers, "new-user");
+            _state.GroupSyncQueue.Enqueue(changed, "roster-change");
         }
         foreach (string email in changed.Where(InBackoff))
         {
@@ -410,7 +410,7 @@ public sealed class DataSyncRunner
             }
             else
             {
-                var processor = new GroupSyncProcessor(_senso, _state, _options.Retry, _options.MaxConcurrency);
+                var processor = new GroupSyncProcessor(_senso, _state!.GroupSyncQueue, _options.Retry, _options.MaxConcurrency);
                 outcomes.AddRange(await processor.ProcessAsync(toSync, planned, rosterComplete: true, whatIf: false, Completed, ct).ConfigureAwait(false));
             }
         }
@@ -439,7 +439,7 @@ public sealed class DataSyncRunner
             run.GroupSyncsPending = jobs.Values.Count(j => j.Status == GroupSyncJobStatus.Queued && j.NextAttemptAt > now);
             return;
         }
-        var after = _state!.GetGroupSyncJobs();
+        var after = _state!.GroupSyncQueue.GetJobs();
         var pending = new HashSet<string>(after.Where(j => j.Status is GroupSyncJobStatus.Queued or GroupSyncJobStatus.Running).Select(j => j.Email), StringComparer.Ordinal);
         run.GroupSyncsPending = pending.Count;
 
@@ -457,7 +457,7 @@ public sealed class DataSyncRunner
                 synced[email] = value;
             }
         }
-        _state.ReplaceAllGroupFingerprints(synced);
+        _state.Fingerprints.ReplaceAll(synced);
     }
 
     private static bool SameFingerprint(IReadOnlyDictionary<string, string> stored, IReadOnlyDictionary<string, string> current, string email)
@@ -514,29 +514,13 @@ public sealed class DataSyncRunner
     /// <summary>Marks runs left Running by a killed process as Failed, and puts their Running jobs back in the queue.</summary>
     private void RecoverInterruptedRun()
     {
-        foreach (var stale in _state!.GetRecentRuns(20, DataSyncOptions.RunKind).Where(r => r.Status == SyncRunStatus.Running))
-        {
-            _state.SaveRun(Interrupted(stale));
-        }
-        int requeued = _state.RequeueInterruptedGroupSyncs();
+        _state!.RunHistory.MarkInterrupted(DataSyncOptions.RunKind);
+        int requeued = _state.GroupSyncQueue.RequeueInterrupted();
         if (requeued > 0)
         {
             Verbose($"Recovered {requeued:N0} group syncs left running by an interrupted run.");
         }
     }
-
-    private static SyncRunRecord Interrupted(SyncRunRecord run) => new()
-    {
-        RunId = run.RunId, Kind = run.Kind, StartedAt = run.StartedAt, EndedAt = run.EndedAt, Status = SyncRunStatus.Failed,
-        RosterUsers = run.RosterUsers, RosterClasses = run.RosterClasses, RosterEnrollments = run.RosterEnrollments,
-        EligibleTeachers = run.EligibleTeachers, UsersCreated = run.UsersCreated, UsersExisting = run.UsersExisting,
-        GroupSyncsCompleted = run.GroupSyncsCompleted, GroupSyncsFailed = run.GroupSyncsFailed,
-        Errors = run.Errors.Append("Interrupted: the process ended before the run finished.").ToArray(),
-        Message = "Interrupted: the process ended before the run finished. The next run requeued its unfinished group syncs and finished them.",
-        RosterSchools = run.RosterSchools, RosterTeachers = run.RosterTeachers, TeachersByReason = run.TeachersByReason,
-        RosterStudents = run.RosterStudents, DataQualityWarnings = run.DataQualityWarnings, UsersToCreate = run.UsersToCreate,
-        UsersFailed = run.UsersFailed, GroupSyncsQueued = run.GroupSyncsQueued, GroupSyncsPending = run.GroupSyncsPending, Forced = run.Forced,
-    };
 
     /// <summary>Renews the run lock now and then, so a long run keeps it and a killed one loses it within the lease.</summary>
     private void Heartbeat()
@@ -552,13 +536,13 @@ public sealed class DataSyncRunner
     }
 
     /// <summary>
-    /// The run's one roster source. A CSV export is already a local, consistent file and is read as it is; any other
+    /// The run's one roster source. A source whose reads are repeatable (a local CSV export) is read as it is; any other
     /// source (REST) is snapshotted on its first read, so later stages read the same records without pulling again.
     /// </summary>
     private IRosterSource OpenRosterOnce(RosterReadObserver counting)
     {
         var source = _openRoster(counting);
-        if (source is CsvRosterSource)
+        if (source is IRepeatableRosterSource)
         {
             return source;
         }
@@ -610,28 +594,31 @@ public sealed class DataSyncRunner
             StartedAt = StartedAt,
             EndedAt = endedAt,
             Status = status,
-            RosterUsers = Roster is null ? 0 : Roster.TeacherRecords + Roster.Students,
-            RosterClasses = Roster?.Classes ?? 0,
-            RosterEnrollments = (int)Math.Min(int.MaxValue, Roster?.Enrollments ?? 0),
-            EligibleTeachers = Roster?.EligibleTeachers ?? 0,
-            UsersCreated = UsersCreated,
-            UsersExisting = UsersExisting,
-            GroupSyncsCompleted = GroupSyncsCompleted,
-            GroupSyncsFailed = GroupSyncsFailed,
+            Forced = Forced,
             Errors = Errors.ToArray(),
             Message = Message,
-            RosterSchools = Roster?.Schools ?? 0,
-            RosterTeachers = Roster?.Teachers ?? 0,
-            TeachersByReason = Roster is null
-                ? new Dictionary<string, int>()
-                : Roster.TeachersByReason.ToDictionary(p => p.Key.ToString(), p => p.Value, StringComparer.Ordinal),
-            RosterStudents = Roster?.Students ?? 0,
-            DataQualityWarnings = DataQualityWarnings,
-            UsersToCreate = UsersToCreate,
-            UsersFailed = UsersFailed,
-            GroupSyncsQueued = GroupSyncsQueued,
-            GroupSyncsPending = GroupSyncsPending,
-            Forced = Forced,
+            Figures = new SyncRunFigures
+            {
+                RosterUsers = Roster is null ? 0 : Roster.TeacherRecords + Roster.Students,
+                RosterSchools = Roster?.Schools ?? 0,
+                RosterTeachers = Roster?.Teachers ?? 0,
+                EligibleTeachers = Roster?.EligibleTeachers ?? 0,
+                TeachersByReason = Roster is null
+                    ? new Dictionary<string, int>()
+                    : Roster.TeachersByReason.ToDictionary(p => p.Key.ToString(), p => p.Value, StringComparer.Ordinal),
+                RosterStudents = Roster?.Students ?? 0,
+                RosterClasses = Roster?.Classes ?? 0,
+                RosterEnrollments = (int)Math.Min(int.MaxValue, Roster?.Enrollments ?? 0),
+                DataQualityWarnings = DataQualityWarnings,
+                UsersToCreate = UsersToCreate,
+                UsersCreated = UsersCreated,
+                UsersExisting = UsersExisting,
+                UsersFailed = UsersFailed,
+                GroupSyncsQueued = GroupSyncsQueued,
+                GroupSyncsCompleted = GroupSyncsCompleted,
+                GroupSyncsFailed = GroupSyncsFailed,
+                GroupSyncsPending = GroupSyncsPending,
+            },
         };
     }
 }

@@ -17,16 +17,16 @@ namespace SensoClassLink.Core.Sync;
 public sealed class GroupSyncProcessor
 {
     private readonly ISensoProvider _senso;
-    private readonly StateStore? _state;
+    private readonly GroupSyncQueue? _queue;
     private readonly GroupSyncRetryPolicy _retry;
     private readonly int _maxConcurrency;
     private readonly object _stateGate = new();
 
-    /// <param name="state">The queue; null only for what-if runs, which never write.</param>
-    public GroupSyncProcessor(ISensoProvider senso, StateStore? state, GroupSyncRetryPolicy retry, int maxConcurrency)
+    /// <param name="queue">The state store's group-sync queue; null only for what-if runs, which never write.</param>
+    public GroupSyncProcessor(ISensoProvider senso, GroupSyncQueue? queue, GroupSyncRetryPolicy retry, int maxConcurrency)
     {
         _senso = senso;
-        _state = state;
+        _queue = queue;
         _retry = retry;
         _maxConcurrency = Math.Max(1, maxConcurrency);
     }
@@ -41,7 +41,7 @@ public sealed class GroupSyncProcessor
         IReadOnlyDictionary<string, IReadOnlyList<SensoGroup>> plannedGroups, bool rosterComplete, bool whatIf,
         Action<GroupSyncOutcome>? completed, CancellationToken cancellationToken)
     {
-        if (!whatIf && _state is null)
+        if (!whatIf && _queue is null)
         {
             throw new InvalidOperationException("A group sync that writes needs the state store.");
         }
@@ -69,7 +69,7 @@ public sealed class GroupSyncProcessor
     {
         if (!whatIf)
         {
-            WithState(s => s.ClaimGroupSync(email));
+            WithState(s => s.Claim(email));
         }
         try
         {
@@ -96,7 +96,7 @@ public sealed class GroupSyncProcessor
             else
             {
                 change = await _senso.ReplaceUserGroupsAsync(email, groups, cancellationToken).ConfigureAwait(false);
-                WithState(s => s.CompleteGroupSync(email));
+                WithState(s => s.Complete(email));
             }
             bool inRoster = plannedGroups.ContainsKey(email);
             return new GroupSyncOutcome
@@ -127,7 +127,7 @@ public sealed class GroupSyncProcessor
         string note = message;
         if (!whatIf)
         {
-            var job = WithState(s => s.FailGroupSync(email, message, _retry));
+            var job = WithState(s => s.Fail(email, message, _retry));
             note = job.Status == GroupSyncJobStatus.Failed
                 ? $"{message} Gave up after {job.Attempts} attempts."
                 : $"{message} Attempt {job.Attempts} of {_retry.MaxAttempts}; retried after {job.NextAttemptAt:u}.";
@@ -135,19 +135,19 @@ public sealed class GroupSyncProcessor
         return new GroupSyncOutcome { Email = email, Status = GroupSyncState.Failed, WhatIf = whatIf, Reason = reason, Message = note };
     }
 
-    private T WithState<T>(Func<StateStore, T> action)
+    private T WithState<T>(Func<GroupSyncQueue, T> action)
     {
         lock (_stateGate)
         {
-            return action(_state!);
+            return action(_queue!);
         }
     }
 
-    private void WithState(Action<StateStore> action)
+    private void WithState(Action<GroupSyncQueue> action)
     {
         lock (_stateGate)
         {
-            action(_state!);
+            action(_queue!);
         }
     }
 

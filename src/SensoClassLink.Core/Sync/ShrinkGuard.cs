@@ -28,9 +28,9 @@ public static class ShrinkGuard
         {
             return reasons;
         }
-        Compare(reasons, "eligible teachers", lastSuccessful.EligibleTeachers, eligibleTeachers);
-        Compare(reasons, "classes", lastSuccessful.RosterClasses, classes);
-        Compare(reasons, "enrollments", lastSuccessful.RosterEnrollments, enrollments);
+        Compare(reasons, "eligible teachers", lastSuccessful.Figures.EligibleTeachers, eligibleTeachers);
+        Compare(reasons, "classes", lastSuccessful.Figures.RosterClasses, classes);
+        Compare(reasons, "enrollments", lastSuccessful.Figures.RosterEnrollments, enrollments);
         return reasons;
     }
 

@@ -4,6 +4,7 @@ using System.Management.Automation;
 using System.Threading.Tasks;
 using SensoClassLink.Core.Configuration;
 using SensoClassLink.Core.Senso.Api;
+using SensoClassLink.Errors;
 using SensoClassLink.Models;
 using SensoClassLink.Session;
 
@@ -46,7 +47,7 @@ public sealed class ConnectSensoClassLinkCommand : SensoClassLinkCmdlet
         }
         catch (ConfigurationException ex)
         {
-            ThrowCallError(ex, "InvalidConfiguration", ErrorCategory.InvalidData, path);
+            ThrowCallFailure(ex, path);
             return;
         }
         if (DeviceCode)
@@ -76,7 +77,7 @@ public sealed class ConnectSensoClassLinkCommand : SensoClassLinkCmdlet
         catch (Exception ex)
         {
             ModuleConnection.Disconnect();
-            ThrowCallError(ex, "SensoAuthenticationFailed", ErrorCategory.AuthenticationError);
+            ThrowCallError(ex, ErrorIds.SensoAuthenticationFailed);
             return;
         }
         while (!signIn.IsCompleted)
@@ -98,7 +99,7 @@ public sealed class ConnectSensoClassLinkCommand : SensoClassLinkCmdlet
         catch (Exception ex) when (ex is SensoAuthenticationException or SensoApiException)
         {
             ModuleConnection.Disconnect();
-            ThrowCallError(ex, "SensoAuthenticationFailed", ErrorCategory.AuthenticationError);
+            ThrowCallError(ex, ErrorIds.SensoAuthenticationFailed);
         }
     }
 

@@ -5,6 +5,8 @@ using SensoClassLink.Core.Reporting;
 using SensoClassLink.Core.Sqlite;
 using SensoClassLink.Core.Sync;
 
+using SensoClassLink.Errors;
+
 namespace SensoClassLink.Commands;
 
 /// <summary>
@@ -38,20 +40,20 @@ public sealed class ExportClassLinkSyncReportCommand : SensoClassLinkCmdlet
         string path = GetUnresolvedProviderPathFromPSPath(Path);
         if (!HtmlSyncReport.IsHtmlPath(path))
         {
-            ThrowCallError(new ArgumentException($"The report path '{Path}' must end in .html or .htm."), "InvalidReportPath", ErrorCategory.InvalidArgument, Path);
+            ThrowCallError(new ArgumentException($"The report path '{Path}' must end in .html or .htm."), ErrorIds.InvalidReportPath, Path);
         }
         string? folder = System.IO.Path.GetDirectoryName(path);
         if (folder is not null && !Directory.Exists(folder))
         {
-            ThrowCallError(new DirectoryNotFoundException($"The folder of the report path '{Path}' does not exist."), "InvalidReportPath", ErrorCategory.InvalidArgument, Path);
+            ThrowCallError(new DirectoryNotFoundException($"The folder of the report path '{Path}' does not exist."), ErrorIds.InvalidReportPath, Path);
         }
         if (Directory.Exists(path))
         {
-            ThrowCallError(new IOException($"The report path '{Path}' is a folder; name the .html file to write."), "InvalidReportPath", ErrorCategory.InvalidArgument, Path);
+            ThrowCallError(new IOException($"The report path '{Path}' is a folder; name the .html file to write."), ErrorIds.InvalidReportPath, Path);
         }
         if (NoClobber && File.Exists(path))
         {
-            ThrowCallError(new IOException($"The file '{path}' already exists and -NoClobber was given; it was left as it is."), "ReportExists", ErrorCategory.ResourceExists, path);
+            ThrowCallError(new IOException($"The file '{path}' already exists and -NoClobber was given; it was left as it is."), ErrorIds.ReportExists, path);
         }
 
         var connection = Connection;
@@ -61,15 +63,15 @@ public sealed class ExportClassLinkSyncReportCommand : SensoClassLinkCmdlet
         {
             ThrowCallError(new FileNotFoundException(
                 $"No data sync has run yet: the state store '{statePath}' (state.path) does not exist, and Export-ClassLinkSyncReport does not create it. " +
-                "Run Invoke-ClassLinkSync first, or check state.path in the configuration.", statePath), "StateStoreNotFound", ErrorCategory.ObjectNotFound, statePath);
+                "Run Invoke-ClassLinkSync first, or check state.path in the configuration.", statePath), ErrorIds.StateStoreNotFound, statePath);
             return;
         }
 
-        var runs = Read(() => state.GetRecentRuns(Last, DataSyncOptions.RunKind), statePath);
+        var runs = Read(() => state.RunHistory.GetRecent(Last, DataSyncOptions.RunKind), statePath);
         if (runs.Count == 0)
         {
             ThrowCallError(new InvalidOperationException($"The state store '{statePath}' holds no data sync run yet. Run Invoke-ClassLinkSync first."),
-                "NoSyncRun", ErrorCategory.ObjectNotFound, statePath);
+                ErrorIds.NoSyncRun, statePath);
             return;
         }
         var newest = runs[0];
@@ -83,7 +85,7 @@ public sealed class ExportClassLinkSyncReportCommand : SensoClassLinkCmdlet
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            ThrowCallError(ex, "ReportNotWritten", ErrorCategory.WriteError, path);
+            ThrowCallError(ex, ErrorIds.ReportNotWritten, path);
         }
         WriteVerbose($"HTML report of {runs.Count:N0} runs written to '{path}'.");
         if (PassThru)
@@ -100,7 +102,7 @@ public sealed class ExportClassLinkSyncReportCommand : SensoClassLinkCmdlet
         }
         catch (DatabaseFileException ex)
         {
-            ThrowCallError(ex, "StateStoreUnavailable", ErrorCategory.OpenError, statePath);
+            ThrowCallError(ex, ErrorIds.StateStoreUnavailable, statePath);
             throw; // not reached: ThrowCallError always throws
         }
     }

@@ -28,9 +28,9 @@ public sealed class GetClassLinkIntegrationStatisticCommand : SensoCommandBase
         }
         // Reading statistics never creates the state file.
         var state = Connection.ExistingState;
-        var jobs = state?.GetGroupSyncJobs() ?? Array.Empty<GroupSyncJob>();
-        var lastRun = state?.GetLastRun(DataSyncOptions.RunKind);
-        var lastSuccessful = state?.GetLastRun(DataSyncOptions.RunKind, SyncRunStatus.Completed, SyncRunStatus.CompletedWithErrors);
+        var jobs = state?.GroupSyncQueue.GetJobs() ?? Array.Empty<GroupSyncJob>();
+        var lastRun = state?.RunHistory.GetLast(DataSyncOptions.RunKind);
+        var lastSuccessful = state?.RunHistory.GetLast(DataSyncOptions.RunKind, SyncRunStatus.Completed, SyncRunStatus.CompletedWithErrors);
         WriteObject(new ClassLinkIntegrationStatistic(fromClassLink,
             jobs.Count(j => j.Status is GroupSyncJobStatus.Queued or GroupSyncJobStatus.Running),
             jobs.Count(j => j.Status == GroupSyncJobStatus.Failed),

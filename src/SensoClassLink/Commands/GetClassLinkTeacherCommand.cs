@@ -5,6 +5,7 @@ using System.Management.Automation;
 using SensoClassLink.Core.Configuration;
 using SensoClassLink.Core.Eligibility;
 using SensoClassLink.Core.OneRoster;
+using SensoClassLink.Errors;
 using SensoClassLink.Models;
 using SensoClassLink.Session;
 
@@ -121,14 +122,14 @@ public sealed class GetClassLinkTeacherCommand : SensoClassLinkCmdlet
         if (teacher is not null && !teacher.Eligible && !IncludeIneligible)
         {
             WriteItemError(new ItemNotFoundException($"The teacher '{teacher.Email}' is in the roster but cannot be imported: {teacher.Reason}."),
-                "TeacherNotEligible", ErrorCategory.ObjectNotFound, email,
+                ErrorIds.TeacherNotEligible, email,
                 "Run Get-ClassLinkTeacher with -IncludeIneligible to see the teacher and the reason.");
             return;
         }
         if (teacher is null)
         {
             WriteItemError(new ItemNotFoundException($"No teacher with the email '{EmailAddress.Normalize(email)}' is in the ClassLink roster."),
-                "TeacherNotFound", ErrorCategory.ObjectNotFound, email);
+                ErrorIds.TeacherNotFound, email);
         }
     }
 }

@@ -28,7 +28,7 @@ public sealed class GetSensoGroupSyncJobCommand : SensoClassLinkCmdlet
             return;
         }
         var patterns = Email?.Select(e => WildcardPattern.Get(EmailAddress.Normalize(e), WildcardOptions.IgnoreCase)).ToList();
-        foreach (var job in state.GetGroupSyncJobs(Status))
+        foreach (var job in state.GroupSyncQueue.GetJobs(Status))
         {
             if (patterns is null || patterns.Any(p => p.IsMatch(job.Email)))
             {

@@ -1,6 +1,7 @@
 using SensoClassLink.Core.Eligibility;
 using System.Management.Automation;
 using SensoClassLink.Core.Senso;
+using SensoClassLink.Errors;
 using SensoClassLink.Models;
 
 namespace SensoClassLink.Commands;
@@ -35,7 +36,7 @@ public sealed class GetSensoUserCommand : SensoCommandBase
             if (user is null)
             {
                 WriteItemError(new ItemNotFoundException($"Senso has no user with the email '{EmailAddress.Normalize(email)}'."),
-                    "SensoUserNotFound", ErrorCategory.ObjectNotFound, email);
+                    ErrorIds.SensoUserNotFound, email);
                 continue;
             }
             WriteObject(new SensoUserInfo(user));

@@ -7,6 +7,7 @@ using SensoClassLink.Core.Eligibility;
 using SensoClassLink.Core.Senso;
 using SensoClassLink.Core.State;
 using SensoClassLink.Core.Sync;
+using SensoClassLink.Errors;
 using SensoClassLink.Models;
 using SensoClassLink.Session;
 
@@ -89,12 +90,12 @@ public sealed class ImportSensoUserCommand : SensoCommandBase
         }
         catch (NameNotFoundException ex)
         {
-            ThrowCallError(ex, ex.Kind == "role" ? OutcomeReason.RoleNotFound : OutcomeReason.SiteNotFound, ErrorCategory.ObjectNotFound, ex.Requested);
+            ThrowCallFailure(ex, ex.Requested);
             return;
         }
         catch (PlacementException ex)
         {
-            ThrowCallError(ex, "PlacementUndecided", ErrorCategory.InvalidArgument);
+            ThrowCallFailure(ex);
             return;
         }
         _importer = new TeacherImporter(senso, placement, _whatIf);
@@ -145,8 +146,7 @@ public sealed class ImportSensoUserCommand : SensoCommandBase
             {
                 if (decision.Status == ImportStatus.Failed)
                 {
-                    WriteItemError(new InvalidOperationException($"{decision.Email}: {decision.Message}"), "ImportFailed." + decision.Reason,
-                        ErrorCategory.InvalidData, input);
+                    WriteItemError(new InvalidOperationException($"{decision.Email}: {decision.Message}"), ErrorIds.ImportFailedFor(decision.Reason), input);
                 }
                 WriteObject(new SensoUserImportResult(decision));
             }
@@ -177,7 +177,7 @@ public sealed class ImportSensoUserCommand : SensoCommandBase
             return;
         }
         var emails = withAccount.Select(d => d.Email).Distinct(StringComparer.Ordinal).ToList();
-        Connection.State.EnqueueGroupSyncs(emails, "import");
+        Connection.State.GroupSyncQueue.Enqueue(emails, "import");
         if (QueueOnly)
         {
             withAccount.ForEach(d => d.GroupSync = GroupSyncState.Queued);
@@ -191,7 +191,7 @@ public sealed class ImportSensoUserCommand : SensoCommandBase
             withAccount.ForEach(d => d.GroupSync = GroupSyncState.Queued);
             return;
         }
-        var processor = new GroupSyncProcessor(Senso, Connection.State, new GroupSyncRetryPolicy(), ThrottleLimit);
+        var processor = new GroupSyncProcessor(Senso, Connection.State.GroupSyncQueue, new GroupSyncRetryPolicy(), ThrottleLimit);
         var outcomes = Await(processor.ProcessAsync(emails, planned, rosterComplete: true, whatIf: false, completed: null, CancellationToken))
             .ToDictionary(o => o.Email, StringComparer.Ordinal);
         foreach (var decision in withAccount)
@@ -230,7 +230,7 @@ public sealed class ImportSensoUserCommand : SensoCommandBase
         {
             return;
         }
-        Connection.State.AppendImportJournal(_journal);
+        Connection.State.ImportJournal.Append(_journal);
         _journal.Clear();
     }
 

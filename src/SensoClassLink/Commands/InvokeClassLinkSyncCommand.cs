@@ -8,6 +8,7 @@ using SensoClassLink.Core.Reporting;
 using SensoClassLink.Core.Sqlite;
 using SensoClassLink.Core.State;
 using SensoClassLink.Core.Sync;
+using SensoClassLink.Errors;
 using SensoClassLink.Models;
 using SensoClassLink.Session;
 
@@ -52,7 +53,7 @@ public sealed class InvokeClassLinkSyncCommand : SensoCommandBase
             }
             catch (Exception ex) when (ex is ArgumentException or IOException)
             {
-                ThrowCallError(ex, "InvalidReportPath", ErrorCategory.InvalidArgument, ReportPath);
+                ThrowCallError(ex, ErrorIds.InvalidReportPath, ReportPath);
             }
         }
         var connection = Connection;
@@ -97,7 +98,7 @@ public sealed class InvokeClassLinkSyncCommand : SensoCommandBase
         }
         catch (RunInProgressException ex)
         {
-            ThrowCallError(ex, "RunInProgress", ErrorCategory.ResourceBusy, connection.Configuration.State.Path);
+            ThrowCallFailure(ex, connection.Configuration.State.Path);
             return;
         }
         catch (OperationCanceledException) when (CancellationToken.IsCancellationRequested)
@@ -123,7 +124,7 @@ public sealed class InvokeClassLinkSyncCommand : SensoCommandBase
                 {
                     if (HtmlSyncReport.IsHtmlPath(report))
                     {
-                        var history = connection.State.GetRecentRuns(HtmlSyncReport.DefaultHistoryCount, DataSyncOptions.RunKind);
+                        var history = connection.State.RunHistory.GetRecent(HtmlSyncReport.DefaultHistoryCount, DataSyncOptions.RunKind);
                         HtmlSyncReport.Write(report, new HtmlSyncReportContent(result.Run) { History = history, Decisions = result.Decisions });
                     }
                     else
@@ -135,7 +136,7 @@ public sealed class InvokeClassLinkSyncCommand : SensoCommandBase
                 }
                 catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or DatabaseFileException)
                 {
-                    WriteItemError(ex, "ReportNotWritten", ErrorCategory.WriteError, report);
+                    WriteItemError(ex, ErrorIds.ReportNotWritten, report);
                 }
             }
         }
@@ -150,7 +151,7 @@ public sealed class InvokeClassLinkSyncCommand : SensoCommandBase
                 WriteWarning($"The data sync completed with {run.Errors.Length:N0} errors; see the Errors property{(written is null ? "" : " and the report")}.");
                 break;
             case SyncRunStatus.Failed:
-                WriteItemError(new InvalidOperationException(run.Message), "DataSyncFailed", ErrorCategory.InvalidResult, run,
+                WriteItemError(new InvalidOperationException(run.Message), ErrorIds.DataSyncFailed, run,
                     "Fix the cause named in the message and run Invoke-ClassLinkSync again; nothing was half-written.");
                 break;
         }

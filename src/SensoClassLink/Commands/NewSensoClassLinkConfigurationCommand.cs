@@ -7,6 +7,8 @@ using SensoClassLink.Core.Configuration;
 using SensoClassLink.Models;
 using SensoClassLink.Session;
 
+using SensoClassLink.Errors;
+
 namespace SensoClassLink.Commands;
 
 /// <summary>
@@ -173,12 +175,12 @@ public sealed class NewSensoClassLinkConfigurationCommand : SensoClassLinkCmdlet
         }
         catch (ConfigurationException ex)
         {
-            ThrowCallError(new ConfigurationException("Nothing was written. " + ex.Message), "InvalidConfiguration", ErrorCategory.InvalidArgument, path);
+            ThrowCallError(new ConfigurationException("Nothing was written. " + ex.Message), ErrorIds.InvalidConfiguration, path);
             return;
         }
         catch (ArgumentException ex)
         {
-            ThrowCallError(ex, "InvalidConfiguration", ErrorCategory.InvalidArgument, path);
+            ThrowCallError(ex, ErrorIds.InvalidConfiguration, path);
             return;
         }
         bool exists = File.Exists(path);
@@ -209,12 +211,12 @@ public sealed class NewSensoClassLinkConfigurationCommand : SensoClassLinkCmdlet
         }
         catch (ConfigurationException ex)
         {
-            ThrowCallError(new ConfigurationException("Nothing was written. " + ex.Message), "InvalidConfiguration", ErrorCategory.InvalidData, path);
+            ThrowCallError(new ConfigurationException("Nothing was written. " + ex.Message), ErrorIds.InvalidConfiguration, path);
             return;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            ThrowCallError(ex, "ConfigurationNotWritten", ErrorCategory.WriteError, path);
+            ThrowCallError(ex, ErrorIds.ConfigurationNotWritten, path);
             return;
         }
         WriteVerbose($"Wrote '{path}'.");
@@ -227,7 +229,7 @@ public sealed class NewSensoClassLinkConfigurationCommand : SensoClassLinkCmdlet
             }
             catch (ConfigurationException ex)
             {
-                ThrowCallError(ex, "InvalidConfiguration", ErrorCategory.InvalidData, path);
+                ThrowCallError(ex, ErrorIds.InvalidConfiguration, path);
                 return;
             }
             WriteVerbose($"Connected to '{path}'.");
@@ -360,7 +362,7 @@ public sealed class NewSensoClassLinkConfigurationCommand : SensoClassLinkCmdlet
         }
         if (problems.Count > 0)
         {
-            ThrowCallError(new ArgumentException(string.Join(" ", problems)), "InvalidParameterCombination", ErrorCategory.InvalidArgument);
+            ThrowCallError(new ArgumentException(string.Join(" ", problems)), ErrorIds.InvalidParameterCombination);
         }
     }
 

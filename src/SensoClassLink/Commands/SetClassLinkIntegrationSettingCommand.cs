@@ -4,6 +4,7 @@ using System.Management.Automation;
 using SensoClassLink.Completers;
 using SensoClassLink.Core.Senso;
 using SensoClassLink.Core.Sync;
+using SensoClassLink.Errors;
 using SensoClassLink.Models;
 
 namespace SensoClassLink.Commands;
@@ -61,7 +62,7 @@ public sealed class SetClassLinkIntegrationSettingCommand : SensoCommandBase
         }
         catch (NameNotFoundException ex)
         {
-            ThrowCallError(ex, ex.Kind == "role" ? OutcomeReason.RoleNotFound : OutcomeReason.SiteNotFound, ErrorCategory.ObjectNotFound, ex.Requested);
+            ThrowCallFailure(ex, ex.Requested);
             return;
         }
 

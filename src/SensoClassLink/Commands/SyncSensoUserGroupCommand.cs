@@ -7,6 +7,7 @@ using SensoClassLink.Core.Eligibility;
 using SensoClassLink.Core.Senso;
 using SensoClassLink.Core.State;
 using SensoClassLink.Core.Sync;
+using SensoClassLink.Errors;
 using SensoClassLink.Models;
 using SensoClassLink.Session;
 
@@ -92,7 +93,7 @@ public sealed class SyncSensoUserGroupCommand : SensoCommandBase
         var emails = chosen.Select(c => c.Email).ToList();
         if (!whatIf)
         {
-            Connection.State.EnqueueGroupSyncs(emails, "manual");
+            Connection.State.GroupSyncQueue.Enqueue(emails, "manual");
             if (QueueOnly)
             {
                 foreach (string email in emails)
@@ -115,9 +116,9 @@ public sealed class SyncSensoUserGroupCommand : SensoCommandBase
             {
                 ThrowCallError(new InvalidOperationException(
                     $"The roster could not be read completely ({roster.Truncation}), so no group was changed; the syncs stay queued. Fix the file and run again."),
-                    OutcomeReason.RosterIncomplete, ErrorCategory.InvalidData);
+                    ErrorIds.RosterIncomplete);
             }
-            var processor = new GroupSyncProcessor(Senso, whatIf ? null : Connection.State, new GroupSyncRetryPolicy(), ThrottleLimit);
+            var processor = new GroupSyncProcessor(Senso, whatIf ? null : Connection.State.GroupSyncQueue, new GroupSyncRetryPolicy(), ThrottleLimit);
             int done = 0;
             var outcomes = Await(processor.ProcessAsync(emails, planned, rosterComplete: true, whatIf, _ => System.Threading.Interlocked.Increment(ref done), CancellationToken));
             for (int i = 0; i < outcomes.Count; i++)
@@ -126,8 +127,7 @@ public sealed class SyncSensoUserGroupCommand : SensoCommandBase
                 string status = outcome.Status == GroupSyncState.Failed ? "Failed" : whatIf ? "WhatIf" : "Completed";
                 if (outcome.Status == GroupSyncState.Failed)
                 {
-                    WriteItemError(new InvalidOperationException($"{outcome.Email}: {outcome.Message}"), "GroupSyncFailed." + outcome.Reason,
-                        ErrorCategory.InvalidOperation, chosen[i].Target);
+                    WriteItemError(new InvalidOperationException($"{outcome.Email}: {outcome.Message}"), ErrorIds.GroupSyncFailedFor(outcome.Reason), chosen[i].Target);
                 }
                 WriteObject(new SensoGroupSyncResult(outcome.Email, status, outcome, outcome.Message));
             }

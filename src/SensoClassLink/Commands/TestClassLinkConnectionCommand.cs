@@ -4,6 +4,7 @@ using System.Management.Automation;
 using SensoClassLink.Core.Configuration;
 using SensoClassLink.Core.OneRoster;
 using SensoClassLink.Core.OneRoster.Rest;
+using SensoClassLink.Errors;
 using SensoClassLink.Models;
 
 namespace SensoClassLink.Commands;
@@ -31,11 +32,12 @@ public sealed class TestClassLinkConnectionCommand : SensoClassLinkCmdlet
         }
         catch (ConfigurationException ex)
         {
-            ThrowCallError(ex, "InvalidConfiguration", ErrorCategory.InvalidArgument);
+            ThrowCallFailure(ex);
         }
         catch (ArgumentException ex)
         {
-            ThrowCallError(ex, "InvalidConfiguration", ErrorCategory.InvalidArgument);
+            // A setting the configuration accepted but the connection test cannot use (e.g. a base URL it cannot build on).
+            ThrowCallError(ex, ErrorIds.InvalidConfiguration);
         }
         finally
         {

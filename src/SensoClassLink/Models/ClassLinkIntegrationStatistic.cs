@@ -6,6 +6,9 @@ namespace SensoClassLink.Models;
 /// <summary>The integration statistics: the figures of the last data sync and of Senso now.</summary>
 public sealed class ClassLinkIntegrationStatistic
 {
+    // The last run's figures (none when no run was recorded); the figure properties below read them.
+    private readonly SyncRunFigures _lastRunFigures;
+
     internal ClassLinkIntegrationStatistic(int usersFromClassLink, int pending, int failed, SyncRunRecord? lastRun, SyncRunRecord? lastSuccessful, DateTimeOffset now)
     {
         UsersFromClassLink = usersFromClassLink;
@@ -15,15 +18,7 @@ public sealed class ClassLinkIntegrationStatistic
         LastRunStartedAt = lastRun?.StartedAt.ToLocalTime();
         LastRunEndedAt = lastRun?.EndedAt?.ToLocalTime();
         LastRunMessage = lastRun?.Message ?? "";
-        RosterTeachers = lastRun?.RosterTeachers ?? 0;
-        EligibleTeachers = lastRun?.EligibleTeachers ?? 0;
-        RosterStudents = lastRun?.RosterStudents ?? 0;
-        RosterClasses = lastRun?.RosterClasses ?? 0;
-        RosterEnrollments = lastRun?.RosterEnrollments ?? 0;
-        DataQualityWarnings = lastRun?.DataQualityWarnings ?? 0;
-        UsersCreated = lastRun?.UsersCreated ?? 0;
-        GroupSyncsCompleted = lastRun?.GroupSyncsCompleted ?? 0;
-        GroupSyncsFailed = lastRun?.GroupSyncsFailed ?? 0;
+        _lastRunFigures = lastRun?.Figures ?? SyncRunFigures.None;
         var successEnd = lastSuccessful?.EndedAt ?? lastSuccessful?.StartedAt;
         LastSuccessfulSyncAt = successEnd?.ToLocalTime();
         LastSuccessfulSyncAge = successEnd is { } at ? now - at : null;
@@ -39,15 +34,15 @@ public sealed class ClassLinkIntegrationStatistic
     public DateTimeOffset? LastRunStartedAt { get; }
     public DateTimeOffset? LastRunEndedAt { get; }
     public string LastRunMessage { get; }
-    public int RosterTeachers { get; }
-    public int EligibleTeachers { get; }
-    public int RosterStudents { get; }
-    public int RosterClasses { get; }
-    public int RosterEnrollments { get; }
-    public int DataQualityWarnings { get; }
-    public int UsersCreated { get; }
-    public int GroupSyncsCompleted { get; }
-    public int GroupSyncsFailed { get; }
+    public int RosterTeachers => _lastRunFigures.RosterTeachers;
+    public int EligibleTeachers => _lastRunFigures.EligibleTeachers;
+    public int RosterStudents => _lastRunFigures.RosterStudents;
+    public int RosterClasses => _lastRunFigures.RosterClasses;
+    public int RosterEnrollments => _lastRunFigures.RosterEnrollments;
+    public int DataQualityWarnings => _lastRunFigures.DataQualityWarnings;
+    public int UsersCreated => _lastRunFigures.UsersCreated;
+    public int GroupSyncsCompleted => _lastRunFigures.GroupSyncsCompleted;
+    public int GroupSyncsFailed => _lastRunFigures.GroupSyncsFailed;
     /// <summary>When the last Completed or CompletedWithErrors run ended; null when none has.</summary>
     public DateTimeOffset? LastSuccessfulSyncAt { get; }
     public TimeSpan? LastSuccessfulSyncAge { get; }

@@ -9,6 +9,9 @@ namespace SensoClassLink.Models;
 /// <summary>One Roster Server data sync: its status and figures (from Invoke-ClassLinkSync or the run history).</summary>
 public sealed class ClassLinkSyncRun
 {
+    // The figures as the run record holds them; the properties below read them (one spelling, in output order).
+    private readonly SyncRunFigures _figures;
+
     internal ClassLinkSyncRun(SyncRunRecord run, bool whatIf, string? reportPath, IReadOnlyList<DataSyncDecision>? decisions)
     {
         RunId = run.RunId;
@@ -18,22 +21,8 @@ public sealed class ClassLinkSyncRun
         EndedAt = run.EndedAt?.ToLocalTime();
         Duration = run.EndedAt is { } end ? end - run.StartedAt : null;
         Message = run.Message ?? "";
-        RosterSchools = run.RosterSchools;
-        RosterTeachers = run.RosterTeachers;
-        EligibleTeachers = run.EligibleTeachers;
-        TeachersByReason = string.Join("; ", run.TeachersByReason.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Key + "=" + p.Value));
-        RosterStudents = run.RosterStudents;
-        RosterClasses = run.RosterClasses;
-        RosterEnrollments = run.RosterEnrollments;
-        DataQualityWarnings = run.DataQualityWarnings;
-        UsersToCreate = run.UsersToCreate;
-        UsersCreated = run.UsersCreated;
-        UsersExisting = run.UsersExisting;
-        UsersFailed = run.UsersFailed;
-        GroupSyncsQueued = run.GroupSyncsQueued;
-        GroupSyncsCompleted = run.GroupSyncsCompleted;
-        GroupSyncsFailed = run.GroupSyncsFailed;
-        GroupSyncsPending = run.GroupSyncsPending;
+        _figures = run.Figures;
+        TeachersByReason = string.Join("; ", run.Figures.TeachersByReason.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Key + "=" + p.Value));
         Forced = run.Forced;
         Errors = run.Errors.ToArray();
         ReportPath = reportPath;
@@ -50,23 +39,23 @@ public sealed class ClassLinkSyncRun
     public TimeSpan? Duration { get; }
     /// <summary>Why the run was held or failed; empty when it completed.</summary>
     public string Message { get; }
-    public int RosterSchools { get; }
-    public int RosterTeachers { get; }
-    public int EligibleTeachers { get; }
+    public int RosterSchools => _figures.RosterSchools;
+    public int RosterTeachers => _figures.RosterTeachers;
+    public int EligibleTeachers => _figures.EligibleTeachers;
     /// <summary>Teachers by eligibility reason, as "Eligible=120; NoStudents=4; ...".</summary>
     public string TeachersByReason { get; }
-    public int RosterStudents { get; }
-    public int RosterClasses { get; }
-    public int RosterEnrollments { get; }
-    public int DataQualityWarnings { get; }
-    public int UsersToCreate { get; }
-    public int UsersCreated { get; }
-    public int UsersExisting { get; }
-    public int UsersFailed { get; }
-    public int GroupSyncsQueued { get; }
-    public int GroupSyncsCompleted { get; }
-    public int GroupSyncsFailed { get; }
-    public int GroupSyncsPending { get; }
+    public int RosterStudents => _figures.RosterStudents;
+    public int RosterClasses => _figures.RosterClasses;
+    public int RosterEnrollments => _figures.RosterEnrollments;
+    public int DataQualityWarnings => _figures.DataQualityWarnings;
+    public int UsersToCreate => _figures.UsersToCreate;
+    public int UsersCreated => _figures.UsersCreated;
+    public int UsersExisting => _figures.UsersExisting;
+    public int UsersFailed => _figures.UsersFailed;
+    public int GroupSyncsQueued => _figures.GroupSyncsQueued;
+    public int GroupSyncsCompleted => _figures.GroupSyncsCompleted;
+    public int GroupSyncsFailed => _figures.GroupSyncsFailed;
+    public int GroupSyncsPending => _figures.GroupSyncsPending;
     /// <summary>True when -Force overrode the shrink guard or the mass-change brake.</summary>
     public bool Forced { get; }
     public string[] Errors { get; }

@@ -6,6 +6,7 @@ using SensoClassLink.Core.Configuration;
 using SensoClassLink.Core.Eligibility;
 using SensoClassLink.Core.OneRoster;
 using SensoClassLink.Core.Senso;
+using SensoClassLink.Errors;
 
 namespace SensoClassLink.Session;
 
@@ -74,11 +75,11 @@ internal sealed class RosterSession : IDisposable
         return read(_shared ??= OpenShared());
     }
 
-    /// <summary>A CSV export is already a local, consistent file; any other source is snapshotted on its first read.</summary>
+    /// <summary>A source whose reads are repeatable (a local CSV export) is read as it is; any other is snapshotted on its first read.</summary>
     private IRosterSource OpenShared()
     {
         var source = _connection.OpenRoster(Observer());
-        if (source is CsvRosterSource)
+        if (source is IRepeatableRosterSource)
         {
             return source;
         }
@@ -102,12 +103,12 @@ internal sealed class RosterSession : IDisposable
         }
         catch (RosterReadException ex)
         {
-            _cmdlet.ThrowTerminatingError(new ErrorRecord(ex, "RosterUnreadable", ErrorCategory.ReadError, null));
+            _cmdlet.ThrowTerminatingError(ErrorCatalog.Record(ex));
             throw; // not reached
         }
         catch (ConfigurationException ex)
         {
-            _cmdlet.ThrowTerminatingError(new ErrorRecord(ex, "InvalidConfiguration", ErrorCategory.InvalidData, null));
+            _cmdlet.ThrowTerminatingError(ErrorCatalog.Record(ex));
             throw; // not reached
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

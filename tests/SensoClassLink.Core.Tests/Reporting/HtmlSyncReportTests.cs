@@ -19,11 +19,14 @@ public sealed class HtmlSyncReportTests : IDisposable
         StartedAt = Start.AddDays(day),
         EndedAt = Start.AddDays(day).AddSeconds(75),
         Status = status,
-        RosterSchools = 4, RosterTeachers = 131, RosterStudents = 2250, RosterClasses = 410, RosterEnrollments = 9650, RosterUsers = 2400,
-        EligibleTeachers = eligible,
-        TeachersByReason = new Dictionary<string, int> { ["Eligible"] = eligible, ["NoStudents"] = 7, ["NoEmail"] = 4 },
-        UsersToCreate = created, UsersCreated = created, UsersExisting = eligible - created,
-        GroupSyncsQueued = groups, GroupSyncsCompleted = groups, UsersFailed = failed,
+        Figures = new SyncRunFigures
+        {
+            RosterSchools = 4, RosterTeachers = 131, RosterStudents = 2250, RosterClasses = 410, RosterEnrollments = 9650, RosterUsers = 2400,
+            EligibleTeachers = eligible,
+            TeachersByReason = new Dictionary<string, int> { ["Eligible"] = eligible, ["NoStudents"] = 7, ["NoEmail"] = 4 },
+            UsersToCreate = created, UsersCreated = created, UsersExisting = eligible - created,
+            GroupSyncsQueued = groups, GroupSyncsCompleted = groups, UsersFailed = failed,
+        },
     };
 
     private static List<SyncRunRecord> NewestFirst(int count) =>
@@ -53,7 +56,7 @@ public sealed class HtmlSyncReportTests : IDisposable
             RunId = "run-hostile", Kind = DataSyncOptions.RunKind, StartedAt = Start, EndedAt = Start.AddSeconds(5), Status = SyncRunStatus.CompletedWithErrors,
             Message = "Held: <b>bold</b> & more",
             Errors = new[] { "Create <script>alert('e')</script>@d.org failed: <iframe src=\"https://evil.example\">" },
-            TeachersByReason = new Dictionary<string, int> { ["<svg onload=alert(1)>"] = 2 },
+            Figures = new SyncRunFigures { TeachersByReason = new Dictionary<string, int> { ["<svg onload=alert(1)>"] = 2 } },
         };
         var decisions = new[]
         {

@@ -25,10 +25,10 @@ public sealed class KilledWriterTests : IDisposable
         }
 
         using var store = new StateStore(path);
-        Assert.Equal(1000, store.ReadImportJournal("committed-run").Count());
-        Assert.Empty(store.ReadImportJournal("killed-run"));
-        store.AppendImportJournal(new[] { new ImportJournalEntry { RunId = "after", Email = "z@d.org", Status = "Created" } });
-        Assert.Single(store.ReadImportJournal("after"));
+        Assert.Equal(1000, store.ImportJournal.Read("committed-run").Count());
+        Assert.Empty(store.ImportJournal.Read("killed-run"));
+        store.ImportJournal.Append(new[] { new ImportJournalEntry { RunId = "after", Email = "z@d.org", Status = "Created" } });
+        Assert.Single(store.ImportJournal.Read("after"));
     }
 
     [Fact]

@@ -52,8 +52,8 @@ public sealed class DataSyncOverRestTests : IDisposable
 
         Assert.True(first.Run.Status == SyncRunStatus.Completed, first.Run.Message);
         Assert.Equal(Decisions(csv), Decisions(first));
-        Assert.True(first.Run.UsersCreated > 0 && first.Run.GroupSyncsCompleted == first.Run.UsersCreated);
-        Assert.Equal((SyncRunStatus.Completed, 0, 0), (second.Run.Status, second.Run.UsersCreated, second.Run.GroupSyncsCompleted));
+        Assert.True(first.Run.Figures.UsersCreated > 0 && first.Run.Figures.GroupSyncsCompleted == first.Run.Figures.UsersCreated);
+        Assert.Equal((SyncRunStatus.Completed, 0, 0), (second.Run.Status, second.Run.Figures.UsersCreated, second.Run.Figures.GroupSyncsCompleted));
         Assert.Empty(server.Stats.AuthFailures);
         // A run reads the district once: the REST source is snapshotted on its first read, and fingerprinting and
         // group planning replay the snapshot. Before the snapshot a run with group syncs took 35 requests (three

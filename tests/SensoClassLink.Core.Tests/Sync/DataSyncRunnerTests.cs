@@ -62,12 +62,12 @@ public sealed class DataSyncRunnerTests : IDisposable
 
         Assert.Equal(SyncRunStatus.Completed, first.Run.Status);
         Assert.Equal(new[] { "t0@district.org", "t1@district.org", "t2@district.org" }, SensoEmails());
-        Assert.Equal(3, first.Run.UsersCreated);
-        Assert.Equal(3, first.Run.GroupSyncsCompleted);
+        Assert.Equal(3, first.Run.Figures.UsersCreated);
+        Assert.Equal(3, first.Run.Figures.GroupSyncsCompleted);
         Assert.Equal(new[] { "c0", "c1", "c2" }, Groups().Select(g => g.Key));
         Assert.Equal(new[] { "stu-c1@district.org" }, Groups("t1@district.org").Single().Members);
-        Assert.Equal(4, first.Run.RosterTeachers);
-        Assert.Equal(1, first.Run.TeachersByReason["NoStudents"]);
+        Assert.Equal(4, first.Run.Figures.RosterTeachers);
+        Assert.Equal(1, first.Run.Figures.TeachersByReason["NoStudents"]);
         var lonely = first.Decisions.Single(d => d.Email == "lonely@district.org");
         Assert.Equal((DataSyncAction.Ineligible, "NoStudents"), (lonely.Action, lonely.Eligibility));
         Assert.Equal(new[] { "c0" }, first.Decisions.Single(d => d.Email == "t0@district.org").GroupsAdded);
@@ -75,10 +75,10 @@ public sealed class DataSyncRunnerTests : IDisposable
         var second = Run();
 
         Assert.Equal(SyncRunStatus.Completed, second.Run.Status);
-        Assert.Equal((0, 3, 0, 0), (second.Run.UsersCreated, second.Run.UsersExisting, second.Run.GroupSyncsQueued, second.Run.GroupSyncsCompleted));
+        Assert.Equal((0, 3, 0, 0), (second.Run.Figures.UsersCreated, second.Run.Figures.UsersExisting, second.Run.Figures.GroupSyncsQueued, second.Run.Figures.GroupSyncsCompleted));
         Assert.All(second.Decisions.Where(d => d.Action == DataSyncAction.Exists), d => Assert.Equal(DataSyncGroupAction.Unchanged, d.GroupSync));
         using var state = new StateStore(StatePath);
-        Assert.Equal(2, state.GetRecentRuns(10, DataSyncOptions.RunKind).Count);
+        Assert.Equal(2, state.RunHistory.GetRecent(10, DataSyncOptions.RunKind).Count);
     }
 
     [Fact]
@@ -96,7 +96,7 @@ public sealed class DataSyncRunnerTests : IDisposable
         var third = Run();
 
         Assert.Equal(SyncRunStatus.Completed, third.Run.Status);
-        Assert.Equal(1, third.Run.UsersCreated);
+        Assert.Equal(1, third.Run.Figures.UsersCreated);
         Assert.Contains("t9@district.org", SensoEmails());
         var synced = third.Decisions.Where(d => d.GroupSync == DataSyncGroupAction.Synced).Select(d => d.Email).OrderBy(e => e).ToList();
         Assert.Equal(new[] { "t1@district.org", "t2@district.org", "t9@district.org" }, synced);
@@ -128,9 +128,9 @@ public sealed class DataSyncRunnerTests : IDisposable
         Assert.Equal(groupsBefore, Groups().Count);
         using (var state = new StateStore(StatePath))
         {
-            Assert.Equal(SyncRunStatus.Held, state.GetLastRun(DataSyncOptions.RunKind)!.Status);
-            Assert.Equal(24, state.GetLastRun(DataSyncOptions.RunKind, SyncRunStatus.Completed)!.EligibleTeachers);
-            Assert.Empty(state.GetGroupSyncJobs(GroupSyncJobStatus.Queued));
+            Assert.Equal(SyncRunStatus.Held, state.RunHistory.GetLast(DataSyncOptions.RunKind)!.Status);
+            Assert.Equal(24, state.RunHistory.GetLast(DataSyncOptions.RunKind, SyncRunStatus.Completed)!.Figures.EligibleTeachers);
+            Assert.Empty(state.GroupSyncQueue.GetJobs(GroupSyncJobStatus.Queued));
         }
 
         var forced = Run(force: true);
@@ -159,9 +159,9 @@ public sealed class DataSyncRunnerTests : IDisposable
     [InlineData(100, 300, false)]
     public void Shrink_guard_thresholds(int before, int now, bool held)
     {
-        var last = new SyncRunRecord { EligibleTeachers = before, RosterClasses = 1000, RosterEnrollments = 1000 };
+        var last = new SyncRunRecord { Figures = new SyncRunFigures { EligibleTeachers = before, RosterClasses = 1000, RosterEnrollments = 1000 } };
         Assert.Equal(held, ShrinkGuard.Check(last, now, 1000, 1000).Count > 0);
-        last = new SyncRunRecord { EligibleTeachers = 1000, RosterClasses = 1000, RosterEnrollments = before };
+        last = new SyncRunRecord { Figures = new SyncRunFigures { EligibleTeachers = 1000, RosterClasses = 1000, RosterEnrollments = before } };
         Assert.Equal(held, ShrinkGuard.Check(last, 1000, 1000, now).Count > 0);
     }
 
@@ -174,7 +174,7 @@ public sealed class DataSyncRunnerTests : IDisposable
 
         Assert.Equal(SyncRunStatus.Held, held.Run.Status);
         Assert.Contains("3 users would be created, more than import.maxCreatesPerRun (2)", held.Run.Message);
-        Assert.Equal(3, held.Run.UsersToCreate);
+        Assert.Equal(3, held.Run.Figures.UsersToCreate);
         Assert.Empty(SensoEmails());
         Assert.Empty(Groups());
         Assert.All(held.Decisions.Where(d => d.Eligibility == "Eligible"), d => Assert.Equal((DataSyncAction.NotCreated, "Held"), (d.Action, d.Reason)));
@@ -207,7 +207,7 @@ public sealed class DataSyncRunnerTests : IDisposable
         {
             var again = Run(whatIf: true, state: state);
             Assert.Equal(new[] { "c1" }, again.Decisions.Single(d => d.Email == "t1@district.org").GroupsUpdated);
-            Assert.Single(state.GetRecentRuns(10));
+            Assert.Single(state.RunHistory.GetRecent(10));
         }
         Assert.DoesNotContain("extra@district.org", Groups("t1@district.org").Single().Members);
     }
@@ -226,11 +226,11 @@ public sealed class DataSyncRunnerTests : IDisposable
         var past = DateTimeOffset.UtcNow - TimeSpan.FromHours(1);
         using (var killed = new StateStore(StatePath, () => past))
         {
-            _ = killed.AcquireRunLock("killed run", TimeSpan.Zero, TimeSpan.FromMinutes(10));
-            killed.SaveRun(new SyncRunRecord { Kind = DataSyncOptions.RunKind, StartedAt = past, Status = SyncRunStatus.Running });
-            killed.EnqueueGroupSyncs(new[] { "t0@district.org", "t1@district.org", "t2@district.org" }, "new-user");
-            killed.CompleteGroupSync("t0@district.org");
-            killed.ClaimGroupSync("t1@district.org");
+            _ = killed.RunLock.Acquire("killed run", TimeSpan.Zero, TimeSpan.FromMinutes(10));
+            killed.RunHistory.Save(new SyncRunRecord { Kind = DataSyncOptions.RunKind, StartedAt = past, Status = SyncRunStatus.Running });
+            killed.GroupSyncQueue.Enqueue(new[] { "t0@district.org", "t1@district.org", "t2@district.org" }, "new-user");
+            killed.GroupSyncQueue.Complete("t0@district.org");
+            killed.GroupSyncQueue.Claim("t1@district.org");
         }
 
         var next = Run();
@@ -239,11 +239,11 @@ public sealed class DataSyncRunnerTests : IDisposable
         Assert.Equal(3, SensoEmails().Count);
         Assert.Equal(new[] { "c0", "c1", "c2" }, Groups().Select(g => g.Key));
         using var state = new StateStore(StatePath);
-        Assert.All(state.GetGroupSyncJobs(), j => Assert.Equal(GroupSyncJobStatus.Completed, j.Status));
-        var runs = state.GetRecentRuns(10);
+        Assert.All(state.GroupSyncQueue.GetJobs(), j => Assert.Equal(GroupSyncJobStatus.Completed, j.Status));
+        var runs = state.RunHistory.GetRecent(10);
         Assert.Equal(SyncRunStatus.Failed, runs.Single(r => r.RunId != next.Run.RunId).Status);
         Assert.StartsWith("Interrupted", runs.Single(r => r.RunId != next.Run.RunId).Message);
-        Assert.Null(state.GetRunLockHolder());
+        Assert.Null(state.RunLock.GetHolder());
     }
 
     [Fact]
@@ -251,12 +251,12 @@ public sealed class DataSyncRunnerTests : IDisposable
     {
         District(1);
         using var holder = new StateStore(StatePath);
-        using var held = holder.AcquireRunLock("Invoke-ClassLinkSync (scheduled)", TimeSpan.Zero, TimeSpan.FromMinutes(10));
+        using var held = holder.RunLock.Acquire("Invoke-ClassLinkSync (scheduled)", TimeSpan.Zero, TimeSpan.FromMinutes(10));
 
         var error = Assert.Throws<RunInProgressException>(() => Run());
 
         Assert.Contains("Invoke-ClassLinkSync (scheduled)", error.Message);
-        Assert.Empty(holder.GetRecentRuns(10));
+        Assert.Empty(holder.RunHistory.GetRecent(10));
         Assert.Empty(SensoEmails());
     }
 
@@ -267,7 +267,7 @@ public sealed class DataSyncRunnerTests : IDisposable
         Run();
         using (var state = new StateStore(StatePath))
         {
-            state.EnqueueGroupSyncs(new[] { "ghost@district.org" }, "manual"); // not a Senso user: the sync fails
+            state.GroupSyncQueue.Enqueue(new[] { "ghost@district.org" }, "manual"); // not a Senso user: the sync fails
         }
 
         var failing = Run();
@@ -278,7 +278,7 @@ public sealed class DataSyncRunnerTests : IDisposable
         var waiting = Run();
 
         Assert.Equal(SyncRunStatus.Completed, waiting.Run.Status);
-        Assert.Equal((0, 1), (waiting.Run.GroupSyncsFailed, waiting.Run.GroupSyncsPending));
+        Assert.Equal((0, 1), (waiting.Run.Figures.GroupSyncsFailed, waiting.Run.Figures.GroupSyncsPending));
 
         // Once due, it is retried until the policy gives up; then it stays Failed and is not retried again.
         var policy = new GroupSyncRetryPolicy { MaxAttempts = 2, FirstDelay = TimeSpan.Zero, MaxDelay = TimeSpan.Zero };
@@ -287,11 +287,11 @@ public sealed class DataSyncRunnerTests : IDisposable
         using (var state = new StateStore(StatePath, () => later))
         {
             var last = new DataSyncRunner(o => new CsvRosterSource(_roster.Folder, o), _senso, state, options).RunAsync(default).Result;
-            Assert.Equal(1, last.Run.GroupSyncsFailed);
+            Assert.Equal(1, last.Run.Figures.GroupSyncsFailed);
             Assert.Contains("Gave up after 2 attempts", last.Run.Errors.Single());
-            Assert.Equal(GroupSyncJobStatus.Failed, state.GetGroupSyncJobs().Single(j => j.Email == "ghost@district.org").Status);
+            Assert.Equal(GroupSyncJobStatus.Failed, state.GroupSyncQueue.GetJobs().Single(j => j.Email == "ghost@district.org").Status);
             var after = new DataSyncRunner(o => new CsvRosterSource(_roster.Folder, o), _senso, state, options).RunAsync(default).Result;
-            Assert.Equal((SyncRunStatus.Completed, 0), (after.Run.Status, after.Run.GroupSyncsFailed));
+            Assert.Equal((SyncRunStatus.Completed, 0), (after.Run.Status, after.Run.Figures.GroupSyncsFailed));
         }
     }
 
@@ -307,8 +307,8 @@ public sealed class DataSyncRunnerTests : IDisposable
         Assert.StartsWith("The roster pull was incomplete", failed.Run.Message);
         Assert.Empty(SensoEmails());
         using var state = new StateStore(StatePath);
-        Assert.Equal(SyncRunStatus.Failed, state.GetRun(failed.Run.RunId)!.Status);
-        Assert.Empty(state.GetGroupSyncJobs());
+        Assert.Equal(SyncRunStatus.Failed, state.RunHistory.Get(failed.Run.RunId)!.Status);
+        Assert.Empty(state.GroupSyncQueue.GetJobs());
     }
 
     [Fact]
@@ -350,10 +350,10 @@ public sealed class DataSyncRunnerTests : IDisposable
         District(2);
         var result = Run();
         using var state = new StateStore(StatePath);
-        var saved = state.GetRun(result.Run.RunId)!;
-        Assert.Equal((2, 3, 2, 2, 2), (saved.RosterSchools, saved.RosterTeachers, saved.UsersToCreate, saved.UsersCreated, saved.GroupSyncsQueued));
-        Assert.Equal(result.Run.RosterStudents, saved.RosterStudents);
-        Assert.Equal(2, saved.TeachersByReason["Eligible"]);
+        var saved = state.RunHistory.Get(result.Run.RunId)!;
+        Assert.Equal((2, 3, 2, 2, 2), (saved.Figures.RosterSchools, saved.Figures.RosterTeachers, saved.Figures.UsersToCreate, saved.Figures.UsersCreated, saved.Figures.GroupSyncsQueued));
+        Assert.Equal(result.Run.Figures.RosterStudents, saved.Figures.RosterStudents);
+        Assert.Equal(2, saved.Figures.TeachersByReason["Eligible"]);
         Assert.NotNull(saved.EndedAt);
     }
 
