@@ -1,3 +1,5 @@
+using System;
+
 namespace SensoClassLink.Core.OneRoster;
 
 /// <summary>
@@ -14,7 +16,7 @@ internal static class CsvExportShape
     /// <param name="users">The users.csv header, or null when the export has no users.csv (the read reports it missing).</param>
     /// <param name="roles">The roles.csv header, or null when there is none.</param>
     /// <param name="name">How to name a file of the export in messages.</param>
-    public static string VersionWithoutManifest(CsvHeaderNames? users, CsvHeaderNames? roles, System.Func<string, string> name, out string reason)
+    public static string VersionWithoutManifest(CsvHeaderNames? users, CsvHeaderNames? roles, Func<string, string> name, out string reason)
     {
         reason = "it is read as OneRoster 1.1";
         if (users is null || users.Find("role") >= 0)

@@ -136,7 +136,7 @@ public sealed class CsvRosterSource : IRosterSource, ISupportsRoleDates
     {
         string day = asOf.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
         var rolesByUser = new Dictionary<string, (List<string> Roles, List<string> Orgs)>(StringComparer.Ordinal);
-        foreach (var (line, userId, role, org, status, current) in ReadRows<(long, string, string, string, string, bool)>(
+        foreach (var (userId, role, org, status, current) in ReadRows<(string, string, string, string, bool)>(
                      "roles.csv", new[] { "userSourcedId", "role" }, cancellationToken, row =>
                  {
                      int u = row.Column("userSourcedId"), r = row.Column("role"), o = row.Column("orgSourcedId"), st = row.Column("status"),
@@ -149,7 +149,7 @@ public sealed class CsvRosterSource : IRosterSource, ISupportsRoleDates
                              _observer.Warning?.Invoke(new DataQualityWarning("roles.csv", line,
                                  $"the role's {unreadable} is not a date (YYYY-MM-DD or an ISO 8601 date-time); the role is not counted"));
                          }
-                         return (line, row.Get(u).Trim(), row.Get(r).Trim().ToLowerInvariant(), row.Get(o).Trim(), row.Get(st), current);
+                         return (row.Get(u).Trim(), row.Get(r).Trim().ToLowerInvariant(), row.Get(o).Trim(), row.Get(st), current);
                      };
                  }))
         {
