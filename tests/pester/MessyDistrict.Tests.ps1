@@ -75,7 +75,7 @@ Describe 'A delta (change-set) export' {
         $message | Should -Match "users\.csv \(line 7\) as 'delta'"
     }
 
-    It 'stops Import-SensoUser and Sync-SensoUserGroup before any write' {
+    It 'stops Import-SensoUser and Sync-SensoUserGroup before any Senso write' {
         { Import-SensoUser -Email 'ana.silva@riverbend.example' -Role Teacher -Site Main } | Should -Throw -ErrorId 'RosterUnreadable*'
         { Sync-SensoUserGroup -Email 'ana.silva@riverbend.example' } | Should -Throw -ErrorId 'RosterUnreadable*'
         @(Get-SensoUser).Count | Should -Be 0

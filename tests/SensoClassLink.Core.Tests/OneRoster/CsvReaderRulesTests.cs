@@ -170,6 +170,19 @@ public sealed class CsvReaderRulesTests : IDisposable
     }
 
     [Fact]
+    public void ZipOfAFolderMadeOnAMacIgnoresTheResourceForkFolder()
+    {
+        string zip = CsvRuleFixtures.Zip(_zips, ("classlink-trailing-comma", "export/"));
+        using (var archive = ZipFile.Open(zip, ZipArchiveMode.Update))
+        {
+            using var fork = archive.CreateEntry("__MACOSX/export/._users.csv").Open();
+            fork.Write(new byte[] { 0, 5, 22, 7 });
+        }
+
+        Assert.Equal(2, Eligible(Evaluate(zip)).Length);
+    }
+
+    [Fact]
     public void ZipWithTwoTopFoldersIsRefusedSayingWhatItHolds()
     {
         string zip = CsvRuleFixtures.Zip(_zips, ("classlink-trailing-comma", "district-a/"), ("manifest-spellings", "district-b/"));
