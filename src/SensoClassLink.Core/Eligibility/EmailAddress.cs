@@ -12,7 +12,7 @@ public static class EmailAddress
     /// <summary>
     /// Whether a normalized email is usable as a username: exactly one '@'; a local part of 1..64 characters;
     /// a domain with at least one dot, no empty labels and no label starting or ending with '-'; no whitespace
-    /// or control characters; at most 254 characters in all. Apostrophes, '+', '.', '_' and '-' are fine locally.
+    /// or control characters, no U+FFFD (an undecodable character); at most 254 characters in all. Apostrophes, '+', '.', '_' and '-' are fine locally.
     /// </summary>
     public static bool IsValid(string? normalized)
     {
@@ -24,7 +24,8 @@ public static class EmailAddress
         for (int i = 0; i < normalized.Length; i++)
         {
             char c = normalized[i];
-            if (char.IsWhiteSpace(c) || char.IsControl(c))
+            // U+FFFD stands for bytes the CSV reader could not decode: the real address is unknown, never to be guessed.
+            if (char.IsWhiteSpace(c) || char.IsControl(c) || c == '\uFFFD')
             {
                 return false;
             }

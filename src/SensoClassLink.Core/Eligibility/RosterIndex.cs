@@ -98,7 +98,7 @@ internal sealed class RosterIndex
             index.MemberHashes = new List<ulong>();
         }
         index.ReadOrgs(source, ct);
-        index.ReadUsers(source, ct);
+        index.ReadUsers(source, asOf, ct);
         index.ReadClasses(source, ct);
         return index;
     }
@@ -129,7 +129,7 @@ internal sealed class RosterIndex
         }
     }
 
-    private void ReadUsers(IRosterSource source, CancellationToken ct)
+    private void ReadUsers(IRosterSource source, DateTime asOf, CancellationToken ct)
     {
         if (source is IPooledRosterSource { HasPooledUserRows: true } pooled)
         {
@@ -143,7 +143,8 @@ internal sealed class RosterIndex
             }
             return;
         }
-        foreach (var user in source.ReadUsers(ct))
+        // Roles with their own dates (OneRoster 1.2) count only when current on the same day as enrollments.
+        foreach (var user in source is ISupportsRoleDates dated ? dated.ReadUsers(asOf, ct) : source.ReadUsers(ct))
         {
             bool isTeacher = false, isStudent = false;
             foreach (string role in user.Roles)
@@ -307,60 +308,19 @@ internal sealed class RosterIndex
     [MethodImpl(HotPath.Optimize)]
     private bool IsCurrent(string beginDate, string endDate, string location, long line)
     {
-        if (beginDate.Length > 0)
+        if (OneRosterValues.IsCurrent(beginDate, endDate, _asOf, out string? unreadable))
         {
-            if (!TryDate(beginDate, out string begin))
-            {
-                _warn(new DataQualityWarning(location, line, "the enrollment's beginDate is not a YYYY-MM-DD date"));
-                return false;
-            }
-            if (string.CompareOrdinal(begin, _asOf) > 0)
-            {
-                return false;
-            }
+            return true;
         }
-        if (endDate.Length > 0)
+        if (unreadable is not null)
         {
-            if (!TryDate(endDate, out string end))
-            {
-                _warn(new DataQualityWarning(location, line, "the enrollment's endDate is not a YYYY-MM-DD date"));
-                return false;
-            }
-            if (string.CompareOrdinal(_asOf, end) >= 0)
-            {
-                return false;
-            }
+            _warn(new DataQualityWarning(location, line, $"the enrollment's {unreadable} is not a YYYY-MM-DD date"));
         }
-        return true;
+        return false;
     }
 
-    /// <summary>YYYY-MM-DD, optionally followed by a time ("T..."/" ..."), which is ignored.</summary>
-    [MethodImpl(HotPath.Optimize)]
-    internal static bool TryDate(string value, out string date)
-    {
-        date = value;
-        string s = value.Length > 0 && (value[0] == ' ' || value[value.Length - 1] == ' ') ? value.Trim() : value;
-        if (s.Length < 10 || (s.Length > 10 && s[10] != 'T' && s[10] != ' '))
-        {
-            return false;
-        }
-        for (int i = 0; i < 10; i++)
-        {
-            bool dash = i == 4 || i == 7;
-            if (dash ? s[i] != '-' : s[i] < '0' || s[i] > '9')
-            {
-                return false;
-            }
-        }
-        int month = (s[5] - '0') * 10 + (s[6] - '0');
-        int day = (s[8] - '0') * 10 + (s[9] - '0');
-        if (month < 1 || month > 12 || day < 1 || day > 31)
-        {
-            return false;
-        }
-        date = s.Length == 10 ? s : s.Substring(0, 10);
-        return true;
-    }
+    /// <summary>The date rule of <see cref="OneRosterValues.TryParseDate"/>.</summary>
+    internal static bool TryDate(string value, out string date) => OneRosterValues.TryParseDate(value, out date);
 
     /// <summary>
     /// Teacher records grouped into teachers: records sharing a non-empty normalized email are one teacher;

@@ -77,17 +77,23 @@ internal sealed class FolderFileSet : CsvFileSet
 
 /// <summary>
 /// A OneRoster zip read in place: entries are decompressed as streams and never written to disk, and an
-/// entry's name is only ever compared with the expected file names, never used as a path. Entries whose
-/// names are not plain root file names (sub-folders, "../x", absolute paths) are ignored.
+/// entry's name is only ever compared with the expected file names, never used as a path. The CSV files sit at
+/// the root of the archive or, when the root holds none, all inside exactly one top folder (what zipping the
+/// export's folder gives); any other layout is refused with a list of what the archive holds. Entries whose names
+/// are not plain file names there (deeper folders, "../x", absolute paths) are ignored.
 /// </summary>
 internal sealed class ZipFileSet : CsvFileSet
 {
+    private static readonly char[] Separators = { '/', '\\' };
+
     private readonly string _zipPath;
     private readonly CsvArchiveLimits _limits;
     private readonly FileStream _file;
     private readonly ZipArchive _archive;
     private readonly Dictionary<string, ZipArchiveEntry> _entries = new(StringComparer.OrdinalIgnoreCase);
     private readonly HashSet<string> _ambiguous = new(StringComparer.OrdinalIgnoreCase);
+    /// <summary>"" for files at the root, else the top folder and a slash.</summary>
+    private readonly string _folder = "";
 
     public ZipFileSet(string zipPath, CsvArchiveLimits limits)
     {
@@ -97,14 +103,52 @@ internal sealed class ZipFileSet : CsvFileSet
         try
         {
             _archive = new ZipArchive(_file, ZipArchiveMode.Read, leaveOpen: true);
+            var root = new List<(string Name, ZipArchiveEntry Entry)>();
+            var folders = new Dictionary<string, List<(string Name, ZipArchiveEntry Entry)>>(StringComparer.Ordinal);
+            var filesUnder = new SortedDictionary<string, int>(StringComparer.Ordinal);
             foreach (var entry in _archive.Entries)
             {
-                // Only plain root names count: no separators, no drive letters, nothing relative.
-                string name = entry.FullName;
-                if (name.Length == 0 || name.IndexOfAny(new[] { '/', '\\', ':' }) >= 0 || name == "." || name == "..")
+                string[] parts = entry.FullName.Split(Separators);
+                if (parts.Length == 1)
                 {
+                    if (IsPlainName(parts[0]))
+                    {
+                        root.Add((parts[0], entry));
+                    }
                     continue;
                 }
+                if (!IsPlainName(parts[0]) || parts[0] == "__MACOSX")
+                {
+                    continue; // traversal, absolute paths, and the resource forks macOS adds
+                }
+                // A name ending in a separator is a folder entry, not a file.
+                filesUnder.TryGetValue(parts[0], out int files);
+                filesUnder[parts[0]] = files + (parts[parts.Length - 1].Length > 0 ? 1 : 0);
+                if (parts.Length == 2 && IsPlainName(parts[1]))
+                {
+                    if (!folders.TryGetValue(parts[0], out var inside))
+                    {
+                        folders.Add(parts[0], inside = new List<(string, ZipArchiveEntry)>());
+                    }
+                    inside.Add((parts[1], entry));
+                }
+            }
+
+            var chosen = root;
+            if (!root.Any(e => IsCsv(e.Name)))
+            {
+                var withCsv = folders.Where(f => f.Value.Any(e => IsCsv(e.Name))).ToList();
+                if (withCsv.Count != 1 || filesUnder.Count != 1)
+                {
+                    throw new RosterReadException(
+                        $"The zip '{_zipPath}' holds no OneRoster CSV files at its root or inside one top folder: it holds {Contents(root, filesUnder)}. " +
+                        "Zip the export's CSV files themselves, or the one folder that holds them.");
+                }
+                _folder = withCsv[0].Key + "/";
+                chosen = withCsv[0].Value;
+            }
+            foreach (var (name, entry) in chosen)
+            {
                 if (_entries.ContainsKey(name))
                 {
                     _ambiguous.Add(name);
@@ -124,9 +168,27 @@ internal sealed class ZipFileSet : CsvFileSet
         }
     }
 
+    /// <summary>No separators, no drive letters, nothing relative.</summary>
+    private static bool IsPlainName(string name) => name.Length > 0 && name.IndexOf(':') < 0 && name != "." && name != "..";
+
+    private static bool IsCsv(string name) => name.EndsWith(".csv", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>What the archive holds, for the layout error: root files and top folders, the first ten of them.</summary>
+    private static string Contents(List<(string Name, ZipArchiveEntry Entry)> root, SortedDictionary<string, int> folders)
+    {
+        var items = folders.Select(f => $"the folder '{f.Key}/' ({f.Value} file{(f.Value == 1 ? "" : "s")})")
+            .Concat(root.Select(r => $"'{r.Name}'")).ToList();
+        if (items.Count == 0)
+        {
+            return "nothing";
+        }
+        string shown = string.Join(", ", items.Take(10));
+        return items.Count > 10 ? $"{shown} and {items.Count - 10} more" : shown;
+    }
+
     public override string Description => $"OneRoster CSV zip '{_zipPath}'";
 
-    public override string Name(string fileName) => $"{_zipPath}!{fileName}";
+    public override string Name(string fileName) => $"{_zipPath}!{_folder}{fileName}";
 
     public override bool Exists(string fileName) => _entries.ContainsKey(fileName);
 

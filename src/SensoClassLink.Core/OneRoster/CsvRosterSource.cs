@@ -11,12 +11,16 @@ using Sylvan.Data.Csv;
 namespace SensoClassLink.Core.OneRoster;
 
 /// <summary>
-/// Reads a OneRoster 1.1 (or 1.2, when the manifest says so) CSV bulk export from a folder or a .zip,
-/// streaming each file row by row. Headers are matched by name; a row that cannot be read becomes a
-/// <see cref="DataQualityWarning"/>; a missing required file or column is a <see cref="RosterReadException"/>.
+/// Reads a OneRoster 1.1 (or 1.2, when the manifest or roles.csv says so) CSV bulk export from a folder or a .zip,
+/// streaming each file row by row. Headers are matched by name (<see cref="CsvHeaderNames"/>); a row that cannot be
+/// read becomes a <see cref="DataQualityWarning"/>; a missing required file or column, a delta (change-set) manifest
+/// or an export that is not OneRoster is a <see cref="RosterReadException"/>, raised before anything is read.
 /// </summary>
-public sealed partial class CsvRosterSource : IRosterSource, IPooledRosterSource, IRepeatableRosterSource
+public sealed partial class CsvRosterSource : IRosterSource, IPooledRosterSource, IRepeatableRosterSource, ISupportsRoleDates
 {
+    /// <summary>The files the reader reads (roles.csv only for 1.2): the ones a delta or absent manifest entry matters for.</summary>
+    private static readonly string[] RosterFiles = { "orgs.csv", "users.csv", "classes.csv", "enrollments.csv", "roles.csv" };
+
     private const int ProgressEveryRecords = 8192;
 
     private readonly CsvFileSet _files;
@@ -71,7 +75,7 @@ public sealed partial class CsvRosterSource : IRosterSource, IPooledRosterSource
         _files = CsvFileSet.Open(path, limits ?? CsvArchiveLimits.Default);
         try
         {
-            Version = ReadManifestVersion();
+            Version = ReadManifest();
         }
         catch
         {
@@ -103,8 +107,12 @@ public sealed partial class CsvRosterSource : IRosterSource, IPooledRosterSource
             };
         });
 
-    public IEnumerable<RosterUser> ReadUsers(CancellationToken cancellationToken) =>
-        IsV12 ? ReadUsersV12(cancellationToken) : ReadUsersV11(cancellationToken);
+    /// <summary>Users; for 1.2, with the roles current today (see <see cref="ReadUsers(DateTime, CancellationToken)"/>).</summary>
+    public IEnumerable<RosterUser> ReadUsers(CancellationToken cancellationToken) => ReadUsers(DateTime.Today, cancellationToken);
+
+    /// <summary>Users; for 1.2, with the roles of roles.csv current on <paramref name="asOf"/>. 1.1 roles have no dates.</summary>
+    public IEnumerable<RosterUser> ReadUsers(DateTime asOf, CancellationToken cancellationToken) =>
+        IsV12 ? ReadUsersV12(asOf, cancellationToken) : ReadUsersV11(cancellationToken);
 
     private IEnumerable<RosterUser> ReadUsersV11(CancellationToken cancellationToken) =>
         ReadRows<RosterUser>("users.csv", new[] { "sourcedId", "role", "email" }, cancellationToken, row =>
@@ -120,18 +128,32 @@ public sealed partial class CsvRosterSource : IRosterSource, IPooledRosterSource
 
     /// <summary>
     /// 1.2 moves roles out of users.csv into roles.csv. The roles are gathered first (one small entry per user
-    /// with a role) and attached as users stream by; roles marked tobedeleted are left out.
+    /// with a role) and attached as users stream by; roles marked tobedeleted, and roles not current on the as-of day
+    /// (beginDate on or before it, endDate after it; an unreadable date is warned and the role left out, as for
+    /// enrollments), are left out. A user's roles are all their current ones, primary and secondary alike.
     /// </summary>
-    private IEnumerable<RosterUser> ReadUsersV12(CancellationToken cancellationToken)
+    private IEnumerable<RosterUser> ReadUsersV12(DateTime asOf, CancellationToken cancellationToken)
     {
+        string day = asOf.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
         var rolesByUser = new Dictionary<string, (List<string> Roles, List<string> Orgs)>(StringComparer.Ordinal);
-        foreach (var (userId, role, org, status) in ReadRows<(string, string, string, string)>("roles.csv", new[] { "userSourcedId", "role" }, cancellationToken, row =>
+        foreach (var (userId, role, org, status, current) in ReadRows<(string, string, string, string, bool)>(
+                     "roles.csv", new[] { "userSourcedId", "role" }, cancellationToken, row =>
                  {
-                     int u = row.Column("userSourcedId"), r = row.Column("role"), o = row.Column("orgSourcedId"), st = row.Column("status");
-                     return _ => (row.Get(u).Trim(), row.Get(r).Trim().ToLowerInvariant(), row.Get(o).Trim(), row.Get(st));
+                     int u = row.Column("userSourcedId"), r = row.Column("role"), o = row.Column("orgSourcedId"), st = row.Column("status"),
+                         begin = row.Column("beginDate"), end = row.Column("endDate");
+                     return line =>
+                     {
+                         bool current = OneRosterValues.IsCurrent(row.Get(begin).Trim(), row.Get(end).Trim(), day, out string? unreadable);
+                         if (unreadable is not null)
+                         {
+                             _observer.Warning?.Invoke(new DataQualityWarning("roles.csv", line,
+                                 $"the role's {unreadable} is not a date (YYYY-MM-DD or an ISO 8601 date-time); the role is not counted"));
+                         }
+                         return (row.Get(u).Trim(), row.Get(r).Trim().ToLowerInvariant(), row.Get(o).Trim(), row.Get(st), current);
+                     };
                  }))
         {
-            if (userId.Length == 0 || role.Length == 0 || !RosterStatus.IsActive(status))
+            if (userId.Length == 0 || role.Length == 0 || !RosterStatus.IsActive(status) || !current)
             {
                 continue;
             }
@@ -313,30 +335,71 @@ public sealed partial class CsvRosterSource : IRosterSource, IPooledRosterSource
 
     public void Dispose() => _files.Dispose();
 
-    private string ReadManifestVersion()
+    /// <summary>
+    /// Reads manifest.csv (or, without one, tells the version from the headers) and refuses what cannot be read as a
+    /// whole district: a delta manifest (a change set), an unknown version, an export that is not OneRoster.
+    /// </summary>
+    private string ReadManifest()
     {
         if (!_files.Exists("manifest.csv"))
         {
-            _observer.Warning?.Invoke(new DataQualityWarning("manifest.csv", 0, "the export has no manifest.csv; it is read as OneRoster 1.1"));
-            return "1.1";
+            string inferred = CsvExportShape.VersionWithoutManifest(ReadHeader("users.csv"), ReadHeader("roles.csv"), _files.Name, out string reason);
+            _observer.Warning?.Invoke(new DataQualityWarning("manifest.csv", 0, $"the export has no manifest.csv; {reason}"));
+            return inferred;
         }
-        string version = "1.1";
-        foreach (var (name, value) in ReadRows<(string, string)>("manifest.csv", new[] { "propertyName", "value" }, CancellationToken.None, row =>
-                 {
-                     int n = row.Column("propertyName"), v = row.Column("value");
-                     return _ => (row.Get(n).Trim(), row.Get(v).Trim());
-                 }))
+        string display = _files.Name("manifest.csv");
+        var manifest = CsvManifest.Parse(ReadRows<(string, string, long)>("manifest.csv", new[] { "propertyName", "value" }, CancellationToken.None, row =>
         {
-            if (name == "oneroster.version" && value.Length > 0)
+            int n = row.Column("propertyName"), v = row.Column("value");
+            return line => (row.Get(n).Trim(), row.Get(v).Trim(), line);
+        }), display);
+        bool v12 = manifest.Version.StartsWith("1.2", StringComparison.Ordinal);
+
+        var delta = new List<string>();
+        foreach (string file in RosterFiles)
+        {
+            if (file == "roles.csv" && !v12)
             {
-                version = value;
+                continue;
+            }
+            string? mode = manifest.ModeOf(file, out long line);
+            if (mode == "delta")
+            {
+                delta.Add($"{file} (line {line})");
+            }
+            else if (mode == "absent" && _files.Exists(file))
+            {
+                _observer.Warning?.Invoke(new DataQualityWarning("manifest.csv", line, $"the manifest lists {file} as absent, but the export holds it; it is read"));
             }
         }
-        if (version != "1.1" && version != "1.0" && !version.StartsWith("1.2", StringComparison.Ordinal))
+        if (delta.Count > 0)
         {
-            throw new RosterReadException($"{_files.Name("manifest.csv")} declares oneroster.version '{version}'; only 1.1 and 1.2 can be read.");
+            // A change set read as the district would make everyone it leaves out look gone.
+            throw new RosterReadException(
+                $"{display} lists {string.Join(", ", delta)} as 'delta': the export is a change set, not the whole district, so it " +
+                "cannot be read as the roster and nothing was done. Export a full (bulk) OneRoster roster; applying delta exports is not supported.");
         }
-        return version;
+        return manifest.Version;
+    }
+
+    /// <summary>The header of a file, or null when the export has no such file or it has no readable header (its read says why).</summary>
+    private CsvHeaderNames? ReadHeader(string fileName)
+    {
+        if (!_files.Exists(fileName))
+        {
+            return null;
+        }
+        using var stream = _files.Open(fileName, out _);
+        using var text = CsvTextDecoding.Open(stream, out _);
+        try
+        {
+            using var reader = CsvDataReader.Create(text);
+            return new CsvHeaderNames(Enumerable.Range(0, reader.FieldCount).Select(reader.GetName).ToList());
+        }
+        catch (Exception ex) when (ex is CsvMissingHeadersException or CsvFormatException)
+        {
+            return null;
+        }
     }
 
     /// <summary>Streams one file; <paramref name="bind"/> resolves the columns once and returns the per-row mapper.</summary>
@@ -359,7 +422,7 @@ public sealed partial class CsvRosterSource : IRosterSource, IPooledRosterSource
             ExpansionGuardStream guard => () => guard.BytesRead,
             _ => () => 0,
         };
-        using var text = new StreamReader(stream, new UTF8Encoding(false), detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
+        using var text = CsvTextDecoding.Open(stream, out var decoding);
         CsvDataReader reader;
         PoolMode[]? modes = null;
         try
@@ -391,6 +454,8 @@ public sealed partial class CsvRosterSource : IRosterSource, IPooledRosterSource
                 throw new RosterReadException(
                     $"The OneRoster CSV file '{display}' has no column {string.Join(", ", missing.Select(m => "'" + m + "'"))} (line 1).");
             }
+            // A short row is still used when it reaches every column the reader cannot do without.
+            int requiredFields = requiredHeaders.Length == 0 ? 1 : requiredHeaders.Max(h => row.Column(h)) + 1;
 
             if (poolModes is not null)
             {
@@ -406,11 +471,19 @@ public sealed partial class CsvRosterSource : IRosterSource, IPooledRosterSource
                 modes = resolved;
             }
             var map = bind(row);
-            var cursor = new RowCursor(this, reader, row, fileName, position, length);
+            var cursor = new RowCursor(this, reader, row, fileName, position, length, requiredFields, decoding);
+            if (decoding.SawInvalidBytes && row.HeaderHasReplacementCharacter())
+            {
+                cursor.ReportInvalidBytes(1);
+            }
             Report(fileName, 0, position(), length);
             while (cursor.Next(cancellationToken, out long line))
             {
                 yield return map(line);
+            }
+            if (decoding.SawInvalidBytes)
+            {
+                cursor.ReportInvalidBytes(0); // only if no line showed them
             }
             Report(fileName, cursor.Records, length, length);
         }
@@ -426,9 +499,13 @@ public sealed partial class CsvRosterSource : IRosterSource, IPooledRosterSource
         private readonly Func<long> _position;
         private readonly long _length;
         private readonly LineCounter _lines;
+        private readonly int _requiredFields;
+        private readonly CsvTextDecoding _decoding;
+        private bool _invalidBytesReported;
         private readonly Stopwatch _clock = Stopwatch.StartNew();
 
-        public RowCursor(CsvRosterSource source, CsvDataReader reader, CsvRow row, string fileName, Func<long> position, long length)
+        public RowCursor(CsvRosterSource source, CsvDataReader reader, CsvRow row, string fileName, Func<long> position, long length,
+            int requiredFields, CsvTextDecoding decoding)
         {
             _source = source;
             _reader = reader;
@@ -436,7 +513,25 @@ public sealed partial class CsvRosterSource : IRosterSource, IPooledRosterSource
             _fileName = fileName;
             _position = position;
             _length = length;
+            _requiredFields = requiredFields;
+            _decoding = decoding;
             _lines = new LineCounter(reader);
+        }
+
+        /// <summary>
+        /// Once per file: bytes that were not valid UTF-8 (a file saved as Windows-1252, say) were read as U+FFFD. Names
+        /// the first line that holds one (0 when none could be pinned down); an email holding one is never valid.
+        /// </summary>
+        public void ReportInvalidBytes(long line)
+        {
+            if (_invalidBytesReported)
+            {
+                return;
+            }
+            _invalidBytesReported = true;
+            _source._observer.Warning?.Invoke(new DataQualityWarning(_fileName, line,
+                $"the file holds bytes that are not valid {_decoding.EncodingName}{(line > 0 ? ", first on this line" : "")}; the characters they stood for " +
+                "are lost (an email holding one counts as invalid). Export the file as UTF-8"));
         }
 
         public long Records { get; private set; }
@@ -472,13 +567,13 @@ public sealed partial class CsvRosterSource : IRosterSource, IPooledRosterSource
 
                 line = _lines.Advance();
                 long records = ++Records;
-                if (_reader.RowFieldCount != _row.ColumnCount)
+                if (_decoding.SawInvalidBytes && !_invalidBytesReported && _lines.LastRecordHas('\uFFFD'))
                 {
-                    if (!(_reader.RowFieldCount == 1 && _row.IsBlankRow()))
-                    {
-                        observer.Warning?.Invoke(new DataQualityWarning(_fileName, line,
-                            $"the row has {_reader.RowFieldCount} fields but the header has {_row.ColumnCount}"));
-                    }
+                    ReportInvalidBytes(line);
+                }
+                int fields = _reader.RowFieldCount;
+                if (fields != _row.ColumnCount && !IsUsableRaggedRow(fields, line))
+                {
                     continue;
                 }
 
@@ -489,6 +584,27 @@ public sealed partial class CsvRosterSource : IRosterSource, IPooledRosterSource
                 }
                 return true;
             }
+        }
+
+        /// <summary>
+        /// A row whose field count differs from the header's: used when its extra fields are all empty (a trailing comma)
+        /// or, when short, it still reaches every required column (the rest read as blank). Otherwise a warning; a blank
+        /// line is skipped silently.
+        /// </summary>
+        private bool IsUsableRaggedRow(int fields, long line)
+        {
+            if (fields == 1 && _row.IsBlankRow())
+            {
+                return false;
+            }
+            if (fields > _row.ColumnCount ? _row.AreBlankFrom(_row.ColumnCount) : fields >= _requiredFields)
+            {
+                return true;
+            }
+            _source._observer.Warning?.Invoke(new DataQualityWarning(_fileName, line, fields > _row.ColumnCount
+                ? $"the row has {fields} fields but the header has {_row.ColumnCount}, and the extra fields are not empty"
+                : $"the row has {fields} fields but the header has {_row.ColumnCount}, too few to reach every column the file needs"));
+            return false;
         }
     }
 
@@ -518,6 +634,7 @@ public sealed partial class CsvRosterSource : IRosterSource, IPooledRosterSource
     {
         private readonly CsvDataReader _reader;
         private char[] _buffer = new char[1024];
+        private int _length;
 
         public LineCounter(CsvDataReader reader) => _reader = reader;
 
@@ -548,39 +665,51 @@ public sealed partial class CsvRosterSource : IRosterSource, IPooledRosterSource
                 start = at + 1;
             }
             NextLine += Math.Max(1, breaks);
+            _length = end;
             return line;
         }
+
+        /// <summary>Whether the record <see cref="Advance"/> last counted holds <paramref name="c"/>.</summary>
+        public bool LastRecordHas(char c) => Array.IndexOf(_buffer, c, 0, _length) >= 0;
     }
 
     /// <summary>Header-name access to the current row; a column the file lacks reads as blank.</summary>
     private sealed class CsvRow : PooledRowFields
     {
         private readonly CsvDataReader _reader;
-        private readonly Dictionary<string, int> _ordinals = new(StringComparer.Ordinal);
 
         public CsvRow(CsvDataReader reader)
         {
             _reader = reader;
             ColumnCount = reader.FieldCount;
-            for (int i = 0; i < reader.FieldCount; i++)
-            {
-                // A BOM the decoder did not strip (e.g. a doubled one) must not hide the first header.
-                string name = reader.GetName(i).Trim().TrimStart('\uFEFF');
-                if (!_ordinals.ContainsKey(name))
-                {
-                    _ordinals[name] = i;
-                }
-            }
+            Names = new CsvHeaderNames(Enumerable.Range(0, reader.FieldCount).Select(reader.GetName).ToList());
         }
 
         public int ColumnCount { get; }
 
-        public bool HasColumn(string name) => _ordinals.ContainsKey(name);
+        public CsvHeaderNames Names { get; }
+
+        public bool HasColumn(string name) => Names.Find(name) >= 0;
 
         public bool IsBlankRow() => _reader.GetString(0).Trim().Length == 0;
 
+        /// <summary>Whether every field of the current row from <paramref name="ordinal"/> on is blank.</summary>
+        public bool AreBlankFrom(int ordinal)
+        {
+            for (int i = ordinal; i < _reader.RowFieldCount; i++)
+            {
+                if (_reader.GetString(i).Trim().Length != 0)
+                {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        public bool HeaderHasReplacementCharacter() => Enumerable.Range(0, ColumnCount).Any(i => _reader.GetName(i).IndexOf('\uFFFD') >= 0);
+
         /// <summary>The ordinal of a column, or -1 when the file lacks it.</summary>
-        public int Column(string name) => _ordinals.TryGetValue(name, out int ordinal) ? ordinal : -1;
+        public int Column(string name) => Names.Find(name);
 
         /// <summary>A field of the current row; a column the file lacks reads as blank.</summary>
         [MethodImpl(HotPath.Optimize)]

@@ -59,7 +59,7 @@ internal sealed class PooledUserRow : IUserDetails
     /// <summary>The OneRoster status rule (<see cref="RosterStatus.IsActive"/>).</summary>
     public bool IsActive => RosterStatus.IsActive(Status);
 
-    /// <summary>enabledUser: blank means true; only "false" disables.</summary>
+    /// <summary>enabledUser (<see cref="RosterStatus.IsEnabled"/>).</summary>
     public bool IsEnabled => RosterStatus.IsEnabled(EnabledUser);
 
     public string Email => _row.Get(_email);

@@ -83,7 +83,18 @@ public sealed class TestClassLinkConnectionCommand : SensoClassLinkCmdlet
     private ClassLinkConnectionTest TestCsv(ProgressReporter progress)
     {
         var observer = new RosterReadObserver { Warning = w => WriteWarning(w.ToString()) };
-        using IRosterSource roster = Connection.OpenRoster(observer);
+        IRosterSource opened;
+        try
+        {
+            opened = Connection.OpenRoster(observer);
+        }
+        catch (RosterReadException ex)
+        {
+            // Refused before any file was read (a delta manifest, not OneRoster, an unusable zip): the test fails and says why.
+            return new ClassLinkConnectionTest("csv", $"OneRoster CSV '{Connection.Configuration.ClassLink.Csv.Path}'", null, "none (local files)", false, false, null,
+                null, null, null, null, null, new[] { ex.Message }, false);
+        }
+        using IRosterSource roster = opened;
         try
         {
             progress.Report("Counting schools", 0, force: true);
