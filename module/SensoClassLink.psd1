@@ -13,6 +13,7 @@
     FunctionsToExport    = @()
     CmdletsToExport      = @(
         'Connect-SensoClassLink'
+        'Disconnect-SensoClassLink'
         'Get-ClassLinkIntegrationSetting'
         'Get-ClassLinkIntegrationStatistic'
         'Get-ClassLinkSyncRun'

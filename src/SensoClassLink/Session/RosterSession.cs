@@ -12,14 +12,15 @@ namespace SensoClassLink.Session;
 /// <summary>
 /// Reads the roster for one command with its warnings and progress reported through the cmdlet, so every
 /// command that evaluates eligibility or plans groups reports data-quality problems the same way.
-/// Callbacks run on the pipeline thread (sources enumerate on the caller's thread).
+/// Warnings and progress arrive on the pipeline thread (sources enumerate on the caller's thread); verbose lines go
+/// through the command's event channel, as they may come from a REST source's HTTP threads.
 /// A command that reads the roster more than once shares one source across its reads: a remote (REST) roster is
 /// then pulled once into a <see cref="RosterSnapshot"/> and replayed, so all reads see the same records.
 /// Dispose it when the command ends: that deletes the snapshot.
 /// </summary>
 internal sealed class RosterSession : IDisposable
 {
-    private readonly PSCmdlet _cmdlet;
+    private readonly SensoClassLinkCmdlet _cmdlet;
     private readonly ModuleConnection _connection;
     private readonly ProgressReporter _progress;
     private readonly RosterProblemLog _problems = new();
@@ -30,7 +31,7 @@ internal sealed class RosterSession : IDisposable
     /// True when the command will read the whole roster more than once (evaluate then plan groups, or plan groups,
     /// which reads enrollments twice). False opens a fresh source for each read and writes nothing to disk.
     /// </param>
-    public RosterSession(PSCmdlet cmdlet, ModuleConnection connection, ProgressReporter progress, bool readsMoreThanOnce = false)
+    public RosterSession(SensoClassLinkCmdlet cmdlet, ModuleConnection connection, ProgressReporter progress, bool readsMoreThanOnce = false)
     {
         _cmdlet = cmdlet;
         _connection = connection;
@@ -84,7 +85,7 @@ internal sealed class RosterSession : IDisposable
         }
         try
         {
-            return new RosterSnapshot(source, new RosterReadObserver { Progress = Observer().Progress, Verbose = _cmdlet.WriteVerbose });
+            return new RosterSnapshot(source, new RosterReadObserver { Progress = Observer().Progress, Verbose = _cmdlet.EventChannel.Verbose });
         }
         catch
         {
@@ -130,6 +131,7 @@ internal sealed class RosterSession : IDisposable
             }
         },
         Progress = p => _progress.Report($"Reading {p.Collection}: {p.RecordsRead:N0} records", p.PercentComplete),
-        Verbose = _cmdlet.WriteVerbose,
+        // A REST source reports its requests from HTTP threads: the command's event channel writes them on the pipeline thread.
+        Verbose = _cmdlet.EventChannel.Verbose,
     };
 }
