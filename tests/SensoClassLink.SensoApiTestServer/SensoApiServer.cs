@@ -98,10 +98,17 @@ public sealed class SensoApiServer : IAsyncDisposable
         app.MapGet("/{tenant}/v2.0/.well-known/openid-configuration", (HttpContext c, string tenant) => Json(c, 200, Metadata(c, tenant)));
         app.MapGet("/{tenant}/.well-known/openid-configuration", (HttpContext c, string tenant) => Json(c, 200, Metadata(c, tenant)));
 
+        MapTestControl(app);
+
         var api = app.MapGroup("/api").AddEndpointFilter(async (context, next) =>
         {
             var http = context.HttpContext;
             Interlocked.Increment(ref Faults.ApiRequests);
+            using var counted = Faults.EnterRequest();
+            if (Volatile.Read(ref Faults.LatencyMs) is > 0 and int latency)
+            {
+                await Task.Delay(latency, http.RequestAborted);
+            }
             if (Faults.TakeRateLimit())
             {
                 http.Response.Headers.RetryAfter = Faults.RetryAfterSeconds.ToString();
@@ -192,6 +199,44 @@ public sealed class SensoApiServer : IAsyncDisposable
             await _tenant.SaveSettingsAsync(settings, c.RequestAborted);
             return await Json(c, 200, await _tenant.GetSettingsAsync(c.RequestAborted));
         });
+    }
+
+    /// <summary>
+    /// Test-only control and counters for a server running as its own process (Pester): no authentication, loopback only.
+    /// GET /test/in-flight; POST /test/in-flight/reset; PUT /test/latency/{ms}; POST /test/faults/reject-next-token,
+    /// /test/faults/rate-limit/{count}/{retryAfterSeconds}, /test/faults/stall-next-create/{ms}; GET /test/tokens (issued tokens,
+    /// so a test can prove none of them reached the client's output).
+    /// </summary>
+    private void MapTestControl(WebApplication app)
+    {
+        var test = app.MapGroup("/test");
+        test.MapGet("/in-flight", (Func<HttpContext, Task<IResult>>)(c => Json(c, 200, new { current = Faults.InFlight, highWater = Faults.InFlightHighWater, requests = Volatile.Read(ref Faults.ApiRequests) })));
+        test.MapPost("/in-flight/reset", (Func<HttpContext, Task<IResult>>)(c =>
+        {
+            Faults.ResetInFlight();
+            return Json(c, 200, new { highWater = Faults.InFlightHighWater });
+        }));
+        test.MapPut("/latency/{ms:int}", (HttpContext c, int ms) =>
+        {
+            Volatile.Write(ref Faults.LatencyMs, Math.Max(0, ms));
+            return Json(c, 200, new { latencyMs = ms });
+        });
+        test.MapPost("/faults/reject-next-token", (Func<HttpContext, Task<IResult>>)(c =>
+        {
+            Faults.RejectNextToken();
+            return Json(c, 200, new { });
+        }));
+        test.MapPost("/faults/rate-limit/{count:int}/{retryAfterSeconds:int}", (HttpContext c, int count, int retryAfterSeconds) =>
+        {
+            Faults.RateLimit(count, retryAfterSeconds);
+            return Json(c, 200, new { });
+        });
+        test.MapPost("/faults/stall-next-create/{ms:int}", (HttpContext c, int ms) =>
+        {
+            Faults.CommitThenStallNextCreate(TimeSpan.FromMilliseconds(ms));
+            return Json(c, 200, new { });
+        });
+        test.MapGet("/tokens", (Func<HttpContext, Task<IResult>>)(c => Json(c, 200, _tokens.Keys.ToList())));
     }
 
     private async Task<IResult> IssueToken(HttpContext c, string tenant)

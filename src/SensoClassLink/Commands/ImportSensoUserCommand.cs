@@ -98,7 +98,7 @@ public sealed class ImportSensoUserCommand : SensoCommandBase
             return;
         }
         _importer = new TeacherImporter(senso, placement, _whatIf);
-        _window = new OrderedWorkWindow<ImportDecision>(RequestConcurrency);
+        _window = new OrderedWorkWindow<ImportDecision>(RequestConcurrency, EventChannel.Pump);
     }
 
     protected override void ProcessRecord()
