@@ -28,6 +28,7 @@ public sealed class SensoApiServer : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly LocalTenantProvider _tenant;
     private readonly ConcurrentDictionary<string, DateTimeOffset> _tokens = new();
+    private readonly ConcurrentQueue<string> _issuedTokens = new();
 
     private SensoApiServer(WebApplication app, LocalTenantProvider tenant, X509Certificate2 certificate, string clientSecret)
     {
@@ -204,7 +205,7 @@ public sealed class SensoApiServer : IAsyncDisposable
     /// <summary>
     /// Test-only control and counters for a server running as its own process (Pester): no authentication, loopback only.
     /// GET /test/in-flight; POST /test/in-flight/reset; PUT /test/latency/{ms}; POST /test/faults/reject-next-token,
-    /// /test/faults/rate-limit/{count}/{retryAfterSeconds}, /test/faults/stall-next-create/{ms}; GET /test/tokens (issued tokens,
+    /// /test/faults/rate-limit/{count}/{retryAfterSeconds}, /test/faults/stall-next-create/{ms}; GET /test/tokens (every token issued, revoked ones too,
     /// so a test can prove none of them reached the client's output).
     /// </summary>
     private void MapTestControl(WebApplication app)
@@ -236,7 +237,7 @@ public sealed class SensoApiServer : IAsyncDisposable
             Faults.CommitThenStallNextCreate(TimeSpan.FromMilliseconds(ms));
             return Json(c, 200, new { });
         });
-        test.MapGet("/tokens", (Func<HttpContext, Task<IResult>>)(c => Json(c, 200, _tokens.Keys.ToList())));
+        test.MapGet("/tokens", (Func<HttpContext, Task<IResult>>)(c => Json(c, 200, _issuedTokens.ToList())));
     }
 
     private async Task<IResult> IssueToken(HttpContext c, string tenant)
@@ -264,6 +265,7 @@ public sealed class SensoApiServer : IAsyncDisposable
         }
         string token = Convert.ToHexString(RandomNumberGenerator.GetBytes(32));
         _tokens[token] = DateTimeOffset.UtcNow + TokenLifetime;
+        _issuedTokens.Enqueue(token);
         int seconds = (int)TokenLifetime.TotalSeconds;
         return await Json(c, 200, new { token_type = "Bearer", expires_in = seconds, ext_expires_in = seconds, access_token = token });
     }
