@@ -13,7 +13,7 @@ namespace SensoClassLink;
 /// another thread (HTTP callbacks, parallel work) is queued and written by <see cref="Pump"/>, which the pipeline thread
 /// runs while it waits for engine work.
 /// </summary>
-internal sealed class PipelineEventChannel : IEngineEventSink
+internal sealed class PipelineEventChannel : IEngineEventSink, IDisposable
 {
     private readonly Cmdlet _cmdlet;
     private readonly int _pipelineThread = Environment.CurrentManagedThreadId;
@@ -46,6 +46,8 @@ internal sealed class PipelineEventChannel : IEngineEventSink
         }
         Drain();
     }
+
+    public void Dispose() => _signal.Dispose();
 
     private void Raise(EngineEvent engineEvent)
     {

@@ -93,7 +93,7 @@ public abstract class SensoClassLinkCmdlet : PSCmdlet, IDisposable
     /// failures that make the whole call meaningless (bad configuration, unreadable tenant file, sign-in refused,
     /// API down) become one terminating error, unless <paramref name="mapCallFailures"/> is false (the caller maps them).
     /// </summary>
-    private protected T RunEngine<T>(Func<IEngineEventSink, CancellationToken, Task<T>> work, ProgressReporter? progress = null, bool mapCallFailures = true)
+    internal T RunEngine<T>(Func<IEngineEventSink, CancellationToken, Task<T>> work, ProgressReporter? progress = null, bool mapCallFailures = true)
     {
         var events = EventChannel;
         var token = CancellationToken;
@@ -168,6 +168,7 @@ public abstract class SensoClassLinkCmdlet : PSCmdlet, IDisposable
         if (disposing)
         {
             _cancellation.Dispose();
+            _events?.Dispose();
         }
     }
 }

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Management.Automation;
 using System.Threading;
+using System.Threading.Tasks;
 using SensoClassLink.Core.Configuration;
 using SensoClassLink.Core.Eligibility;
 using SensoClassLink.Core.OneRoster;
@@ -12,8 +13,8 @@ namespace SensoClassLink.Session;
 /// <summary>
 /// Reads the roster for one command with its warnings and progress reported through the cmdlet, so every
 /// command that evaluates eligibility or plans groups reports data-quality problems the same way.
-/// Warnings and progress arrive on the pipeline thread (sources enumerate on the caller's thread); verbose lines go
-/// through the command's event channel, as they may come from a REST source's HTTP threads.
+/// Reads run off the pipeline thread through <see cref="SensoClassLinkCmdlet.RunEngine{T}"/>; their progress and verbose
+/// lines go through the command's event channel and are written on the pipeline thread.
 /// A command that reads the roster more than once shares one source across its reads: a remote (REST) roster is
 /// then pulled once into a <see cref="RosterSnapshot"/> and replayed, so all reads see the same records.
 /// Dispose it when the command ends: that deletes the snapshot.
@@ -94,12 +95,16 @@ internal sealed class RosterSession : IDisposable
         }
     }
 
-    /// <summary>A roster that cannot be read (missing file, failed or incomplete pull, bad configuration) stops the whole command.</summary>
+    /// <summary>
+    /// Reads through the command's engine helper: the read runs off the pipeline thread while its events (warnings
+    /// collected here, progress, and the request lines a REST source reports from its HTTP threads) are written on it.
+    /// A roster that cannot be read (missing file, failed or incomplete pull, bad configuration) stops the whole command.
+    /// </summary>
     private T StopOnUnreadableRoster<T>(CancellationToken cancellationToken, Func<T> read)
     {
         try
         {
-            return read();
+            return _cmdlet.RunEngine((_, _) => Task.FromResult(read()), _progress, mapCallFailures: false);
         }
         catch (RosterReadException ex)
         {
@@ -124,13 +129,16 @@ internal sealed class RosterSession : IDisposable
     {
         Warning = warning =>
         {
-            _problems.Add(warning);
-            if (warning.RestOfFileUnread)
+            lock (_problems)
             {
-                Truncation ??= warning;
+                _problems.Add(warning);
+                if (warning.RestOfFileUnread)
+                {
+                    Truncation ??= warning;
+                }
             }
         },
-        Progress = p => _progress.Report($"Reading {p.Collection}: {p.RecordsRead:N0} records", p.PercentComplete),
+        Progress = p => _cmdlet.EventChannel.Progress($"Reading {p.Collection}: {p.RecordsRead:N0} records", p.PercentComplete),
         // A REST source reports its requests from HTTP threads: the command's event channel writes them on the pipeline thread.
         Verbose = _cmdlet.EventChannel.Verbose,
     };
