@@ -15,6 +15,7 @@
         'Connect-SensoClassLink'
         'Export-ClassLinkSyncReport'
         'New-SensoClassLinkConfiguration'
+        'Disconnect-SensoClassLink'
         'Get-ClassLinkIntegrationSetting'
         'Get-ClassLinkIntegrationStatistic'
         'Get-ClassLinkSyncRun'

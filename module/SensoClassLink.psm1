@@ -33,3 +33,10 @@ $addExportedCmdlet = [System.Management.Automation.PSModuleInfo].GetMethod(
 foreach ($cmdlet in $innerModule.ExportedCmdlets.Values) {
     $addExportedCmdlet.Invoke($ExecutionContext.SessionState.Module, @(, $cmdlet))
 }
+
+# Remove-Module (and Import-Module -Force) closes this runspace's connection: its SQLite files, HTTP client and
+# sign-in cache. Other runspaces keep theirs; a runspace that closes disposes its own.
+$moduleConnectionType = $mainAssembly.GetType('SensoClassLink.Session.ModuleConnection', $true)
+$ExecutionContext.SessionState.Module.OnRemove = {
+    $moduleConnectionType::DisposeForModuleRemoval()
+}.GetNewClosure()

@@ -2,6 +2,7 @@ using System;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
+using SensoClassLink.Core;
 using SensoClassLink.Core.Configuration;
 using SensoClassLink.Core.Senso.Api;
 using SensoClassLink.Core.Sqlite;
@@ -11,18 +12,23 @@ using SensoClassLink.Session;
 namespace SensoClassLink;
 
 /// <summary>
-/// Base of every command: resolves the session's connection, owns cancellation (Ctrl+C cancels the token
-/// and the engine stops at its next check), and offers helpers for error records and progress.
+/// Base of every command: resolves the runspace's connection, owns cancellation (Ctrl+C cancels the token
+/// and the engine stops at its next check), runs engine work with its events (<see cref="RunEngine{T}"/>),
+/// and offers helpers for error records and progress.
 /// </summary>
 public abstract class SensoClassLinkCmdlet : PSCmdlet, IDisposable
 {
     private readonly CancellationTokenSource _cancellation = new();
     private ModuleConnection? _connection;
+    private PipelineEventChannel? _events;
 
     /// <summary>Cancelled when the user presses Ctrl+C or the pipeline stops.</summary>
     protected CancellationToken CancellationToken => _cancellation.Token;
 
-    /// <summary>The current connection; loads the default configuration on first use when none was made.</summary>
+    /// <summary>
+    /// The runspace's connection; loads the default configuration on first use when the runspace never connected,
+    /// and fails with NotConnected after Disconnect-SensoClassLink.
+    /// </summary>
     protected ModuleConnection Connection
     {
         get
@@ -37,10 +43,20 @@ public abstract class SensoClassLinkCmdlet : PSCmdlet, IDisposable
                 {
                     ThrowCallFailure(ex);
                 }
+                catch (NotConnectedException ex)
+                {
+                    ThrowTerminatingError(ErrorCatalog.Record(ex, ErrorIds.NotConnected, null, NotConnectedException.RecommendedAction));
+                }
             }
             return _connection!;
         }
     }
+
+    /// <summary>
+    /// This command's channel for engine events (verbose lines, warnings, progress), callable from any thread; they are
+    /// written on the pipeline thread. First read it on the pipeline thread (any processing method).
+    /// </summary>
+    internal PipelineEventChannel EventChannel => _events ??= new PipelineEventChannel(this);
 
     protected override void StopProcessing() => _cancellation.Cancel();
 
@@ -65,27 +81,50 @@ public abstract class SensoClassLinkCmdlet : PSCmdlet, IDisposable
         ThrowTerminatingError(ErrorCatalog.Record(exception, errorId, target));
 
     /// <summary>
-    /// Waits for engine work on the pipeline thread. Ctrl+C surfaces as a stopped pipeline; failures that make the
-    /// whole call meaningless (bad configuration, unreadable tenant file, sign-in refused, API down) as one terminating error.
+    /// Runs engine work on the thread pool and, until it ends, writes its events here on the pipeline thread
+    /// (progress to <paramref name="progress"/>). Ctrl+C cancels the work's token and surfaces as a stopped pipeline;
+    /// failures that make the whole call meaningless (bad configuration, unreadable tenant file, sign-in refused,
+    /// API down) become one terminating error, unless <paramref name="mapCallFailures"/> is false (the caller maps them).
     /// </summary>
-    protected T Await<T>(Task<T> task)
+    internal T RunEngine<T>(Func<IEngineEventSink, CancellationToken, Task<T>> work, ProgressReporter? progress = null, bool mapCallFailures = true)
     {
+        var events = EventChannel;
+        var token = CancellationToken;
+        return Wait(Task.Run(() => work(events, token), token), progress, mapCallFailures);
+    }
+
+    /// <summary>
+    /// Waits for engine work already started (a provider call), writing its events meanwhile; cancellation and call
+    /// failures as in <see cref="RunEngine{T}"/>.
+    /// </summary>
+    protected T Await<T>(Task<T> task) => Wait(task, null, mapCallFailures: true);
+
+    protected void Await(Task task) => Await(AsUnit(task));
+
+    private T Wait<T>(Task<T> task, ProgressReporter? progress, bool mapCallFailures)
+    {
+        var events = EventChannel;
+        var previous = events.ProgressTarget;
+        events.ProgressTarget = progress ?? previous;
         try
         {
+            events.Pump(task);
             return task.GetAwaiter().GetResult();
         }
         catch (OperationCanceledException) when (CancellationToken.IsCancellationRequested)
         {
             throw new PipelineStoppedException();
         }
-        catch (Exception ex) when (IsCallFailure(ex))
+        catch (Exception ex) when (mapCallFailures && IsCallFailure(ex))
         {
             ThrowCallFailure(ex);
             throw; // not reached: ThrowCallFailure always throws
         }
+        finally
+        {
+            events.ProgressTarget = previous;
+        }
     }
-
-    protected void Await(Task task) => Await(AsUnit(task));
 
     /// <summary>Exceptions that mean Senso or the configuration cannot be used at all, rather than one item failing.</summary>
     protected static bool IsCallFailure(Exception ex) =>
@@ -113,6 +152,7 @@ public abstract class SensoClassLinkCmdlet : PSCmdlet, IDisposable
         if (disposing)
         {
             _cancellation.Dispose();
+            _events?.Dispose();
         }
     }
 }

@@ -18,6 +18,44 @@ public sealed class SensoApiFaults
     /// <summary>Users actually created by POST /users.</summary>
     public int UsersCreated;
 
+    private int _inFlight;
+    private int _inFlightHighWater;
+
+    /// <summary>Added to every API request before it is answered, so concurrent requests overlap (0: none).</summary>
+    public int LatencyMs;
+
+    /// <summary>API requests being answered right now.</summary>
+    public int InFlight => Volatile.Read(ref _inFlight);
+
+    /// <summary>The most API requests that were in flight at once since the start or the last <see cref="ResetInFlight"/>.</summary>
+    public int InFlightHighWater => Volatile.Read(ref _inFlightHighWater);
+
+    public void ResetInFlight() => Interlocked.Exchange(ref _inFlightHighWater, InFlight);
+
+    /// <summary>Counts one API request in; dispose the result when it has been answered.</summary>
+    internal IDisposable EnterRequest()
+    {
+        int now = Interlocked.Increment(ref _inFlight);
+        int high;
+        while (now > (high = Volatile.Read(ref _inFlightHighWater)) && Interlocked.CompareExchange(ref _inFlightHighWater, now, high) != high)
+        {
+        }
+        return new Leaving(this);
+    }
+
+    private sealed class Leaving(SensoApiFaults faults) : IDisposable
+    {
+        private int _left;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _left, 1) == 0)
+            {
+                Interlocked.Decrement(ref faults._inFlight);
+            }
+        }
+    }
+
     /// <summary>The next <paramref name="count"/> API requests answer 429 with Retry-After.</summary>
     public void RateLimit(int count, int retryAfterSeconds)
     {

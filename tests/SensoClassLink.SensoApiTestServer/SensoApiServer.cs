@@ -28,6 +28,7 @@ public sealed class SensoApiServer : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly LocalTenantProvider _tenant;
     private readonly ConcurrentDictionary<string, DateTimeOffset> _tokens = new();
+    private readonly ConcurrentQueue<string> _issuedTokens = new();
 
     private SensoApiServer(WebApplication app, LocalTenantProvider tenant, X509Certificate2 certificate, string clientSecret)
     {
@@ -98,10 +99,17 @@ public sealed class SensoApiServer : IAsyncDisposable
         app.MapGet("/{tenant}/v2.0/.well-known/openid-configuration", (HttpContext c, string tenant) => Json(c, 200, Metadata(c, tenant)));
         app.MapGet("/{tenant}/.well-known/openid-configuration", (HttpContext c, string tenant) => Json(c, 200, Metadata(c, tenant)));
 
+        MapTestControl(app);
+
         var api = app.MapGroup("/api").AddEndpointFilter(async (context, next) =>
         {
             var http = context.HttpContext;
             Interlocked.Increment(ref Faults.ApiRequests);
+            using var counted = Faults.EnterRequest();
+            if (Volatile.Read(ref Faults.LatencyMs) is > 0 and int latency)
+            {
+                await Task.Delay(latency, http.RequestAborted);
+            }
             if (Faults.TakeRateLimit())
             {
                 http.Response.Headers.RetryAfter = Faults.RetryAfterSeconds.ToString();
@@ -194,6 +202,44 @@ public sealed class SensoApiServer : IAsyncDisposable
         });
     }
 
+    /// <summary>
+    /// Test-only control and counters for a server running as its own process (Pester): no authentication, loopback only.
+    /// GET /test/in-flight; POST /test/in-flight/reset; PUT /test/latency/{ms}; POST /test/faults/reject-next-token,
+    /// /test/faults/rate-limit/{count}/{retryAfterSeconds}, /test/faults/stall-next-create/{ms}; GET /test/tokens (every token issued, revoked ones too,
+    /// so a test can prove none of them reached the client's output).
+    /// </summary>
+    private void MapTestControl(WebApplication app)
+    {
+        var test = app.MapGroup("/test");
+        test.MapGet("/in-flight", (Func<HttpContext, Task<IResult>>)(c => Json(c, 200, new { current = Faults.InFlight, highWater = Faults.InFlightHighWater, requests = Volatile.Read(ref Faults.ApiRequests) })));
+        test.MapPost("/in-flight/reset", (Func<HttpContext, Task<IResult>>)(c =>
+        {
+            Faults.ResetInFlight();
+            return Json(c, 200, new { highWater = Faults.InFlightHighWater });
+        }));
+        test.MapPut("/latency/{ms:int}", (HttpContext c, int ms) =>
+        {
+            Volatile.Write(ref Faults.LatencyMs, Math.Max(0, ms));
+            return Json(c, 200, new { latencyMs = ms });
+        });
+        test.MapPost("/faults/reject-next-token", (Func<HttpContext, Task<IResult>>)(c =>
+        {
+            Faults.RejectNextToken();
+            return Json(c, 200, new { });
+        }));
+        test.MapPost("/faults/rate-limit/{count:int}/{retryAfterSeconds:int}", (HttpContext c, int count, int retryAfterSeconds) =>
+        {
+            Faults.RateLimit(count, retryAfterSeconds);
+            return Json(c, 200, new { });
+        });
+        test.MapPost("/faults/stall-next-create/{ms:int}", (HttpContext c, int ms) =>
+        {
+            Faults.CommitThenStallNextCreate(TimeSpan.FromMilliseconds(ms));
+            return Json(c, 200, new { });
+        });
+        test.MapGet("/tokens", (Func<HttpContext, Task<IResult>>)(c => Json(c, 200, _issuedTokens.ToList())));
+    }
+
     private async Task<IResult> IssueToken(HttpContext c, string tenant)
     {
         Interlocked.Increment(ref Faults.TokenRequests);
@@ -219,6 +265,7 @@ public sealed class SensoApiServer : IAsyncDisposable
         }
         string token = Convert.ToHexString(RandomNumberGenerator.GetBytes(32));
         _tokens[token] = DateTimeOffset.UtcNow + TokenLifetime;
+        _issuedTokens.Enqueue(token);
         int seconds = (int)TokenLifetime.TotalSeconds;
         return await Json(c, 200, new { token_type = "Bearer", expires_in = seconds, ext_expires_in = seconds, access_token = token });
     }

@@ -173,11 +173,14 @@ function Stop-SensoApiTestServer {
 
 function New-SensoApiTestConfiguration {
     # Writes a configuration for a CSV district and the given contract server (senso.provider: api); returns its path.
+    # -ApiExtra adds keys to senso.api, one 'key: value' per line (e.g. "maxConcurrency: 3").
     param(
         [Parameter(Mandatory)] [string] $Folder,
         [Parameter(Mandatory)] $Server,
-        [string] $DistrictPath = './district'
+        [string] $DistrictPath = './district',
+        [string[]] $ApiExtra = @()
     )
+    $extra = ($ApiExtra | ForEach-Object { "`n    $_" }) -join ''
     $path = Join-Path $Folder 'sensoclasslink.yml'
     Set-Content -LiteralPath $path -Value @"
 classlink:
@@ -191,7 +194,7 @@ senso:
     authority: $($Server.Authority)
     clientId: $($Server.ClientId)
     scopes: [api://senso-test/.default]
-    clientSecret: env:$($script:SecretVariable)
+    clientSecret: env:$($script:SecretVariable)$extra
 state:
   path: ./state.db
 "@
@@ -268,5 +271,15 @@ ConvertTo-Json -Depth 4 -InputObject ([ordered]@{ Tests = @(`$tests); Containers
     return [pscustomobject]@{ Tests = @($result.Tests); Containers = @($result.Containers); ExitCode = $exitCode; Output = $output }
 }
 
-Export-ModuleMember -Function Get-SensoApiTestServerPath, Get-TestSensoProvider, New-SensoApiTestTrust, Start-SensoApiTestServer, Get-FreshSensoApiTestServer,
+function Invoke-SensoApiTestControl {
+    <#
+        Calls a test-only control endpoint of a running contract server (see SensoApiServer.MapTestControl), e.g.
+        -Method Get -Path in-flight, or -Method Put -Path latency/200; returns the parsed JSON answer.
+    #>
+    param([Parameter(Mandatory)] $Server, [Parameter(Mandatory)] [string] $Path, [string] $Method = 'Get')
+    $root = $Server.ApiBaseUrl -replace 'api/?$', ''
+    return Invoke-RestMethod -Method $Method -Uri ($root + 'test/' + $Path)
+}
+
+Export-ModuleMember -Function Invoke-SensoApiTestControl, Get-SensoApiTestServerPath, Get-TestSensoProvider, New-SensoApiTestTrust, Start-SensoApiTestServer, Get-FreshSensoApiTestServer,
     Stop-SensoApiTestServer, New-SensoApiTestConfiguration, New-ProviderTestConfiguration, Invoke-PesterWithSensoApi

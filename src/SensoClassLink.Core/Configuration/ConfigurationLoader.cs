@@ -107,9 +107,7 @@ public static class ConfigurationLoader
         target.BaseUrl = api.Url("baseUrl", required: apiRequired);
         target.Version = api.Enum("version", OneRosterVersion.V1_1, VersionNames);
         target.PageSize = api.Int("pageSize", 1000, 1, 10000);
-        target.MaxConcurrency = api.Int("maxConcurrency", 4, 1, 32);
-        target.TimeoutSeconds = api.Int("timeoutSeconds", 60, 1, 3600);
-        target.MaxRetries = api.Int("maxRetries", 5, 0, 20);
+        ReadHttpLimits(api, target);
 
         var auth = api.Section("auth", "method", "clientId", "clientSecret", "signatureMethod", "tokenUrl", "scopes", "token");
         var a = target.Auth;
@@ -133,7 +131,8 @@ public static class ConfigurationLoader
         settings.Local.Sites = local.List("sites") ?? settings.Local.Sites;
 
         bool apiRequired = settings.Provider == SensoProviderKind.Api;
-        var api = section.Section("api", "baseUrl", "authority", "clientId", "scopes", "certificateThumbprint", "certificatePath", "certificatePassword", "clientSecret");
+        var api = section.Section("api", "baseUrl", "authority", "clientId", "scopes", "certificateThumbprint", "certificatePath", "certificatePassword", "clientSecret",
+            "maxConcurrency", "timeoutSeconds", "maxRetries");
         if (apiRequired)
         {
             section.Require(section.Has("api"), "api", "is required when senso.provider is 'api'.");
@@ -148,11 +147,23 @@ public static class ConfigurationLoader
         target.CertificatePath = certificatePath is null ? null : ResolvePathValue(certificatePath, baseDirectory);
         target.CertificatePassword = api.Secret("certificatePassword", baseDirectory);
         target.ClientSecret = api.Secret("clientSecret", baseDirectory);
+        ReadHttpLimits(api, target);
         int credentials = new object?[] { target.CertificateThumbprint, target.CertificatePath, target.ClientSecret }.Count(x => x is not null);
         if (credentials > 1)
         {
             api.Require(false, "clientSecret", "give only one of certificateThumbprint, certificatePath or clientSecret.");
         }
+    }
+
+    /// <summary>
+    /// maxConcurrency, timeoutSeconds and maxRetries: read with the same defaults and bounds for classlink.api and
+    /// senso.api, so the two HTTP clients are tuned the same way.
+    /// </summary>
+    private static void ReadHttpLimits(YamlSection api, IHttpLimits target)
+    {
+        target.MaxConcurrency = api.Int("maxConcurrency", 4, 1, 32);
+        target.TimeoutSeconds = api.Int("timeoutSeconds", 60, 1, 3600);
+        target.MaxRetries = api.Int("maxRetries", 5, 0, 20);
     }
 
     private static void ReadImport(YamlSection section, ImportSettings settings)

@@ -53,7 +53,20 @@ public enum OAuth1SignatureMethod
     HmacSha1,
 }
 
-public sealed class RosterApiSettings
+/// <summary>How hard an HTTP client of the module works a server: the same three keys under classlink.api and senso.api.</summary>
+public interface IHttpLimits
+{
+    /// <summary>Requests in flight at once (maxConcurrency, 1..32, default 4).</summary>
+    int MaxConcurrency { get; set; }
+
+    /// <summary>Per-attempt timeout in seconds (timeoutSeconds, 1..3600, default 60).</summary>
+    int TimeoutSeconds { get; set; }
+
+    /// <summary>Retries of a transient failure after the first attempt (maxRetries, 0..20, default 5).</summary>
+    int MaxRetries { get; set; }
+}
+
+public sealed class RosterApiSettings : IHttpLimits
 {
     public Uri? BaseUrl { get; set; }
     public OneRosterVersion Version { get; set; } = OneRosterVersion.V1_1;
@@ -99,7 +112,7 @@ public sealed class LocalTenantSettings
     public SqliteJournalMode JournalMode { get; set; } = SqliteJournalMode.Wal;
 }
 
-public sealed class SensoApiSettings
+public sealed class SensoApiSettings : IHttpLimits
 {
     public Uri? BaseUrl { get; set; }
     public Uri? Authority { get; set; }
@@ -109,6 +122,11 @@ public sealed class SensoApiSettings
     public string? CertificatePath { get; set; }
     public SecretReference? CertificatePassword { get; set; }
     public SecretReference? ClientSecret { get; set; }
+
+    /// <summary>Senso requests in flight at once, for commands without -ThrottleLimit or when it is not given.</summary>
+    public int MaxConcurrency { get; set; } = 4;
+    public int TimeoutSeconds { get; set; } = 60;
+    public int MaxRetries { get; set; } = 5;
 }
 
 public sealed class ImportSettings

@@ -24,7 +24,11 @@ public interface IRosterSource : IDisposable
     IEnumerable<RosterEnrollment> ReadEnrollments(CancellationToken cancellationToken);
 }
 
-/// <summary>Callbacks a source reports through while it reads. Invoked on the enumerating thread.</summary>
+/// <summary>
+/// Callbacks a source reports through while it reads. <see cref="Warning"/> and <see cref="Progress"/> are invoked on
+/// the enumerating thread; <see cref="Verbose"/> may be invoked from any thread (a REST source's HTTP callbacks), so pass
+/// a thread-safe sink such as <see cref="IEngineEventSink.Verbose"/>.
+/// </summary>
 public sealed class RosterReadObserver
 {
     public static readonly RosterReadObserver None = new();

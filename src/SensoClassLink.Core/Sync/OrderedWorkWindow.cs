@@ -13,10 +13,16 @@ public sealed class OrderedWorkWindow<T>
 {
     private readonly Queue<(object? Item, Task<T> Work)> _inFlight = new();
     private readonly int _maxInFlight;
+    private readonly Action<Task>? _wait;
 
-    public OrderedWorkWindow(int maxInFlight)
+    /// <param name="wait">
+    /// How the caller waits for a task it must have the result of (a cmdlet writes the engine's queued events meanwhile);
+    /// null blocks until it ends.
+    /// </param>
+    public OrderedWorkWindow(int maxInFlight, Action<Task>? wait = null)
     {
         _maxInFlight = Math.Max(1, maxInFlight);
+        _wait = wait;
     }
 
     public int Count => _inFlight.Count;
@@ -32,6 +38,7 @@ public sealed class OrderedWorkWindow<T>
         while (_inFlight.Count >= _maxInFlight || (_inFlight.Count > 0 && _inFlight.Peek().Work.IsCompleted))
         {
             var (head, task) = _inFlight.Dequeue();
+            _wait?.Invoke(task);
             ready.Add((head, task.GetAwaiter().GetResult()));
         }
         return ready;
@@ -43,6 +50,7 @@ public sealed class OrderedWorkWindow<T>
         while (_inFlight.Count > 0)
         {
             var (head, task) = _inFlight.Dequeue();
+            _wait?.Invoke(task);
             yield return (head, task.GetAwaiter().GetResult());
         }
     }

@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Concurrent;
 using System.Management.Automation;
 using System.Threading.Tasks;
 using SensoClassLink.Core.Configuration;
@@ -36,12 +35,13 @@ public sealed class ConnectSensoClassLinkCommand : SensoClassLinkCmdlet
     {
         string? path = ConfigPath is null ? null : GetUnresolvedProviderPathFromPSPath(ConfigPath);
         ModuleConnection connection;
-        var prompts = new BlockingCollection<string>();
+        // MSAL shows the device code from one of its threads: through the event channel it is written here, as a warning.
+        var events = EventChannel;
         try
         {
             connection = ModuleConnection.Connect(path, DeviceCode ? message =>
             {
-                prompts.Add(message);
+                events.Warning(message);
                 return Task.CompletedTask;
             } : null);
         }
@@ -52,7 +52,7 @@ public sealed class ConnectSensoClassLinkCommand : SensoClassLinkCmdlet
         }
         if (DeviceCode)
         {
-            SignIn(connection, prompts);
+            SignIn(connection);
         }
 
         var info = Describe(connection);
@@ -65,40 +65,22 @@ public sealed class ConnectSensoClassLinkCommand : SensoClassLinkCmdlet
 
     /// <summary>
     /// Signs in now, while the person is at the console: MSAL's "go to ... and enter the code ..." message is shown
-    /// from the pipeline thread as it arrives, and the sign-in is proved by reading Senso's roles.
+    /// as it arrives, and the sign-in is proved by reading Senso's roles. A failed sign-in leaves no connection.
     /// </summary>
-    private void SignIn(ModuleConnection connection, BlockingCollection<string> prompts)
+    private void SignIn(ModuleConnection connection)
     {
-        Task<System.Collections.Generic.IReadOnlyList<Core.Senso.SensoRole>> signIn;
         try
         {
-            signIn = connection.Senso.GetRolesAsync(CancellationToken);
+            RunEngine((_, token) => connection.Senso.GetRolesAsync(token), mapCallFailures: false);
+        }
+        catch (PipelineStoppedException)
+        {
+            ModuleConnection.Abandon(connection);
+            throw;
         }
         catch (Exception ex)
         {
-            ModuleConnection.Disconnect();
-            ThrowCallError(ex, ErrorIds.SensoAuthenticationFailed);
-            return;
-        }
-        while (!signIn.IsCompleted)
-        {
-            if (prompts.TryTake(out string? message, 250))
-            {
-                Host.UI.WriteWarningLine(message);
-            }
-        }
-        try
-        {
-            signIn.GetAwaiter().GetResult();
-        }
-        catch (OperationCanceledException) when (CancellationToken.IsCancellationRequested)
-        {
-            ModuleConnection.Disconnect();
-            throw new PipelineStoppedException();
-        }
-        catch (Exception ex) when (ex is SensoAuthenticationException or SensoApiException)
-        {
-            ModuleConnection.Disconnect();
+            ModuleConnection.Abandon(connection);
             ThrowCallError(ex, ErrorIds.SensoAuthenticationFailed);
         }
     }

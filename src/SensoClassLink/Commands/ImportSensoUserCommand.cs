@@ -99,7 +99,7 @@ public sealed class ImportSensoUserCommand : SensoCommandBase
             return;
         }
         _importer = new TeacherImporter(senso, placement, _whatIf);
-        _window = new OrderedWorkWindow<ImportDecision>(ThrottleLimit);
+        _window = new OrderedWorkWindow<ImportDecision>(RequestConcurrency, EventChannel.Pump);
     }
 
     protected override void ProcessRecord()
@@ -191,7 +191,7 @@ public sealed class ImportSensoUserCommand : SensoCommandBase
             withAccount.ForEach(d => d.GroupSync = GroupSyncState.Queued);
             return;
         }
-        var processor = new GroupSyncProcessor(Senso, Connection.State.GroupSyncQueue, new GroupSyncRetryPolicy(), ThrottleLimit);
+        var processor = new GroupSyncProcessor(Senso, Connection.State.GroupSyncQueue, new GroupSyncRetryPolicy(), RequestConcurrency);
         var outcomes = Await(processor.ProcessAsync(emails, planned, rosterComplete: true, whatIf: false, completed: null, CancellationToken))
             .ToDictionary(o => o.Email, StringComparer.Ordinal);
         foreach (var decision in withAccount)

@@ -68,13 +68,20 @@ public sealed class InvokeClassLinkSyncCommand : SensoCommandBase
         }
 
         var progress = new ProgressReporter(this, 4, "Roster Server data sync");
-        var pump = new EngineEventPump();
         var problems = new RosterProblemLog();
+        var events = EventChannel;
         var observer = new DataSyncObserver
         {
-            Verbose = line => pump.Post(() => WriteVerbose(line)),
-            Progress = (status, percent) => pump.Post(() => progress.Report(status, percent)),
-            Warning = warning => pump.Post(() => problems.Add(warning)),
+            Verbose = events.Verbose,
+            Progress = events.Progress,
+            // Warnings arrive on the runner's threads; the log is read on the pipeline thread once the run has ended.
+            Warning = warning =>
+            {
+                lock (problems)
+                {
+                    problems.Add(warning);
+                }
+            },
         };
         var import = connection.Configuration.Import;
         var options = new DataSyncOptions
@@ -84,7 +91,7 @@ public sealed class InvokeClassLinkSyncCommand : SensoCommandBase
             WhatIf = whatIf,
             MaxCreatesPerRun = import.MaxCreatesPerRun,
             SiteBySchool = import.SiteBySchool,
-            MaxConcurrency = ThrottleLimit,
+            MaxConcurrency = RequestConcurrency,
             LockOwner = $"Invoke-ClassLinkSync ({Environment.UserName})",
         };
 
@@ -94,7 +101,7 @@ public sealed class InvokeClassLinkSyncCommand : SensoCommandBase
             var state = whatIf ? connection.ExistingState : connection.State;
             var runner = new DataSyncRunner(o => connection.OpenRoster(o), Senso, state, options, observer);
             WriteVerbose($"Data sync: roster {connection.Configuration.ClassLink.Source} source, Senso {target}{(whatIf ? " (what if: nothing is written)" : "")}.");
-            result = pump.Run(() => runner.RunAsync(CancellationToken));
+            result = RunEngine((_, token) => runner.RunAsync(token), progress, mapCallFailures: false);
         }
         catch (RunInProgressException ex)
         {

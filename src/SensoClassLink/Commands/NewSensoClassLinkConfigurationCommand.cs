@@ -398,13 +398,8 @@ public sealed class NewSensoClassLinkConfigurationCommand : SensoClassLinkCmdlet
     private string? FullPath(string? path) => path is null ? null : GetUnresolvedProviderPathFromPSPath(path);
 
     private void ThrowExists(string path) =>
-        ThrowTerminatingError(new ErrorRecord(new ConfigurationFileExistsException(path), "ConfigurationFileExists", ErrorCategory.ResourceExists, path)
-        {
-            ErrorDetails = new ErrorDetails($"The configuration file '{path}' exists already; nothing was written.")
-            {
-                RecommendedAction = "Add -Force to replace it, or give another -Path.",
-            },
-        });
+        ThrowTerminatingError(ErrorCatalog.Record(new ConfigurationFileExistsException(path), ErrorIds.ConfigurationFileExists, path,
+            "Add -Force to replace it, or give another -Path."));
 
     private static (string RosterSource, string RosterLocation, string SensoProvider, string SensoLocation) Describe(SensoClassLinkConfiguration config)
     {

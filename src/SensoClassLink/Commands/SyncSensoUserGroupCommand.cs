@@ -118,7 +118,7 @@ public sealed class SyncSensoUserGroupCommand : SensoCommandBase
                     $"The roster could not be read completely ({roster.Truncation}), so no group was changed; the syncs stay queued. Fix the file and run again."),
                     ErrorIds.RosterIncomplete);
             }
-            var processor = new GroupSyncProcessor(Senso, whatIf ? null : Connection.State.GroupSyncQueue, new GroupSyncRetryPolicy(), ThrottleLimit);
+            var processor = new GroupSyncProcessor(Senso, whatIf ? null : Connection.State.GroupSyncQueue, new GroupSyncRetryPolicy(), RequestConcurrency);
             int done = 0;
             var outcomes = Await(processor.ProcessAsync(emails, planned, rosterComplete: true, whatIf, _ => System.Threading.Interlocked.Increment(ref done), CancellationToken));
             for (int i = 0; i < outcomes.Count; i++)

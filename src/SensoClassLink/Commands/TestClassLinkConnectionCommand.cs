@@ -47,31 +47,9 @@ public sealed class TestClassLinkConnectionCommand : SensoClassLinkCmdlet
 
     private ClassLinkConnectionTest TestApi(RosterApiSettings settings, ProgressReporter progress)
     {
-        // The engine works on a worker thread; verbose lines and progress are queued and written here.
-        var messages = new System.Collections.Concurrent.BlockingCollection<(string Text, int Percent)>();
-        var task = System.Threading.Tasks.Task.Run(async () =>
-        {
-            try
-            {
-                return await RosterConnectionCheck.RunAsync(settings, null, line => messages.Add((line, -2)), (status, percent) => messages.Add((status, percent)), CancellationToken).ConfigureAwait(false);
-            }
-            finally
-            {
-                messages.CompleteAdding();
-            }
-        });
-        foreach (var (text, percent) in messages.GetConsumingEnumerable(CancellationToken))
-        {
-            if (percent == -2)
-            {
-                WriteVerbose(text);
-            }
-            else
-            {
-                progress.Report(text, percent, force: true);
-            }
-        }
-        var report = task.GetAwaiter().GetResult();
+        // Configuration problems keep this command's own mapping (the catch blocks of EndProcessing).
+        var report = RunEngine((events, token) => RosterConnectionCheck.RunAsync(settings, null, events.Verbose, events.Progress, token),
+            progress, mapCallFailures: false);
         foreach (string hint in report.Hints)
         {
             WriteVerbose("Hint: " + hint);

@@ -44,6 +44,8 @@ internal static class ErrorCatalog
         [ErrorIds.NoSyncRun] = ErrorCategory.ObjectNotFound,
         [ErrorIds.ConfigurationNotWritten] = ErrorCategory.WriteError,
         [ErrorIds.InvalidParameterCombination] = ErrorCategory.InvalidArgument,
+        [ErrorIds.ConfigurationFileExists] = ErrorCategory.ResourceExists,
+        [ErrorIds.NotConnected] = ErrorCategory.InvalidOperation,
     };
 
     /// <summary>The id an engine exception raises wherever it surfaces; null for an exception the table does not know.</summary>

@@ -79,6 +79,12 @@ public static class ErrorIds
     /// <summary>Parameters that cannot be used together, or one that needs another.</summary>
     public const string InvalidParameterCombination = "InvalidParameterCombination";
 
+    /// <summary>New-SensoClassLinkConfiguration without -Force and the file exists (it is left as it is).</summary>
+    public const string ConfigurationFileExists = "ConfigurationFileExists";
+
+    /// <summary>Disconnect-SensoClassLink closed this runspace's connection and no Connect-SensoClassLink followed.</summary>
+    public const string NotConnected = "NotConnected";
+
     /// <summary>The id of one teacher's import failure: ImportFailed.&lt;reason&gt;.</summary>
     public static string ImportFailedFor(string reason) => ImportFailed + "." + reason;
 

@@ -12,18 +12,17 @@ using SensoClassLink.Core.State;
 namespace SensoClassLink.Session;
 
 /// <summary>
-/// The process's connection to one deployment (like Connect-MgGraph): the validated configuration and
-/// the roster and Senso endpoints it describes. Commands share it; Connect-SensoClassLink replaces it,
-/// disposing the previous connection's Senso provider and state store.
+/// A runspace's connection to one deployment (like Connect-MgGraph): the validated configuration and the roster and
+/// Senso endpoints it describes. Commands of the runspace share it; Connect-SensoClassLink replaces it, disposing the
+/// previous connection's Senso provider, sign-in and state store; Disconnect-SensoClassLink disposes it. Each runspace
+/// has its own (see <see cref="RunspaceConnectionSlot"/>), so runspaces never dispose each other's connection.
 /// </summary>
 public sealed class ModuleConnection : IDisposable
 {
-    private static readonly object Gate = new();
-    private static ModuleConnection? _current;
-
     private readonly object _lazyGate = new();
     private readonly Func<string, Task>? _deviceCodePrompt;
     private ISensoProvider? _senso;
+    private IDisposable? _signIn;
     private StateStore? _state;
     private bool _disposed;
 
@@ -41,19 +40,10 @@ public sealed class ModuleConnection : IDisposable
     /// <summary>True when the Senso API provider signs in as a person with a device code instead of as the app.</summary>
     public bool UsesDeviceCode => _deviceCodePrompt is not null;
 
-    /// <summary>The connection made in this process, or null.</summary>
-    public static ModuleConnection? Current
-    {
-        get
-        {
-            lock (Gate)
-            {
-                return _current;
-            }
-        }
-    }
+    /// <summary>The connection made in this runspace, or null.</summary>
+    public static ModuleConnection? Current => RunspaceConnectionSlot.Current.Connection;
 
-    /// <summary>Validates the configuration file and makes it the process's connection.</summary>
+    /// <summary>Validates the configuration file and makes it this runspace's connection.</summary>
     /// <param name="deviceCodePrompt">For the Senso API provider: sign in as a person with a device code, showing MSAL's message through this.</param>
     public static ModuleConnection Connect(string? configPath, Func<string, Task>? deviceCodePrompt = null)
     {
@@ -63,25 +53,40 @@ public sealed class ModuleConnection : IDisposable
             throw new ConfigurationException("-DeviceCode signs in to the Senso API, but this configuration uses the local tenant (senso.provider: local).");
         }
         var connection = new ModuleConnection(configuration, deviceCodePrompt);
-        lock (Gate)
-        {
-            _current?.Dispose();
-            _current = connection;
-        }
+        RunspaceConnectionSlot.Current.Set(connection);
         return connection;
     }
 
-    /// <summary>The current connection, or one made from $env:SENSOCLASSLINK_CONFIG / the per-user default.</summary>
-    public static ModuleConnection GetOrConnectDefault() => Current ?? Connect(null);
-
-    public static void Disconnect()
+    /// <summary>
+    /// This runspace's connection, or one made from $env:SENSOCLASSLINK_CONFIG / the per-user default when the runspace
+    /// never connected. After Disconnect-SensoClassLink it throws <see cref="NotConnectedException"/> instead: a runspace
+    /// that was disconnected on purpose must not quietly connect to whatever configuration it finds.
+    /// </summary>
+    public static ModuleConnection GetOrConnectDefault()
     {
-        lock (Gate)
+        var slot = RunspaceConnectionSlot.Current;
+        if (slot.Connection is { } current)
         {
-            _current?.Dispose();
-            _current = null;
+            return current;
         }
+        if (slot.Disconnected)
+        {
+            throw new NotConnectedException();
+        }
+        return Connect(null);
     }
+
+    /// <summary>Disposes this runspace's connection (Disconnect-SensoClassLink) and returns it, or null when there was none.</summary>
+    public static ModuleConnection? Disconnect() => RunspaceConnectionSlot.Current.Clear(explicitly: true);
+
+    /// <summary>Forgets a connection whose sign-in failed during Connect-SensoClassLink; the runspace is as if it never connected.</summary>
+    internal static void Abandon(ModuleConnection connection) => RunspaceConnectionSlot.Current.Drop(connection);
+
+    /// <summary>
+    /// The module is being removed from this runspace (Remove-Module): dispose its connection. A later Import-Module
+    /// starts as if the runspace had never connected.
+    /// </summary>
+    public static void DisposeForModuleRemoval() => RunspaceConnectionSlot.Current.Clear(explicitly: false);
 
     /// <summary>Opens a fresh roster source for one command; the caller disposes it.</summary>
     public IRosterSource OpenRoster(RosterReadObserver observer)
@@ -158,14 +163,22 @@ public sealed class ModuleConnection : IDisposable
         ISensoTokenSource tokens = _deviceCodePrompt is not null
             ? MsalDeviceCodeTokenSource.Create(senso.Api, _deviceCodePrompt)
             : MsalClientCredentialTokenSource.Create(senso.Api);
-        return new SensoApiProvider(senso.Api.BaseUrl!, tokens, new HttpRetryOptions());
+        _signIn = tokens as IDisposable;
+        var retry = new HttpRetryOptions
+        {
+            MaxRetries = senso.Api.MaxRetries,
+            AttemptTimeout = TimeSpan.FromSeconds(senso.Api.TimeoutSeconds),
+        };
+        // Commands take their own view (ISupportsCommandScope) with -ThrottleLimit and their verbose lines; this shared
+        // provider, used by argument completion, keeps senso.api.maxConcurrency and says nothing.
+        return new SensoApiProvider(senso.Api.BaseUrl!, tokens, retry, maxConcurrency: senso.Api.MaxConcurrency);
     }
 
     private void ThrowIfDisposed()
     {
         if (_disposed)
         {
-            throw new ObjectDisposedException(nameof(ModuleConnection), "This connection was replaced by a newer Connect-SensoClassLink.");
+            throw new ObjectDisposedException(nameof(ModuleConnection), "This connection was closed by Disconnect-SensoClassLink or replaced by a newer Connect-SensoClassLink.");
         }
     }
 
@@ -175,8 +188,10 @@ public sealed class ModuleConnection : IDisposable
         {
             _disposed = true;
             _senso?.Dispose();
+            _signIn?.Dispose();
             _state?.Dispose();
             _senso = null;
+            _signIn = null;
             _state = null;
         }
     }

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Management.Automation;
 using System.Threading;
+using System.Threading.Tasks;
 using SensoClassLink.Core.Configuration;
 using SensoClassLink.Core.Eligibility;
 using SensoClassLink.Core.OneRoster;
@@ -13,14 +14,15 @@ namespace SensoClassLink.Session;
 /// <summary>
 /// Reads the roster for one command with its warnings and progress reported through the cmdlet, so every
 /// command that evaluates eligibility or plans groups reports data-quality problems the same way.
-/// Callbacks run on the pipeline thread (sources enumerate on the caller's thread).
+/// Reads run off the pipeline thread through <see cref="SensoClassLinkCmdlet.RunEngine{T}"/>; their progress and verbose
+/// lines go through the command's event channel and are written on the pipeline thread.
 /// A command that reads the roster more than once shares one source across its reads: a remote (REST) roster is
 /// then pulled once into a <see cref="RosterSnapshot"/> and replayed, so all reads see the same records.
 /// Dispose it when the command ends: that deletes the snapshot.
 /// </summary>
 internal sealed class RosterSession : IDisposable
 {
-    private readonly PSCmdlet _cmdlet;
+    private readonly SensoClassLinkCmdlet _cmdlet;
     private readonly ModuleConnection _connection;
     private readonly ProgressReporter _progress;
     private readonly RosterProblemLog _problems = new();
@@ -31,7 +33,7 @@ internal sealed class RosterSession : IDisposable
     /// True when the command will read the whole roster more than once (evaluate then plan groups, or plan groups,
     /// which reads enrollments twice). False opens a fresh source for each read and writes nothing to disk.
     /// </param>
-    public RosterSession(PSCmdlet cmdlet, ModuleConnection connection, ProgressReporter progress, bool readsMoreThanOnce = false)
+    public RosterSession(SensoClassLinkCmdlet cmdlet, ModuleConnection connection, ProgressReporter progress, bool readsMoreThanOnce = false)
     {
         _cmdlet = cmdlet;
         _connection = connection;
@@ -85,7 +87,7 @@ internal sealed class RosterSession : IDisposable
         }
         try
         {
-            return new RosterSnapshot(source, new RosterReadObserver { Progress = Observer().Progress, Verbose = _cmdlet.WriteVerbose });
+            return new RosterSnapshot(source, new RosterReadObserver { Progress = Observer().Progress, Verbose = _cmdlet.EventChannel.Verbose });
         }
         catch
         {
@@ -94,12 +96,16 @@ internal sealed class RosterSession : IDisposable
         }
     }
 
-    /// <summary>A roster that cannot be read (missing file, failed or incomplete pull, bad configuration) stops the whole command.</summary>
+    /// <summary>
+    /// Reads through the command's engine helper: the read runs off the pipeline thread while its events (warnings
+    /// collected here, progress, and the request lines a REST source reports from its HTTP threads) are written on it.
+    /// A roster that cannot be read (missing file, failed or incomplete pull, bad configuration) stops the whole command.
+    /// </summary>
     private T StopOnUnreadableRoster<T>(CancellationToken cancellationToken, Func<T> read)
     {
         try
         {
-            return read();
+            return _cmdlet.RunEngine((_, _) => Task.FromResult(read()), _progress, mapCallFailures: false);
         }
         catch (RosterReadException ex)
         {
@@ -124,13 +130,17 @@ internal sealed class RosterSession : IDisposable
     {
         Warning = warning =>
         {
-            _problems.Add(warning);
-            if (warning.RestOfFileUnread)
+            lock (_problems)
             {
-                Truncation ??= warning;
+                _problems.Add(warning);
+                if (warning.RestOfFileUnread)
+                {
+                    Truncation ??= warning;
+                }
             }
         },
-        Progress = p => _progress.Report($"Reading {p.Collection}: {p.RecordsRead:N0} records", p.PercentComplete),
-        Verbose = _cmdlet.WriteVerbose,
+        Progress = p => _cmdlet.EventChannel.Progress($"Reading {p.Collection}: {p.RecordsRead:N0} records", p.PercentComplete),
+        // A REST source reports its requests from HTTP threads: the command's event channel writes them on the pipeline thread.
+        Verbose = _cmdlet.EventChannel.Verbose,
     };
 }

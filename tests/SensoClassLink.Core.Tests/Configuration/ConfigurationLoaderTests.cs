@@ -70,6 +70,35 @@ public sealed class ConfigurationLoaderTests
     }
 
     [Fact]
+    public void SensoApiHttpLimitsAreReadAndDefaultLikeTheirClassLinkTwins()
+    {
+        const string Senso = "senso:\n  provider: api\n  api:\n    baseUrl: https://tenant.example/api\n    authority: https://login.example/t\n    clientId: app\n    clientSecret: env:S\n";
+        var defaults = Load("classlink:\n  csv:\n    path: ./d\n" + Senso);
+        Assert.Equal((defaults.ClassLink.Api.MaxConcurrency, defaults.ClassLink.Api.TimeoutSeconds, defaults.ClassLink.Api.MaxRetries),
+            (defaults.Senso.Api.MaxConcurrency, defaults.Senso.Api.TimeoutSeconds, defaults.Senso.Api.MaxRetries));
+        Assert.Equal((4, 60, 5), (defaults.Senso.Api.MaxConcurrency, defaults.Senso.Api.TimeoutSeconds, defaults.Senso.Api.MaxRetries));
+
+        var tuned = Load("classlink:\n  csv:\n    path: ./d\n" + Senso + "    maxConcurrency: 12\n    timeoutSeconds: 30\n    maxRetries: 0\n");
+        Assert.Equal((12, 30, 0), (tuned.Senso.Api.MaxConcurrency, tuned.Senso.Api.TimeoutSeconds, tuned.Senso.Api.MaxRetries));
+    }
+
+    [Theory]
+    [InlineData("maxConcurrency: 0", "senso.api.maxConcurrency", "between 1 and 32")]
+    [InlineData("maxConcurrency: 33", "senso.api.maxConcurrency", "between 1 and 32")]
+    [InlineData("timeoutSeconds: 0", "senso.api.timeoutSeconds", "between 1 and 3600")]
+    [InlineData("maxRetries: 21", "senso.api.maxRetries", "between 0 and 20")]
+    [InlineData("maxRetries: some", "senso.api.maxRetries", "whole number")]
+    public void SensoApiHttpLimitsOutOfRangeAreNamedWithTheirLine(string line, string key, string expected)
+    {
+        var ex = LoadFails("classlink:\n  csv:\n    path: ./d\nsenso:\n  api:\n    " + line + "\n");
+
+        var problem = Assert.Single(ex.Problems);
+        Assert.Equal(key, problem.Key);
+        Assert.Equal(6, problem.Line);
+        Assert.Contains(expected, problem.Message);
+    }
+
+    [Fact]
     public void UnknownKeyIsNamedWithItsLineAndASuggestion()
     {
         var ex = LoadFails("classlink:\n  csv:\n    path: ./d\n  sorce: csv\n");

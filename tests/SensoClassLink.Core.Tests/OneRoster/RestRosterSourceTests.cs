@@ -316,15 +316,16 @@ public sealed class RestRosterSourceTests
     }
 
     [Fact]
-    public async Task ObserverCallbacksRunOnTheEnumeratingThreadEvenWithConcurrentPages()
+    public async Task ProgressRunsOnTheEnumeratingThreadAndVerboseLinesComeFromThePageRequests()
     {
+        // Verbose may be called from any thread (the HTTP callbacks of concurrent pages): the host's sink is thread-safe.
         await using var server = await StartAsync(maxPageSize: 5);
         server.Faults.Enqueue(new FaultRule(FaultKind.Unavailable, "/enrollments", 30, 1));
         var threads = new List<int>();
-        var lines = new List<string>();
+        var lines = new System.Collections.Concurrent.ConcurrentQueue<string>();
         var observer = new RosterReadObserver
         {
-            Verbose = line => { threads.Add(Environment.CurrentManagedThreadId); lines.Add(line); },
+            Verbose = lines.Enqueue,
             Progress = _ => threads.Add(Environment.CurrentManagedThreadId),
         };
         using var source = new RestRosterSource(OAuth1(server, pageSize: 5, maxConcurrency: 4), observer, FastRetries());
@@ -332,6 +333,7 @@ public sealed class RestRosterSourceTests
         Assert.Equal(88, source.ReadEnrollments(default).Count());
         Assert.Equal(19, lines.Count(l => l.StartsWith("GET ", StringComparison.Ordinal)));
         Assert.Contains(lines, l => l.StartsWith("Retrying after HTTP 503", StringComparison.Ordinal));
+        Assert.NotEmpty(threads);
         Assert.All(threads, t => Assert.Equal(enumerating, t));
     }
 

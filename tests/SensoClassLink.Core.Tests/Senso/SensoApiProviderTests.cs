@@ -219,6 +219,42 @@ public sealed class SensoApiProviderTests : SensoProviderContractTests
     }
 
     [Fact]
+    public async Task A_command_view_keeps_its_own_bound_on_requests_in_flight_and_reports_to_its_own_sink()
+    {
+        // The shared provider allows 4; a command's view with -ThrottleLimit 7 runs 7 at once, and its lines go to that command.
+        using var shared = OpenProvider(FastRetry);
+        var events = new RecordingSink();
+        using var view = ((ISupportsCommandScope)shared).ForCommand(7, events);
+        Server.Faults.LatencyMs = 150;
+        Server.Faults.ResetInFlight();
+        await Task.WhenAll(Enumerable.Range(0, 21).Select(_ => view.GetRolesAsync(None)));
+        Assert.Equal(7, Server.Faults.InFlightHighWater);
+
+        Server.Faults.ResetInFlight();
+        await Task.WhenAll(Enumerable.Range(0, 12).Select(_ => shared.GetRolesAsync(None)));
+        Assert.Equal(4, Server.Faults.InFlightHighWater);
+        Server.Faults.LatencyMs = 0;
+
+        Assert.Equal(21, events.Lines.Count(l => l.StartsWith("GET /api/roles -> 200", StringComparison.Ordinal)));
+        Assert.Equal(12, _verbose.Count(l => l.StartsWith("GET /api/roles -> 200", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task A_command_view_shares_the_user_ids_the_connection_learned_and_leaves_the_connection_open_when_disposed()
+    {
+        using var shared = OpenProvider(FastRetry);
+        await shared.CreateUserAsync(Teacher("kept@d.org"), None);
+        var events = new RecordingSink();
+        using (var view = ((ISupportsCommandScope)shared).ForCommand(2, events))
+        {
+            int before = Server.Faults.ApiRequests;
+            await view.ReplaceUserGroupsAsync("kept@d.org", Array.Empty<SensoGroup>(), None);
+            Assert.Equal(1, Server.Faults.ApiRequests - before); // no lookup: the id came from the shared cache
+        }
+        Assert.Single(await shared.GetRolesAsync(None), r => r.Name == "Teacher");
+    }
+
+    [Fact]
     public void The_module_refuses_a_plain_http_api_url_that_is_not_loopback()
     {
         var error = Assert.Throws<ArgumentException>(() =>
@@ -230,6 +266,21 @@ public sealed class SensoApiProviderTests : SensoProviderContractTests
     {
         base.Dispose();
         _server?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+    }
+
+    private sealed class RecordingSink : IEngineEventSink
+    {
+        private readonly System.Collections.Concurrent.ConcurrentQueue<string> _lines = new();
+
+        public IReadOnlyCollection<string> Lines => _lines;
+
+        public void Verbose(string message) => _lines.Enqueue(message);
+
+        public void Warning(string message) => _lines.Enqueue("WARNING " + message);
+
+        public void Progress(string status, int percentComplete)
+        {
+        }
     }
 
     private sealed class FixedToken : ISensoTokenSource

@@ -18,7 +18,6 @@ public sealed class RestRosterSource : IRosterSource, ISupportsTeacherScope
     private static readonly IReadOnlyList<KeyValuePair<string, string>> NoQuery = Array.Empty<KeyValuePair<string, string>>();
 
     private readonly RosterReadObserver _observer;
-    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _verboseQueue = new();
     private readonly int _pageSize;
     private readonly int _maxConcurrency;
 
@@ -26,9 +25,8 @@ public sealed class RestRosterSource : IRosterSource, ISupportsTeacherScope
     public RestRosterSource(RosterApiSettings settings, RosterReadObserver? observer = null, RestTransportOptions? transport = null)
     {
         _observer = observer ?? RosterReadObserver.None;
-        // HTTP callbacks run on pool threads; the observer promises the enumerating thread (a cmdlet's
-        // WriteVerbose only works there), so lines are queued and written between pages.
-        Client = new OneRosterRestClient(settings, transport, _observer.Verbose is null ? null : _verboseQueue.Enqueue);
+        // Request lines come from HTTP callbacks on pool threads: RosterReadObserver.Verbose may be called from any thread.
+        Client = new OneRosterRestClient(settings, transport, _observer.Verbose);
         _pageSize = settings.PageSize;
         _maxConcurrency = Math.Max(1, settings.MaxConcurrency);
     }
@@ -156,7 +154,6 @@ public sealed class RestRosterSource : IRosterSource, ISupportsTeacherScope
         {
             // Stop pages still in flight (the consumer stopped early or a page failed) and observe their outcome.
             pull.Cancel();
-            FlushVerbose();
             while (window.Count > 0)
             {
                 var pending = window.Dequeue().Page;
@@ -191,17 +188,7 @@ public sealed class RestRosterSource : IRosterSource, ISupportsTeacherScope
 
     private void Report<T>(RosterCollection<T> collection, long read, long? total)
     {
-        FlushVerbose();
         _observer.Progress?.Invoke(new RosterReadProgress(collection.Name, read, null, null, total));
-    }
-
-    /// <summary>Writes the queued request lines to the observer; call only on the enumerating thread.</summary>
-    internal void FlushVerbose()
-    {
-        while (_verboseQueue.TryDequeue(out string? line))
-        {
-            _observer.Verbose?.Invoke(line);
-        }
     }
 
     private static void CheckTotal(string what, long announced, long? pageTotal, int offset)

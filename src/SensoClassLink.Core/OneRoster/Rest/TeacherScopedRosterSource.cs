@@ -45,17 +45,7 @@ public sealed class TeacherScopedRosterSource : IRosterSource
     {
     }
 
-    private Scope Load(CancellationToken cancellationToken)
-    {
-        try
-        {
-            return _scope ??= Build(cancellationToken);
-        }
-        finally
-        {
-            _source.FlushVerbose();
-        }
-    }
+    private Scope Load(CancellationToken cancellationToken) => _scope ??= Build(cancellationToken);
 
     private Scope Build(CancellationToken token)
     {
@@ -143,7 +133,6 @@ public sealed class TeacherScopedRosterSource : IRosterSource
                 }
             }
         }
-        _source.FlushVerbose();
         _observer.Verbose?.Invoke($"Teacher scope read with {client.AttemptCount} requests: {scope.Users.Count} users, {scope.Classes.Count} classes, {scope.Enrollments.Count} enrollments, {scope.Orgs.Count} orgs{(UsedFullPull ? " (fell back to a full pull for a value outside the filter allow-list or an empty filtered answer)" : "")}.");
         return scope;
     }

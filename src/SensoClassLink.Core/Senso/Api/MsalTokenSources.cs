@@ -14,10 +14,12 @@ namespace SensoClassLink.Core.Senso.Api;
 /// <summary>
 /// App-only tokens from Microsoft Entra ID: one confidential client application per connection, signed in with a
 /// certificate (store thumbprint or PFX file) or a client secret; MSAL's cache answers repeat calls.
+/// The cache belongs to this instance (no shared cache is configured), so disposing it ends the tokens' life in memory.
 /// </summary>
-public sealed class MsalClientCredentialTokenSource : ISensoTokenSource
+public sealed class MsalClientCredentialTokenSource : ISensoTokenSource, IDisposable
 {
     private readonly IConfidentialClientApplication _application;
+    private bool _disposed;
     private readonly string[] _scopes;
 
     public MsalClientCredentialTokenSource(IConfidentialClientApplication application, IEnumerable<string> scopes, string description)
@@ -67,6 +69,7 @@ public sealed class MsalClientCredentialTokenSource : ISensoTokenSource
 
     public async Task<string> GetAccessTokenAsync(bool forceRefresh, CancellationToken cancellationToken)
     {
+        ThrowIfDisposed(_disposed);
         try
         {
             var result = await _application.AcquireTokenForClient(_scopes).WithForceRefresh(forceRefresh)
@@ -83,6 +86,17 @@ public sealed class MsalClientCredentialTokenSource : ISensoTokenSource
         }
     }
 
+    /// <summary>No token is handed out after this; the instance's cache goes with the instance.</summary>
+    public void Dispose() => _disposed = true;
+
+    internal static void ThrowIfDisposed(bool disposed)
+    {
+        if (disposed)
+        {
+            throw new ObjectDisposedException("Senso API sign-in", "This connection was closed by Disconnect-SensoClassLink or a newer Connect-SensoClassLink.");
+        }
+    }
+
     internal static string[] Scopes(SensoApiSettings settings) =>
         settings.Scopes.Count > 0 ? settings.Scopes.ToArray() : new[] { settings.BaseUrl!.GetLeftPart(UriPartial.Authority) + "/.default" };
 
@@ -92,9 +106,11 @@ public sealed class MsalClientCredentialTokenSource : ISensoTokenSource
 
 /// <summary>
 /// Delegated tokens for a person at a console: device-code sign-in once, then MSAL's cache and silent refresh.
+/// Disposing it signs the person out of this instance's cache (their refresh token does not outlive the connection).
 /// </summary>
-public sealed class MsalDeviceCodeTokenSource : ISensoTokenSource
+public sealed class MsalDeviceCodeTokenSource : ISensoTokenSource, IDisposable
 {
+    private bool _disposed;
     private readonly IPublicClientApplication _application;
     private readonly string[] _scopes;
     private readonly Func<string, Task> _showCode;
@@ -123,6 +139,7 @@ public sealed class MsalDeviceCodeTokenSource : ISensoTokenSource
 
     public async Task<string> GetAccessTokenAsync(bool forceRefresh, CancellationToken cancellationToken)
     {
+        MsalClientCredentialTokenSource.ThrowIfDisposed(_disposed);
         try
         {
             var account = (await _application.GetAccountsAsync().ConfigureAwait(false)).FirstOrDefault();
@@ -150,6 +167,23 @@ public sealed class MsalDeviceCodeTokenSource : ISensoTokenSource
         {
             throw SensoAuthenticationException.Unreachable(_application.Authority, ex);
         }
+    }
+
+    /// <summary>Removes the signed-in accounts (and their tokens) from MSAL's in-memory cache.</summary>
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+        _disposed = true;
+        Task.Run(async () =>
+        {
+            foreach (var account in await _application.GetAccountsAsync().ConfigureAwait(false))
+            {
+                await _application.RemoveAsync(account).ConfigureAwait(false);
+            }
+        }).GetAwaiter().GetResult();
     }
 }
 

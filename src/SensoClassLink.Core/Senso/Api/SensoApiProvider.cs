@@ -21,9 +21,11 @@ namespace SensoClassLink.Core.Senso.Api;
 /// The Senso tenant API over HTTPS (docs/senso-api.md) with bearer tokens from an <see cref="ISensoTokenSource"/>.
 /// Reads and group replacement retry through <see cref="ResilientHttpSender"/>; a 401 gets one forced token refresh;
 /// a create whose outcome is unknown (timeout, 502, 504) is looked up again before it is retried, so it never duplicates.
-/// At most <c>maxConcurrency</c> requests are in flight at once however many callers share the provider.
+/// At most <c>maxConcurrency</c> requests are in flight at once however many callers share the provider; a command
+/// takes its own view (<see cref="ForCommand"/>) with its own bound (-ThrottleLimit) and its own verbose lines over
+/// the same HTTP client, tokens and user-id cache.
 /// </summary>
-public sealed class SensoApiProvider : ISensoProvider
+public sealed class SensoApiProvider : ISensoProvider, ISupportsCommandScope
 {
     private readonly Uri _baseUrl;
     private readonly ISensoTokenSource _tokens;
@@ -34,7 +36,7 @@ public sealed class SensoApiProvider : ISensoProvider
     private readonly ResilientHttpSender _createSender;
     private readonly SemaphoreSlim _gate;
     private readonly Action<string>? _verbose;
-    private readonly ConcurrentDictionary<string, string> _userIds = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, string> _userIds;
 
     /// <param name="baseUrl">senso.api.baseUrl (https; http only on loopback).</param>
     /// <param name="httpClient">Null for the module's own client; tests pass one. Never one that skips certificate validation.</param>
@@ -56,7 +58,31 @@ public sealed class SensoApiProvider : ISensoProvider
             AttemptTimeout = retry.AttemptTimeout,
         }, verbose);
         _gate = new SemaphoreSlim(Math.Max(1, maxConcurrency));
+        _userIds = new ConcurrentDictionary<string, string>(StringComparer.Ordinal);
     }
+
+    /// <summary>A view over <paramref name="shared"/>'s client, tokens and user ids, with its own gate and verbose lines.</summary>
+    private SensoApiProvider(SensoApiProvider shared, int maxConcurrency, Action<string> verbose)
+    {
+        _baseUrl = shared._baseUrl;
+        _tokens = shared._tokens;
+        _retry = shared._retry;
+        _client = shared._client;
+        _ownsClient = false;
+        _userIds = shared._userIds;
+        _verbose = verbose;
+        _sender = new ResilientHttpSender(_client, _retry, verbose);
+        _createSender = new ResilientHttpSender(_client, new HttpRetryOptions { MaxRetries = 0, AttemptTimeout = _retry.AttemptTimeout }, verbose);
+        _gate = new SemaphoreSlim(Math.Max(1, maxConcurrency));
+    }
+
+    /// <summary>
+    /// This provider for one command: at most <paramref name="maxConcurrency"/> of its requests in flight at once, and its
+    /// diagnostic lines (requests, 401 refreshes, retries, unknown-outcome lookups; paths only, never a query or a token) to
+    /// <paramref name="events"/>. Disposing the view releases only its gate; the shared client stays open.
+    /// </summary>
+    public ISensoProvider ForCommand(int maxConcurrency, IEngineEventSink events) =>
+        new SensoApiProvider(this, maxConcurrency, events.Verbose);
 
     public string Description => "Senso API " + _baseUrl.GetLeftPart(UriPartial.Path);
 
