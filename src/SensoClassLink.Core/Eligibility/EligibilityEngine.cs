@@ -76,17 +76,17 @@ public static class EligibilityEngine
     {
         enrollments = 0;
         counting = 0;
-        if (source is CsvRosterSource csv)
+        if (source is IPooledRosterSource pooled)
         {
-            // Same rules without a record object or an id lookup per row: the CSV reader hands out pool ids.
-            var userOfPoolId = index.MapPoolIds(csv, users: true);
-            var classOfPoolId = index.MapPoolIds(csv, users: false);
-            foreach (var row in csv.ReadEnrollmentRows(ct))
+            // Same rules without a record object or an id lookup per row: the source hands out pool ids.
+            var userOfPoolId = index.MapPoolIds(pooled, users: true);
+            var classOfPoolId = index.MapPoolIds(pooled, users: false);
+            foreach (var row in pooled.ReadEnrollmentRows(ct))
             {
                 enrollments++;
                 int cls = row.ClassId >= 0 && row.ClassId < classOfPoolId.Length ? classOfPoolId[row.ClassId] : -1;
                 int user = row.UserId >= 0 && row.UserId < userOfPoolId.Length ? userOfPoolId[row.UserId] : -1;
-                switch (index.Classify(cls, user, "enrollments.csv", row.Line, row.Status, row.Role, row.BeginDate, row.EndDate, out int c, out int who))
+                switch (index.Classify(cls, user, row.Location, row.Line, row.Status, row.Role, row.BeginDate, row.EndDate, out int c, out int who))
                 {
                     case EnrollmentKind.Student:
                         counting++;

@@ -131,15 +131,13 @@ internal sealed class RosterIndex
 
     private void ReadUsers(IRosterSource source, CancellationToken ct)
     {
-        if (source is CsvRosterSource csv && !csv.IsV12)
+        if (source is IPooledRosterSource { HasUserRows: true } pooled)
         {
             // Fast path: most users are students, whose names and email (unless planning groups) are never needed,
             // so the reused row reads them only on demand.
-            foreach (var row in csv.ReadUserRows(ct))
+            foreach (var row in pooled.ReadUserRows(ct))
             {
-                bool isTeacher = string.Equals(row.Role, "teacher", StringComparison.OrdinalIgnoreCase);
-                bool isStudent = string.Equals(row.Role, "student", StringComparison.OrdinalIgnoreCase);
-                AddUser(row.Location, row.Line, row.SourcedId, row.Status, row.EnabledUser, isTeacher, isStudent, row);
+                AddUser(row.Location, row.Line, row.SourcedId, row.Status, row.EnabledUser, row.IsTeacher, row.IsStudent, row);
             }
             return;
         }
@@ -254,8 +252,8 @@ internal sealed class RosterIndex
             out classIndex, out userOrTeacherIndex);
     }
 
-    /// <summary>For a CSV source's fast path: its pool ids mapped to this index's users (or classes); -1 where none.</summary>
-    public int[] MapPoolIds(CsvRosterSource source, bool users) => (users ? _users : _classes).ByPoolId(source);
+    /// <summary>For a pooled source's fast path: its pool ids mapped to this index's users (or classes); -1 where none.</summary>
+    public int[] MapPoolIds(IPooledRosterSource source, bool users) => (users ? _users : _classes).ByPoolId(source);
 
     /// <summary>
     /// Applies the enrollment rules to one row, given its class and user already looked up (-1 when not in the roster).

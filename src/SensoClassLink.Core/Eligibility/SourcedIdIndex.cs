@@ -8,18 +8,19 @@ namespace SensoClassLink.Core.Eligibility;
 /// <summary>
 /// sourcedId to dense index (user or class number). For a CSV source the keys are the reader's pool ids, which are
 /// unique per content, so the ids are not held a second time in a dictionary of strings: an int per pool id replaces
-/// a 24-byte dictionary entry per record (at 10M enrollments, 1.45M of them). Other sources use a dictionary.
+/// a 24-byte dictionary entry per record (at 10M enrollments, 1.45M of them). Any pooled source (CSV, REST) is keyed
+/// this way; other sources use a dictionary.
 /// </summary>
 internal sealed class SourcedIdIndex
 {
-    private readonly CsvRosterSource? _pool;
+    private readonly IPooledRosterSource? _pool;
     private readonly Dictionary<string, int>? _byId;
     /// <summary>Per pool id: the index + 1, 0 where none (so a new array needs no filling).</summary>
     private int[] _byPoolId = Array.Empty<int>();
 
     public SourcedIdIndex(IRosterSource source)
     {
-        _pool = source as CsvRosterSource;
+        _pool = source as IPooledRosterSource;
         if (_pool is null)
         {
             _byId = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -64,11 +65,11 @@ internal sealed class SourcedIdIndex
     }
 
     /// <summary>Per pool id of <paramref name="source"/> (the one this index was built from): the index, -1 where none.</summary>
-    public int[] ByPoolId(CsvRosterSource source)
+    public int[] ByPoolId(IPooledRosterSource source)
     {
         if (!ReferenceEquals(source, _pool))
         {
-            throw new InvalidOperationException("Pool ids belong to the CSV source the index was built from.");
+            throw new InvalidOperationException("Pool ids belong to the source the index was built from.");
         }
         var map = new int[source.PoolSize];
         int known = Math.Min(map.Length, _byPoolId.Length);

@@ -15,7 +15,7 @@ namespace SensoClassLink.Core.OneRoster;
 /// streaming each file row by row. Headers are matched by name; a row that cannot be read becomes a
 /// <see cref="DataQualityWarning"/>; a missing required file or column is a <see cref="RosterReadException"/>.
 /// </summary>
-public sealed class CsvRosterSource : IRosterSource
+public sealed class CsvRosterSource : IRosterSource, IPooledRosterSource
 {
     private const int ProgressEveryRecords = 8192;
 
@@ -251,12 +251,12 @@ public sealed class CsvRosterSource : IRosterSource
     /// source's string pool (-1 when unknown), so reading a row allocates nothing. Only for callers that keep
     /// nothing from a row past the next MoveNext.
     /// </summary>
-    internal IEnumerable<CsvEnrollmentRow> ReadEnrollmentRows(CancellationToken cancellationToken) =>
-        ReadRows<CsvEnrollmentRow>("enrollments.csv", new[] { "sourcedId", "classSourcedId", "userSourcedId", "role" }, cancellationToken, EnrollmentRowPoolModes, row =>
+    internal IEnumerable<PooledEnrollmentRow> ReadEnrollmentRows(CancellationToken cancellationToken) =>
+        ReadRows<PooledEnrollmentRow>("enrollments.csv", new[] { "sourcedId", "classSourcedId", "userSourcedId", "role" }, cancellationToken, EnrollmentRowPoolModes, row =>
         {
             int status = row.Column("status"), cls = row.Column("classSourcedId"), user = row.Column("userSourcedId"), role = row.Column("role"),
                 begin = row.Column("beginDate"), end = row.Column("endDate");
-            var current = new CsvEnrollmentRow();
+            var current = new PooledEnrollmentRow { Location = "enrollments.csv" };
             return [MethodImpl(HotPath.Optimize)] (long line) =>
             {
                 current.Line = line;
@@ -310,6 +310,19 @@ public sealed class CsvRosterSource : IRosterSource
     internal int PoolIdIfAny(string sourcedId) => _strings.IdOf(sourcedId);
 
     internal int PoolSize => _strings.Count;
+
+    int IPooledRosterSource.PoolIdOf(string sourcedId) => PoolIdOf(sourcedId);
+
+    int IPooledRosterSource.PoolIdIfAny(string sourcedId) => PoolIdIfAny(sourcedId);
+
+    int IPooledRosterSource.PoolSize => PoolSize;
+
+    /// <summary>1.2 users take their roles from roles.csv, so only 1.1 users.csv has the row fast path.</summary>
+    bool IPooledRosterSource.HasUserRows => !IsV12;
+
+    IEnumerable<PooledUserRow> IPooledRosterSource.ReadUserRows(CancellationToken cancellationToken) => ReadUserRows(cancellationToken);
+
+    IEnumerable<PooledEnrollmentRow> IPooledRosterSource.ReadEnrollmentRows(CancellationToken cancellationToken) => ReadEnrollmentRows(cancellationToken);
 
     public void Dispose() => _files.Dispose();
 
@@ -593,18 +606,6 @@ public sealed class CsvRosterSource : IRosterSource
     }
 }
 
-/// <summary>One enrollments.csv row for the engine's fast path; reused from row to row.</summary>
-internal sealed class CsvEnrollmentRow
-{
-    public long Line;
-    public int ClassId;
-    public int UserId;
-    public string Status = "";
-    public string Role = "";
-    public string BeginDate = "";
-    public string EndDate = "";
-}
-
 /// <summary>What the eligibility rules read of a user beyond id, status and role; fetched only for the users that need it.</summary>
 internal interface IUserDetails
 {
@@ -615,7 +616,7 @@ internal interface IUserDetails
 }
 
 /// <summary>One users.csv row for the engine's fast path; reused from row to row, details read on demand.</summary>
-internal sealed class CsvUserRow : IUserDetails
+internal sealed class CsvUserRow : PooledUserRow
 {
     private readonly CsvRosterSource.CsvRowAccess _row;
     private readonly int _email, _given, _family, _orgs;
@@ -629,17 +630,15 @@ internal sealed class CsvUserRow : IUserDetails
         _orgs = orgs;
     }
 
-    public string Location => "users.csv";
-    public long Line;
-    public string SourcedId = "";
-    public string Status = "";
-    public string EnabledUser = "";
+    public override string Location => "users.csv";
     public string Role = "";
 
-    public string Email => _row.Get(_email);
-    public string GivenName => _row.Get(_given);
-    public string FamilyName => _row.Get(_family);
-    public IReadOnlyList<string> OrgSourcedIds => CsvRosterSource.SplitList(_row.Get(_orgs));
+    public override bool IsTeacher => string.Equals(Role, "teacher", StringComparison.OrdinalIgnoreCase);
+    public override bool IsStudent => string.Equals(Role, "student", StringComparison.OrdinalIgnoreCase);
+    public override string Email => _row.Get(_email);
+    public override string GivenName => _row.Get(_given);
+    public override string FamilyName => _row.Get(_family);
+    public override IReadOnlyList<string> OrgSourcedIds => CsvRosterSource.SplitList(_row.Get(_orgs));
 }
 
 /// <summary>The OneRoster status rule shared by every record type.</summary>

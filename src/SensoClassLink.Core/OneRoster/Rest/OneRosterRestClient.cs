@@ -27,23 +27,32 @@ public sealed class RestTransportOptions
     public int MaxPages { get; init; } = 100_000;
 }
 
-/// <summary>One page of a collection as the server answered it.</summary>
-public sealed class RosterPage<T>
+/// <summary>
+/// One page of a collection as the server answered it, checked from end to end; its records are read from the
+/// body token by token by whoever consumes the page. Dispose it to release the body.
+/// </summary>
+public sealed class RosterPage : IDisposable
 {
-    internal RosterPage(List<T> records, long? total, int? nextOffset)
+    internal RosterPage(RosterJsonBody body, long? total, int? nextOffset)
     {
-        Records = records;
+        Body = body;
+        Count = body.Count;
         Total = total;
         NextOffset = nextOffset;
     }
 
-    public List<T> Records { get; }
+    internal RosterJsonBody Body { get; }
+
+    /// <summary>How many records the page holds.</summary>
+    public int Count { get; }
 
     /// <summary>X-Total-Count, when the server sent it.</summary>
     public long? Total { get; }
 
     /// <summary>The offset of a same-host Link rel="next", when the server sent one.</summary>
     public int? NextOffset { get; }
+
+    public void Dispose() => Body.Dispose();
 }
 
 /// <summary>
@@ -55,6 +64,10 @@ public sealed class OneRosterRestClient : IDisposable
 {
     public const string V1p1Path = "/ims/oneroster/v1p1";
     public const string V1p2Path = "/ims/oneroster/rostering/v1p2";
+
+    private static readonly byte[] TeachersEnvelope = System.Text.Encoding.UTF8.GetBytes("teachers");
+    private static readonly byte[] StudentsEnvelope = System.Text.Encoding.UTF8.GetBytes("students");
+    private static readonly byte[] SchoolsEnvelope = System.Text.Encoding.UTF8.GetBytes("schools");
 
     private readonly HttpClient _http;
     private readonly RosterAuthenticator _auth;
@@ -110,7 +123,7 @@ public sealed class OneRosterRestClient : IDisposable
     /// GETs one page of <paramref name="collection"/> at <paramref name="relativePath"/> (already segment-encoded,
     /// starting with '/'), with <paramref name="query"/> decoded name/value pairs plus limit, offset and a stable sort.
     /// </summary>
-    public async Task<RosterPage<T>> GetPageAsync<T>(RosterCollection<T> collection, string relativePath, IReadOnlyList<KeyValuePair<string, string>> query,
+    public async Task<RosterPage> GetPageAsync<T>(RosterCollection<T> collection, string relativePath, IReadOnlyList<KeyValuePair<string, string>> query,
         int offset, int limit, CancellationToken cancellationToken)
     {
         var parameters = new List<KeyValuePair<string, string>>(query)
@@ -121,14 +134,24 @@ public sealed class OneRosterRestClient : IDisposable
             new("orderBy", "asc"),
         };
         string endpoint = $"GET {relativePath} (offset {offset})";
-        string? fallback = relativePath.EndsWith("/teachers", StringComparison.Ordinal) ? "teachers"
-            : relativePath.EndsWith("/students", StringComparison.Ordinal) ? "students"
-            : relativePath.EndsWith("/schools", StringComparison.Ordinal) ? "schools" : null;
+        byte[]? fallback = relativePath.EndsWith("/teachers", StringComparison.Ordinal) ? TeachersEnvelope
+            : relativePath.EndsWith("/students", StringComparison.Ordinal) ? StudentsEnvelope
+            : relativePath.EndsWith("/schools", StringComparison.Ordinal) ? SchoolsEnvelope : null;
         return await SendAsync(relativePath, parameters, endpoint, response =>
         {
             ThrowOnErrorStatus(response, endpoint);
-            var records = OneRosterResponseReader.ReadPage(response, collection, endpoint, fallback);
-            return new RosterPage<T>(records, TotalCount(response, endpoint), NextOffset(response));
+            // The whole body is checked here, on the fetching thread (a broken page is retried like a 503); the
+            // records are read from it later, on the consuming thread.
+            var body = OneRosterResponseReader.ReadBody(response, collection.EnvelopeBytes, fallback, collection.Envelope, endpoint);
+            try
+            {
+                return new RosterPage(body, TotalCount(response, endpoint), NextOffset(response));
+            }
+            catch
+            {
+                body.Dispose();
+                throw;
+            }
         }, cancellationToken).ConfigureAwait(false);
     }
 

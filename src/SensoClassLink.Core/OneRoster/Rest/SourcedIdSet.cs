@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 
 namespace SensoClassLink.Core.OneRoster.Rest;
@@ -15,9 +16,14 @@ internal sealed class SourcedIdSet
     public int Count => _hashes.Count;
 
     /// <summary>True when the id was not seen before.</summary>
-    public bool Add(string sourcedId) => _hashes.Add(Hash(sourcedId));
+    public bool Add(string sourcedId) => _hashes.Add(Hash(sourcedId.AsSpan()));
 
-    internal static ulong Hash(string value)
+    /// <summary>True when the id whose <see cref="Hash(ReadOnlySpan{char})"/> this is was not seen before.</summary>
+    public bool AddHash(ulong hash) => _hashes.Add(hash);
+
+    internal static ulong Hash(string value) => Hash(value.AsSpan());
+
+    internal static ulong Hash(ReadOnlySpan<char> value)
     {
         ulong hash = 14695981039346656037UL;
         foreach (char c in value)
