@@ -102,7 +102,7 @@ public static class ConfigurationLoader
         var target = settings.Api;
         target.BaseUrl = api.Url("baseUrl", required: apiRequired);
         target.Version = api.Enum("version", OneRosterVersion.V1_1, VersionNames);
-        target.PageSize = api.Int("pageSize", 1000, 1, 10000);
+        target.PageSize = api.Int("pageSize", RosterApiSettings.DefaultPageSize, 1, 10000);
         target.MaxConcurrency = api.Int("maxConcurrency", 4, 1, 32);
         target.TimeoutSeconds = api.Int("timeoutSeconds", 60, 1, 3600);
         target.MaxRetries = api.Int("maxRetries", 5, 0, 20);

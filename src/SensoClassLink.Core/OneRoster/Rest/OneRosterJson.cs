@@ -5,6 +5,8 @@ using System.IO;
 using System.Linq;
 using System.Net.Http;
 using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
 using SensoClassLink.Core.Http;
@@ -230,11 +232,13 @@ public static class RosterCollections
 /// </summary>
 internal sealed class RosterJsonBody : IDisposable
 {
+    private readonly Action<byte[]> _release;
     private byte[]? _bytes;
 
-    public RosterJsonBody(byte[] bytes, int length, int arrayStart, int count)
+    public RosterJsonBody(byte[] bytes, int length, int arrayStart, int count, Action<byte[]> release)
     {
         _bytes = bytes;
+        _release = release;
         Length = length;
         ArrayStart = arrayStart;
         Count = count;
@@ -276,7 +280,7 @@ internal sealed class RosterJsonBody : IDisposable
         if (_bytes is { } bytes)
         {
             _bytes = null;
-            ArrayPool<byte>.Shared.Return(bytes);
+            _release(bytes);
         }
     }
 }
@@ -295,6 +299,23 @@ internal static class OneRosterResponseReader
     {
         RejectMarkup(response, endpoint);
         byte[] bytes = ReadBytes(response, out int length);
+        return Check(response, bytes, length, ReturnToArrayPool, envelope, fallbackEnvelope, envelopeName, endpoint);
+    }
+
+    /// <summary>As <see cref="ReadBody"/>, reading the body from its stream into a buffer of <paramref name="buffers"/> (no second copy).</summary>
+    public static async Task<RosterJsonBody> ReadBodyAsync(HttpResponseMessage response, PageBufferPool buffers, byte[] envelope, byte[]? fallbackEnvelope,
+        string envelopeName, string endpoint, CancellationToken cancellationToken)
+    {
+        RejectMarkup(response, endpoint);
+        var (bytes, length) = await buffers.ReadAsync(response.Content, cancellationToken).ConfigureAwait(false);
+        return Check(response, bytes, length, buffers.Return, envelope, fallbackEnvelope, envelopeName, endpoint);
+    }
+
+    private static readonly Action<byte[]> ReturnToArrayPool = bytes => ArrayPool<byte>.Shared.Return(bytes);
+
+    private static RosterJsonBody Check(HttpResponseMessage response, byte[] bytes, int length, Action<byte[]> release,
+        byte[] envelope, byte[]? fallbackEnvelope, string envelopeName, string endpoint)
+    {
         try
         {
             var cursor = new Utf8JsonCursor();
@@ -350,11 +371,11 @@ internal static class OneRosterResponseReader
             {
                 throw new RetryableResponseException($"{endpoint} answered HTTP {(int)response.StatusCode} without the '{envelopeName}' array the OneRoster binding requires.");
             }
-            return new RosterJsonBody(bytes, length, arrayStart, count);
+            return new RosterJsonBody(bytes, length, arrayStart, count, release);
         }
         catch
         {
-            ArrayPool<byte>.Shared.Return(bytes);
+            release(bytes);
             throw;
         }
     }

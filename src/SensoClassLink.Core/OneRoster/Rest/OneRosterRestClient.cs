@@ -72,6 +72,7 @@ public sealed class OneRosterRestClient : IDisposable
     private readonly HttpClient _http;
     private readonly RosterAuthenticator _auth;
     private readonly ResilientHttpSender _sender;
+    private readonly PageBufferPool _pageBuffers;
 
     public OneRosterRestClient(RosterApiSettings settings, RestTransportOptions? transport = null, Action<string>? verbose = null)
     {
@@ -97,6 +98,7 @@ public sealed class OneRosterRestClient : IDisposable
         _sender = new ResilientHttpSender(_http, RetryOptions, verbose, transport.TimeProvider);
         _auth = RosterAuthenticator.Create(settings.Auth, _sender, transport.TimeProvider);
         MaxPages = transport.MaxPages;
+        _pageBuffers = new PageBufferPool(settings.MaxConcurrency + 2);
     }
 
     /// <summary>The server root (scheme, host, port): safe to show.</summary>
@@ -137,12 +139,12 @@ public sealed class OneRosterRestClient : IDisposable
         byte[]? fallback = relativePath.EndsWith("/teachers", StringComparison.Ordinal) ? TeachersEnvelope
             : relativePath.EndsWith("/students", StringComparison.Ordinal) ? StudentsEnvelope
             : relativePath.EndsWith("/schools", StringComparison.Ordinal) ? SchoolsEnvelope : null;
-        return await SendAsync(relativePath, parameters, endpoint, response =>
+        return await SendAsync(relativePath, parameters, endpoint, streamBody: true, async (response, token) =>
         {
             ThrowOnErrorStatus(response, endpoint);
-            // The whole body is checked here, on the fetching thread (a broken page is retried like a 503); the
-            // records are read from it later, on the consuming thread.
-            var body = OneRosterResponseReader.ReadBody(response, collection.EnvelopeBytes, fallback, collection.Envelope, endpoint);
+            // The whole body is read into a reused buffer and checked here, inside the attempt, on the fetching thread
+            // (a broken page is retried like a 503); the records are read from it later, on the consuming thread.
+            var body = await OneRosterResponseReader.ReadBodyAsync(response, _pageBuffers, collection.EnvelopeBytes, fallback, collection.Envelope, endpoint, token).ConfigureAwait(false);
             try
             {
                 return new RosterPage(body, TotalCount(response, endpoint), NextOffset(response));
@@ -159,14 +161,14 @@ public sealed class OneRosterRestClient : IDisposable
     public async Task<T?> GetSingleAsync<T>(RosterCollection<T> collection, string relativePath, CancellationToken cancellationToken) where T : class
     {
         string endpoint = $"GET {collection.Name}/{{id}}";
-        return await SendAsync(relativePath, Array.Empty<KeyValuePair<string, string>>(), endpoint, response =>
+        return await SendAsync(relativePath, Array.Empty<KeyValuePair<string, string>>(), endpoint, streamBody: false, (response, _) =>
         {
             if (response.StatusCode == HttpStatusCode.NotFound)
             {
-                return null;
+                return Task.FromResult<T?>(null);
             }
             ThrowOnErrorStatus(response, endpoint);
-            return OneRosterResponseReader.ReadSingle(response, collection, endpoint);
+            return Task.FromResult<T?>(OneRosterResponseReader.ReadSingle(response, collection, endpoint));
         }, cancellationToken).ConfigureAwait(false);
     }
 
@@ -183,7 +185,7 @@ public sealed class OneRosterRestClient : IDisposable
     }
 
     private async Task<TResult> SendAsync<TResult>(string relativePath, IReadOnlyList<KeyValuePair<string, string>> query, string endpoint,
-        Func<HttpResponseMessage, TResult> interpret, CancellationToken cancellationToken)
+        bool streamBody, Func<HttpResponseMessage, CancellationToken, Task<TResult>> interpret, CancellationToken cancellationToken)
     {
         Uri uri = BuildUri(relativePath, query);
         Func<CancellationToken, Task<HttpRequestMessage>> create = async token =>
@@ -192,26 +194,29 @@ public sealed class OneRosterRestClient : IDisposable
             await _auth.AuthorizeAsync(request, uri, query, token).ConfigureAwait(false);
             return request;
         };
-        Func<HttpResponseMessage, TResult> checkAuth = response =>
+        Func<HttpResponseMessage, CancellationToken, Task<TResult>> checkAuth = (response, token) =>
         {
             if (response.StatusCode == HttpStatusCode.Unauthorized)
             {
                 throw new UnauthorizedSignal(OneRosterResponseReader.Description(response));
             }
-            return interpret(response);
+            return interpret(response, token);
         };
+        Task<TResult> Send() => streamBody
+            ? _sender.SendStreamingAsync(create, checkAuth, cancellationToken)
+            : _sender.SendAsync(create, response => checkAuth(response, cancellationToken).GetAwaiter().GetResult(), cancellationToken);
         try
         {
             try
             {
-                return await _sender.SendAsync(create, checkAuth, cancellationToken).ConfigureAwait(false);
+                return await Send().ConfigureAwait(false);
             }
             catch (UnauthorizedSignal)
             {
                 // One fresh authentication, then give up: a second 401 means the credentials (or the clock) are wrong.
                 _auth.Invalidate();
             }
-            return await _sender.SendAsync(create, checkAuth, cancellationToken).ConfigureAwait(false);
+            return await Send().ConfigureAwait(false);
         }
         catch (UnauthorizedSignal signal)
         {
