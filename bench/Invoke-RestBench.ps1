@@ -9,7 +9,9 @@
       Cpu:         -Scale, no added latency, pages of 10,000, 4 at once: the module's CPU time and peak working set
                    against the CSV path on the same district (issue 10: at most 2x the CPU, at most 100 MB more);
       Concurrency: -Scale, -LatencyMs per page, pages of 10,000: maxConcurrency 1 against 4 (issue 10: at least 3.5x);
-      PageSize:    -IssueScale, -LatencyMs per page, 4 at once: pages of 1,000 against 10,000 (issue 13).
+      PageSize:    -IssueScale, -LatencyMs per page, 4 at once: pages of 1,000 against 10,000 (issue 13);
+      Snapshot:    -Scale, -LatencyMs per page: one evaluation by a plain pull, through a RosterSnapshot (first read
+                   and replay), and from records held in memory (the test server's snapshot-bench client mode).
     Every run's output is hashed: the CSV and REST answers must be identical. The load average is recorded with
     each figure (the machine is shared). Writes -ResultsPath (bench/results/rest.json).
 #>
@@ -20,9 +22,10 @@ param(
     [string] $Scale = '1M',
     [string] $IssueScale = '290K',
     [int] $LatencyMs = 100,
+    [int[]] $ConcurrencyPageSizes = @(10000, 1000),
     [int] $Seed = 42,
     [string] $AsOf = '2025-10-01',
-    [ValidateSet('Cpu', 'Concurrency', 'PageSize')] [string[]] $Parts = @('Cpu', 'Concurrency', 'PageSize'),
+    [ValidateSet('Cpu', 'Concurrency', 'PageSize', 'Snapshot')] [string[]] $Parts = @('Cpu', 'Concurrency', 'PageSize', 'Snapshot'),
     [string] $Label = 'current',
     [string] $ResultsPath = (Join-Path $PSScriptRoot 'results/rest.json')
 )
@@ -146,20 +149,24 @@ if ($Parts -contains 'Cpu' -or $Parts -contains 'Concurrency') {
         }
     }
     if ($Parts -contains 'Concurrency') {
-        Write-Host "[$Scale] maxConcurrency 1 against 4 ($LatencyMs ms per page, pages of 10,000)"
         $server = Start-RosterServer $data $LatencyMs
+        $summary.concurrency = [ordered]@{ target = '4 pages at once at least 3.5x faster than 1' }
         try {
-            $one = Invoke-Measure "rest-$Scale-latency$LatencyMs-page10000-x1" (Get-RestYaml $server.Url 10000 1) @{ source = 'rest'; enrollments = $enrollments; latencyMs = $LatencyMs; pageSize = 10000; maxConcurrency = 1 }
-            $four = Invoke-Measure "rest-$Scale-latency$LatencyMs-page10000-x4" (Get-RestYaml $server.Url 10000 4) @{ source = 'rest'; enrollments = $enrollments; latencyMs = $LatencyMs; pageSize = 10000; maxConcurrency = 4 }
-            $runs.Add($one)
-            $runs.Add($four)
+            foreach ($pageSize in @($ConcurrencyPageSizes | ForEach-Object { "$_" -split ',' } | ForEach-Object { [int]$_ })) {
+                Write-Host "[$Scale] maxConcurrency 1 against 4 ($LatencyMs ms per page, pages of $pageSize)"
+                $one = Invoke-Measure "rest-$Scale-latency$LatencyMs-page$pageSize-x1" (Get-RestYaml $server.Url $pageSize 1) @{ source = 'rest'; enrollments = $enrollments; latencyMs = $LatencyMs; pageSize = $pageSize; maxConcurrency = 1 }
+                $four = Invoke-Measure "rest-$Scale-latency$LatencyMs-page$pageSize-x4" (Get-RestYaml $server.Url $pageSize 4) @{ source = 'rest'; enrollments = $enrollments; latencyMs = $LatencyMs; pageSize = $pageSize; maxConcurrency = 4 }
+                $runs.Add($one)
+                $runs.Add($four)
+                $summary.concurrency["page$pageSize"] = [ordered]@{
+                    sequentialSeconds = $one.seconds
+                    fourAtOnceSeconds = $four.seconds
+                    speedUp = [math]::Round($one.seconds / [math]::Max(0.01, $four.seconds), 2)
+                    sameOutput = $one.outputSha256 -eq $four.outputSha256
+                }
+            }
         }
         finally { Stop-RosterServer $server }
-        $summary.concurrency = [ordered]@{
-            speedUp = [math]::Round($one.seconds / [math]::Max(0.01, $four.seconds), 2)
-            sameOutput = $one.outputSha256 -eq $four.outputSha256
-            target = '4 pages at once at least 3.5x faster than 1'
-        }
     }
 }
 
@@ -179,6 +186,36 @@ if ($Parts -contains 'PageSize') {
         page1000Seconds = $small.seconds
         page10000Seconds = $large.seconds
         sameOutput = $small.outputSha256 -eq $large.outputSha256
+    }
+}
+
+if ($Parts -contains 'Snapshot') {
+    $data = Get-District $Scale
+    Write-Host "[$Scale] roster snapshot against a second pull and records held in memory ($LatencyMs ms per page, pages of 10,000, 4 at once)"
+    $server = Start-RosterServer $data $LatencyMs
+    $snapshotFolder = Join-Path $WorkDirectory 'rest-snapshot'
+    try {
+        $load = Get-LoadAverage
+        $output = & dotnet $serverDll snapshot-bench --url $server.Url --page-size 10000 --max-concurrency 4 --as-of $AsOf --snapshot-dir $snapshotFolder 2>&1
+        if ($LASTEXITCODE -ne 0) { throw "The snapshot benchmark failed ($LASTEXITCODE): $($output | Out-String)" }
+        $output | Where-Object { -not "$_".StartsWith('{') } | ForEach-Object { Write-Host "  $_" }
+        $snapshot = @($output | ForEach-Object { "$_" } | Where-Object { $_.StartsWith('{') })[-1] | ConvertFrom-Json
+    }
+    finally {
+        Stop-RosterServer $server
+        Remove-Item -LiteralPath $snapshotFolder -Recurse -Force -ErrorAction SilentlyContinue
+    }
+    $summary.snapshot = [ordered]@{
+        scale = $Scale
+        latencyMs = $LatencyMs
+        pull = $snapshot.pull
+        snapshotFirstRead = $snapshot.snapshotFirstRead
+        snapshotReplay = $snapshot.snapshotReplay
+        snapshotMB = $snapshot.snapshotMB
+        heldRecordsReplay = $snapshot.heldRecordsReplay
+        heldRecordsMB = $snapshot.heldRecordsMB
+        loadAverageAtStart = $load
+        loadAverageAtEnd = $snapshot.loadAverage
     }
 }
 

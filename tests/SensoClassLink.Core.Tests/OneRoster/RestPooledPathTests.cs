@@ -91,6 +91,7 @@ public sealed class RestPooledPathTests
             Enrollment("e12", "\"s2\"", "c3", "student", ",\"beginDate\":\"01/08/2025\""),
             Enrollment("e13", "\"t1\"", "c2", "teacher"),
             Enrollment("e14", "\"s2\"", "c2", "student", ",\"status\":\"TOBEDELETED\""),
+            Enrollment("e\\u0031\\u0035", "\"s\\u0031\"", "c3", "student", ",\"metadata\":{\"role\":\"teacher\",\"x\":[1,{\"y\":null}]},\"endDate\":null"),
         },
     };
 
@@ -137,7 +138,7 @@ public sealed class RestPooledPathTests
             "t1@d.org|Eligible|2|c1:2",
             "t2@d.org|Inactive|0|",
             "t3@d.org|Inactive|0|",
-            "t4@d.org|Eligible|1|c3:1",
+            "t4@d.org|Eligible|2|c3:2",
             "t5@d.org|Inactive|0|",
         }, pooled.Teachers);
         Assert.Equal(new[]
@@ -157,16 +158,20 @@ public sealed class RestPooledPathTests
         Assert.False(pooled.HasUserRows);
         int classId = pooled.PoolIdOf("c1");
         int userId = pooled.PoolIdOf("42");
+        pooled.PoolIdOf("s1");
+        int classOf(string id) => pooled.PoolIdOf(id);
+        classOf("c3");
 
         var rows = pooled.ReadEnrollmentRows(default).Select(r => (r.ClassId, r.UserId, r.Role, r.BeginDate, r.EndDate, r.Location)).ToList();
 
-        Assert.Equal(14, rows.Count);
-        Assert.Equal(5, handler.Requests); // 14 records in pages of 3
+        Assert.Equal(15, rows.Count);
+        Assert.Equal(5, handler.Requests); // 15 records in pages of 3
         Assert.Equal((classId, userId, "student", "2025-08-01", "", ""), rows[2]);
         Assert.Equal("2025-09-30", rows[3].EndDate);
         Assert.Equal(-1, rows[9].UserId);   // nobody pooled "ghost"
         Assert.Equal(-1, rows[10].ClassId);
         Assert.Equal("01/08/2025", rows[11].BeginDate);
+        Assert.Equal((classOf("c3"), pooled.PoolIdIfAny("s1"), "student", ""), (rows[14].ClassId, rows[14].UserId, rows[14].Role, rows[14].EndDate));
     }
 
     [Fact]

@@ -233,12 +233,15 @@ public static class RosterCollections
 internal sealed class RosterJsonBody : IDisposable
 {
     private readonly Action<byte[]> _release;
+    private readonly TokenTapePool? _tapes;
     private byte[]? _bytes;
 
-    public RosterJsonBody(byte[] bytes, int length, int arrayStart, int count, Action<byte[]> release)
+    public RosterJsonBody(byte[] bytes, int length, int arrayStart, int count, Action<byte[]> release, JsonToken[]? tape = null, TokenTapePool? tapes = null)
     {
         _bytes = bytes;
         _release = release;
+        Tape = tape;
+        _tapes = tapes;
         Length = length;
         ArrayStart = arrayStart;
         Count = count;
@@ -253,6 +256,9 @@ internal sealed class RosterJsonBody : IDisposable
     public int Count { get; }
 
     public byte[] Bytes => _bytes ?? throw new ObjectDisposedException(nameof(RosterJsonBody));
+
+    /// <summary>When the page was checked for the enrollment rows: each record's tokens (<see cref="EnrollmentRowReader"/>).</summary>
+    public JsonToken[]? Tape { get; private set; }
 
     /// <summary>Positions <paramref name="cursor"/> inside the envelope array; call <see cref="NextRecord"/> next.</summary>
     public void Open(Utf8JsonCursor cursor)
@@ -281,6 +287,11 @@ internal sealed class RosterJsonBody : IDisposable
         {
             _bytes = null;
             _release(bytes);
+            if (Tape is { } tape)
+            {
+                Tape = null;
+                _tapes?.Return(tape);
+            }
         }
     }
 }
@@ -303,19 +314,21 @@ internal static class OneRosterResponseReader
     }
 
     /// <summary>As <see cref="ReadBody"/>, reading the body from its stream into a buffer of <paramref name="buffers"/> (no second copy).</summary>
+    /// <remarks>With <paramref name="enrollmentTapes"/>, each record's tokens for <see cref="EnrollmentRowReader"/> are noted as it is checked.</remarks>
     public static async Task<RosterJsonBody> ReadBodyAsync(HttpResponseMessage response, PageBufferPool buffers, byte[] envelope, byte[]? fallbackEnvelope,
-        string envelopeName, string endpoint, CancellationToken cancellationToken)
+        string envelopeName, string endpoint, TokenTapePool? enrollmentTapes, CancellationToken cancellationToken)
     {
         RejectMarkup(response, endpoint);
         var (bytes, length) = await buffers.ReadAsync(response.Content, cancellationToken).ConfigureAwait(false);
-        return Check(response, bytes, length, buffers.Return, envelope, fallbackEnvelope, envelopeName, endpoint);
+        return Check(response, bytes, length, buffers.Return, envelope, fallbackEnvelope, envelopeName, endpoint, enrollmentTapes);
     }
 
     private static readonly Action<byte[]> ReturnToArrayPool = bytes => ArrayPool<byte>.Shared.Return(bytes);
 
     private static RosterJsonBody Check(HttpResponseMessage response, byte[] bytes, int length, Action<byte[]> release,
-        byte[] envelope, byte[]? fallbackEnvelope, string envelopeName, string endpoint)
+        byte[] envelope, byte[]? fallbackEnvelope, string envelopeName, string endpoint, TokenTapePool? tapes = null)
     {
+        JsonToken[]? tape = tapes?.Rent();
         try
         {
             var cursor = new Utf8JsonCursor();
@@ -336,11 +349,19 @@ internal static class OneRosterResponseReader
                         cursor.BeginArray();
                         while (cursor.NextElement())
                         {
-                            if (cursor.Peek() == '{')
+                            if (cursor.Peek() != '{')
+                            {
+                                cursor.SkipValue();
+                            }
+                            else if (tape is not null)
+                            {
+                                EnrollmentRowReader.Index(cursor, ref tape, count++, tapes!);
+                            }
+                            else
                             {
                                 count++;
+                                cursor.SkipValue();
                             }
-                            cursor.SkipValue();
                         }
                     }
                     else if (IsStatusName(cursor))
@@ -371,11 +392,15 @@ internal static class OneRosterResponseReader
             {
                 throw new RetryableResponseException($"{endpoint} answered HTTP {(int)response.StatusCode} without the '{envelopeName}' array the OneRoster binding requires.");
             }
-            return new RosterJsonBody(bytes, length, arrayStart, count, release);
+            return new RosterJsonBody(bytes, length, arrayStart, count, release, tape, tapes);
         }
         catch
         {
             release(bytes);
+            if (tape is not null)
+            {
+                tapes!.Return(tape);
+            }
             throw;
         }
     }

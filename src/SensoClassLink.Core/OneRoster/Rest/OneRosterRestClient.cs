@@ -73,6 +73,7 @@ public sealed class OneRosterRestClient : IDisposable
     private readonly RosterAuthenticator _auth;
     private readonly ResilientHttpSender _sender;
     private readonly PageBufferPool _pageBuffers;
+    private readonly TokenTapePool _tapes;
 
     public OneRosterRestClient(RosterApiSettings settings, RestTransportOptions? transport = null, Action<string>? verbose = null)
     {
@@ -99,6 +100,7 @@ public sealed class OneRosterRestClient : IDisposable
         _auth = RosterAuthenticator.Create(settings.Auth, _sender, transport.TimeProvider);
         MaxPages = transport.MaxPages;
         _pageBuffers = new PageBufferPool(settings.MaxConcurrency + 2);
+        _tapes = new TokenTapePool(settings.MaxConcurrency + 2);
     }
 
     /// <summary>The server root (scheme, host, port): safe to show.</summary>
@@ -125,8 +127,13 @@ public sealed class OneRosterRestClient : IDisposable
     /// GETs one page of <paramref name="collection"/> at <paramref name="relativePath"/> (already segment-encoded,
     /// starting with '/'), with <paramref name="query"/> decoded name/value pairs plus limit, offset and a stable sort.
     /// </summary>
-    public async Task<RosterPage> GetPageAsync<T>(RosterCollection<T> collection, string relativePath, IReadOnlyList<KeyValuePair<string, string>> query,
-        int offset, int limit, CancellationToken cancellationToken)
+    public Task<RosterPage> GetPageAsync<T>(RosterCollection<T> collection, string relativePath, IReadOnlyList<KeyValuePair<string, string>> query,
+        int offset, int limit, CancellationToken cancellationToken) =>
+        GetPageAsync(collection, relativePath, query, offset, limit, enrollmentRows: false, cancellationToken);
+
+    /// <param name="enrollmentRows">Note each record's tokens for <see cref="EnrollmentRowReader"/> while the page is checked.</param>
+    internal async Task<RosterPage> GetPageAsync<T>(RosterCollection<T> collection, string relativePath, IReadOnlyList<KeyValuePair<string, string>> query,
+        int offset, int limit, bool enrollmentRows, CancellationToken cancellationToken)
     {
         var parameters = new List<KeyValuePair<string, string>>(query)
         {
@@ -144,7 +151,8 @@ public sealed class OneRosterRestClient : IDisposable
             ThrowOnErrorStatus(response, endpoint);
             // The whole body is read into a reused buffer and checked here, inside the attempt, on the fetching thread
             // (a broken page is retried like a 503); the records are read from it later, on the consuming thread.
-            var body = await OneRosterResponseReader.ReadBodyAsync(response, _pageBuffers, collection.EnvelopeBytes, fallback, collection.Envelope, endpoint, token).ConfigureAwait(false);
+            var body = await OneRosterResponseReader.ReadBodyAsync(response, _pageBuffers, collection.EnvelopeBytes, fallback, collection.Envelope, endpoint,
+                enrollmentRows ? _tapes : null, token).ConfigureAwait(false);
             try
             {
                 return new RosterPage(body, TotalCount(response, endpoint), NextOffset(response));

@@ -86,12 +86,14 @@ public sealed class RestRosterSource : IRosterSource, ISupportsTeacherScope, IPo
         var seen = new SourcedIdSet();
         var cursor = new Utf8JsonCursor();
         var row = new PooledEnrollmentRow();
-        foreach (var page in ReadPages(RosterCollections.Enrollments, "/enrollments", NoQuery, seen, cancellationToken))
+        foreach (var page in ReadPages(RosterCollections.Enrollments, "/enrollments", NoQuery, seen, cancellationToken, enrollmentRows: true))
         {
-            page.Body.Open(cursor);
-            while (RosterJsonBody.NextRecord(cursor))
+            var body = page.Body;
+            var tape = body.Tape!;
+            cursor.Reset(body.Bytes, 0, body.Length);
+            for (int i = 0; i < body.Count; i++)
             {
-                if (EnrollmentRowReader.Read(cursor, row, _strings, seen))
+                if (EnrollmentRowReader.Read(cursor, tape, i, row, _strings, seen))
                 {
                     yield return row;
                 }
@@ -105,7 +107,7 @@ public sealed class RestRosterSource : IRosterSource, ISupportsTeacherScope, IPo
     /// distinct count is then held against X-Total-Count. Throws <see cref="RosterReadException"/> when the pull is incomplete.
     /// </summary>
     private IEnumerable<RosterPage> ReadPages<T>(RosterCollection<T> collection, string relativePath, IReadOnlyList<KeyValuePair<string, string>> query,
-        SourcedIdSet seen, CancellationToken cancellationToken)
+        SourcedIdSet seen, CancellationToken cancellationToken, bool enrollmentRows = false)
     {
         using var pull = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var window = new Queue<(int Offset, int Expected, Task<RosterPage> Page)>();
@@ -113,7 +115,7 @@ public sealed class RestRosterSource : IRosterSource, ISupportsTeacherScope, IPo
         long pages = 0;
         try
         {
-            RosterPage first = Fetch(collection, relativePath, query, 0, _pageSize, pull.Token);
+            RosterPage first = Fetch(collection, relativePath, query, 0, _pageSize, enrollmentRows, pull.Token);
             pages++;
             long? total = first.Total;
             using (first)
@@ -137,7 +139,7 @@ public sealed class RestRosterSource : IRosterSource, ISupportsTeacherScope, IPo
                     {
                         int offset = nextOffset;
                         int expected = (int)Math.Min(step, announced - offset);
-                        window.Enqueue((offset, expected, FetchAsync(collection, relativePath, query, offset, step, pull.Token)));
+                        window.Enqueue((offset, expected, FetchAsync(collection, relativePath, query, offset, step, enrollmentRows, pull.Token)));
                         nextOffset += expected;
                     }
                     var (pageOffset, pageExpected, task) = window.Dequeue();
@@ -157,7 +159,7 @@ public sealed class RestRosterSource : IRosterSource, ISupportsTeacherScope, IPo
                     // A short page in the middle (a tighter cap on this page): fetch the gap before moving on.
                     while (got < pageExpected)
                     {
-                        using RosterPage gap = Fetch(collection, relativePath, query, pageOffset + got, pageExpected - got, pull.Token);
+                        using RosterPage gap = Fetch(collection, relativePath, query, pageOffset + got, pageExpected - got, enrollmentRows, pull.Token);
                         pages = CountPage(pages, what);
                         CheckTotal(what, announced, gap.Total, pageOffset + got);
                         if (gap.Count == 0)
@@ -189,7 +191,7 @@ public sealed class RestRosterSource : IRosterSource, ISupportsTeacherScope, IPo
                     }
                     offset = next;
                     pages = CountPage(pages, what);
-                    using (RosterPage page = Fetch(collection, relativePath, query, offset, _pageSize, pull.Token))
+                    using (RosterPage page = Fetch(collection, relativePath, query, offset, _pageSize, enrollmentRows, pull.Token))
                     {
                         count = page.Count;
                         nextLink = page.NextOffset;
@@ -219,11 +221,13 @@ public sealed class RestRosterSource : IRosterSource, ISupportsTeacherScope, IPo
         }
     }
 
-    private RosterPage Fetch<T>(RosterCollection<T> collection, string path, IReadOnlyList<KeyValuePair<string, string>> query, int offset, int limit, CancellationToken token) =>
-        FetchAsync(collection, path, query, offset, limit, token).GetAwaiter().GetResult();
+    private RosterPage Fetch<T>(RosterCollection<T> collection, string path, IReadOnlyList<KeyValuePair<string, string>> query, int offset, int limit,
+        bool enrollmentRows, CancellationToken token) =>
+        FetchAsync(collection, path, query, offset, limit, enrollmentRows, token).GetAwaiter().GetResult();
 
-    private Task<RosterPage> FetchAsync<T>(RosterCollection<T> collection, string path, IReadOnlyList<KeyValuePair<string, string>> query, int offset, int limit, CancellationToken token) =>
-        Task.Run(() => Client.GetPageAsync(collection, path, query, offset, limit, token), token);
+    private Task<RosterPage> FetchAsync<T>(RosterCollection<T> collection, string path, IReadOnlyList<KeyValuePair<string, string>> query, int offset, int limit,
+        bool enrollmentRows, CancellationToken token) =>
+        Task.Run(() => Client.GetPageAsync(collection, path, query, offset, limit, enrollmentRows, token), token);
 
     private void Report<T>(RosterCollection<T> collection, long read, long? total)
     {

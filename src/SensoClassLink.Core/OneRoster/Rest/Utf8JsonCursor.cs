@@ -297,6 +297,70 @@ internal sealed class Utf8JsonCursor
         return length == 0 ? "" : new string(_chars, 0, length);
     }
 
+    /// <summary>
+    /// Consumes one value and describes it as a token for <see cref="DecodeToken"/>: a string (its content), a number,
+    /// true or false; null, objects and arrays (checked and skipped) are blank.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public JsonToken ScanToken()
+    {
+        byte b = Peek();
+        if (b == '"')
+        {
+            bool escaped = ScanString(out int start, out int length);
+            return new JsonToken(start, length, escaped ? JsonTokenKind.EscapedString : JsonTokenKind.String);
+        }
+        if (b == '{' || b == '[')
+        {
+            SkipValue();
+            return default;
+        }
+        var kind = ScanScalar(out int s, out int e);
+        return kind switch
+        {
+            ScalarKind.True => new JsonToken(s, e - s, JsonTokenKind.True),
+            ScalarKind.False => new JsonToken(s, e - s, JsonTokenKind.False),
+            ScalarKind.Number => new JsonToken(s, e - s, JsonTokenKind.Number),
+            _ => default,
+        };
+    }
+
+    /// <summary>Consumes one value as a GUIDRef: the token of its (last) <c>sourcedId</c> when it is an object, else blank.</summary>
+    public JsonToken ScanRefToken()
+    {
+        if (Peek() != '{')
+        {
+            SkipValue();
+            return default;
+        }
+        BeginObject();
+        JsonToken token = default;
+        while (NextProperty())
+        {
+            if (NameIs(RosterJsonNames.SourcedId))
+            {
+                token = ScanToken();
+            }
+            else
+            {
+                SkipValue();
+            }
+        }
+        return token;
+    }
+
+    /// <summary>The text of a token read earlier from the same bytes (see <see cref="ReadText"/>) into <see cref="Chars"/>; returns its length.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public int DecodeToken(JsonToken token) => token.Kind switch
+    {
+        JsonTokenKind.String => DecodeInto(token.Start, token.Length, escaped: false),
+        JsonTokenKind.EscapedString => DecodeInto(token.Start, token.Length, escaped: true),
+        JsonTokenKind.True => Put("true"),
+        JsonTokenKind.False => Put("false"),
+        JsonTokenKind.Number => Put(NumberText(token.Start, token.Start + token.Length)),
+        _ => 0,
+    };
+
     private int Put(string text)
     {
         EnsureChars(text.Length);
@@ -543,6 +607,32 @@ internal sealed class Utf8JsonCursor
         int count = DecodeInto(start, length, escaped);
         return count == 0 ? "" : new string(_chars, 0, count);
     }
+}
+
+/// <summary>What a <see cref="JsonToken"/> holds; blank covers null, objects, arrays and absent values.</summary>
+internal enum JsonTokenKind : byte
+{
+    Blank,
+    String,
+    EscapedString,
+    Number,
+    True,
+    False,
+}
+
+/// <summary>Where one scalar sits in the bytes (for strings: their content between the quotes).</summary>
+internal readonly struct JsonToken
+{
+    public JsonToken(int start, int length, JsonTokenKind kind)
+    {
+        Start = start;
+        Length = length;
+        Kind = kind;
+    }
+
+    public int Start { get; }
+    public int Length { get; }
+    public JsonTokenKind Kind { get; }
 }
 
 /// <summary>The OneRoster property names the record readers match, as UTF-8.</summary>
