@@ -126,6 +126,7 @@ public sealed class RestRosterSource : IRosterSource, ISupportsTeacherScope, IPo
 
             if (total is { } announced)
             {
+                seen.EnsureCapacity(announced);
                 if (announced > 0 && first.Count == 0)
                 {
                     throw Incomplete(what, 0, seen.Count, announced, "the first page was empty");
