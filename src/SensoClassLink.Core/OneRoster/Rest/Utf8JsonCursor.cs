@@ -187,9 +187,6 @@ internal sealed class Utf8JsonCursor
     /// <summary>The current property's name as a string (for the rare names matched by text).</summary>
     public string Name() => DecodeString(_nameStart, _nameLength, _nameEscaped);
 
-    /// <summary>Whether the next value is an object, an array, or a scalar.</summary>
-    public byte PeekValue() => Peek();
-
     /// <summary>Skips one value of any kind, checking its structure.</summary>
     public void SkipValue()
     {
