@@ -106,7 +106,7 @@ public static class ConfigurationLoader
         var target = settings.Api;
         target.BaseUrl = api.Url("baseUrl", required: apiRequired);
         target.Version = api.Enum("version", OneRosterVersion.V1_1, VersionNames);
-        target.PageSize = api.Int("pageSize", 1000, 1, 10000);
+        target.PageSize = api.Int("pageSize", RosterApiSettings.DefaultPageSize, 1, 10000);
         ReadHttpLimits(api, target);
 
         var auth = api.Section("auth", "method", "clientId", "clientSecret", "signatureMethod", "tokenUrl", "scopes", "token");

@@ -71,7 +71,13 @@ public sealed class RosterApiSettings : IHttpLimits
     public Uri? BaseUrl { get; set; }
     public OneRosterVersion Version { get; set; } = OneRosterVersion.V1_1;
     public RosterAuthSettings Auth { get; set; } = new();
-    public int PageSize { get; set; } = 1000;
+    /// <summary>
+    /// What the ClassLink Roster Server serves in one page (up to 10,000 records): fewer, larger pages cost far less
+    /// time over a real network. A server that caps pages lower is detected from its first page, as always.
+    /// </summary>
+    public const int DefaultPageSize = 10_000;
+
+    public int PageSize { get; set; } = DefaultPageSize;
     public int MaxConcurrency { get; set; } = 4;
     public int TimeoutSeconds { get; set; } = 60;
     public int MaxRetries { get; set; } = 5;

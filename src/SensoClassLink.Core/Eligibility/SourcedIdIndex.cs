@@ -8,7 +8,8 @@ namespace SensoClassLink.Core.Eligibility;
 /// <summary>
 /// sourcedId to dense index (user or class number). For a pooled source (<see cref="IPooledRosterSource"/>) the keys are the reader's pool ids, which are
 /// unique per content, so the ids are not held a second time in a dictionary of strings: an int per pool id replaces
-/// a 24-byte dictionary entry per record (at 10M enrollments, 1.45M of them). Other sources use a dictionary.
+/// a 24-byte dictionary entry per record (at 10M enrollments, 1.45M of them). Any pooled source (CSV, REST) is keyed
+/// this way; other sources use a dictionary.
 /// </summary>
 internal sealed class SourcedIdIndex
 {

@@ -118,14 +118,51 @@ public sealed class ResilientHttpSender
         return interpreted ? value : interpret(last);
     }
 
-    private async ValueTask<HttpResponseMessage> SendOnceAsync(Func<CancellationToken, Task<HttpRequestMessage>> createRequest, CancellationToken token)
+    /// <summary>
+    /// Like <see cref="SendAsync{T}(Func{CancellationToken, Task{HttpRequestMessage}}, Func{HttpResponseMessage, T}, CancellationToken)"/>,
+    /// but HttpClient does not buffer a non-transient body: <paramref name="interpretAsync"/> reads it from the stream
+    /// itself, inside the attempt, with the attempt's token (so the timeout and the retries still cover the body),
+    /// into a buffer of its choosing. For large bodies (roster pages): one copy instead of two, and no new large array per page.
+    /// </summary>
+    public async Task<T> SendStreamingAsync<T>(Func<CancellationToken, Task<HttpRequestMessage>> createRequest,
+        Func<HttpResponseMessage, CancellationToken, Task<T>> interpretAsync, CancellationToken cancellationToken)
+    {
+        T value = default!;
+        bool interpreted = false;
+        using HttpResponseMessage last = await _pipeline.ExecuteAsync(async token =>
+        {
+            HttpResponseMessage response = await SendOnceAsync(createRequest, token, HttpCompletionOption.ResponseHeadersRead).ConfigureAwait(false);
+            if (IsTransientStatus(response.StatusCode))
+            {
+                // Small error bodies are buffered as before, so the last one can still be described.
+                await response.Content.LoadIntoBufferAsync().ConfigureAwait(false);
+                return response;
+            }
+            try
+            {
+                value = await interpretAsync(response, token).ConfigureAwait(false);
+                interpreted = true;
+            }
+            catch
+            {
+                response.Dispose();
+                throw;
+            }
+            return response;
+        }, cancellationToken).ConfigureAwait(false);
+        return interpreted ? value : await interpretAsync(last, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async ValueTask<HttpResponseMessage> SendOnceAsync(Func<CancellationToken, Task<HttpRequestMessage>> createRequest, CancellationToken token,
+        HttpCompletionOption completion = HttpCompletionOption.ResponseContentRead)
     {
         Interlocked.Increment(ref _attempts);
         using HttpRequestMessage request = await createRequest(token).ConfigureAwait(false);
         var watch = Stopwatch.StartNew();
-        // Buffer the body inside the attempt so a truncated or stalled body is retried like any other transient failure.
+        // Buffer the body inside the attempt so a truncated or stalled body is retried like any other transient failure
+        // (streaming callers read it inside the attempt themselves).
         // Only the path is logged: queries carry filters with personal data, and headers carry credentials.
-        HttpResponseMessage response = await _client.SendAsync(request, HttpCompletionOption.ResponseContentRead, token).ConfigureAwait(false);
+        HttpResponseMessage response = await _client.SendAsync(request, completion, token).ConfigureAwait(false);
         _verbose?.Invoke($"{request.Method} {request.RequestUri?.AbsolutePath} -> {(int)response.StatusCode} in {watch.ElapsedMilliseconds} ms");
         return response;
     }

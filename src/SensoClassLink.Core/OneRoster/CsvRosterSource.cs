@@ -278,7 +278,7 @@ public sealed partial class CsvRosterSource : IRosterSource, IPooledRosterSource
         {
             int status = row.Column("status"), cls = row.Column("classSourcedId"), user = row.Column("userSourcedId"), role = row.Column("role"),
                 begin = row.Column("beginDate"), end = row.Column("endDate");
-            var current = new PooledEnrollmentRow();
+            var current = new PooledEnrollmentRow { Location = "enrollments.csv" };
             return [MethodImpl(HotPath.Optimize)] (long line) =>
             {
                 current.Line = line;

@@ -29,6 +29,13 @@ public static class OneRosterValues
         return s == "0" || string.Equals(s, "false", StringComparison.OrdinalIgnoreCase) || string.Equals(s, "no", StringComparison.OrdinalIgnoreCase);
     }
 
+    /// <summary>"true" or "false" for a readable boolean; anything else (blank, unknown words) unchanged, for the rules to judge.</summary>
+    public static string NormalizeBoolean(string value) =>
+        TryParseBoolean(value, out bool result) ? (result ? "true" : "false") : value;
+
+    /// <summary>The YYYY-MM-DD form of a readable date (<see cref="TryParseDate"/>); a blank or unreadable value unchanged, for the rules to judge.</summary>
+    public static string NormalizeDate(string value) => TryParseDate(value, out string date) ? date : value;
+
     /// <summary>
     /// The calendar date of a OneRoster date or dateTime as <c>YYYY-MM-DD</c>, so dates compare as strings. Read:
     /// <c>YYYY-MM-DD</c>, ISO 8601 date-times (<c>2025-08-01T08:00:00Z</c>, with or without zone or milliseconds) and

@@ -5,7 +5,8 @@ namespace SensoClassLink.Core.OneRoster;
 /// <summary>One enrollment for the engine's fast path (<see cref="IPooledRosterSource"/>); reused from row to row.</summary>
 internal sealed class PooledEnrollmentRow
 {
-    public string Location = "enrollments.csv";
+    /// <summary>The file (CSV) or collection (REST: blank, like its records) the row came from.</summary>
+    public string Location = "";
     public long Line;
     public int ClassId;
     public int UserId;

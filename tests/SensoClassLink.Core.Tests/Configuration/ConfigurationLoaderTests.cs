@@ -28,6 +28,15 @@ public sealed class ConfigurationLoaderTests
     }
 
     [Fact]
+    public void TheDefaultPageSizeIsWhatTheRosterServerServes()
+    {
+        // Issue 13 item 7: pages of 10,000 (ClassLink's maximum) unless the configuration asks for fewer.
+        var config = Load("classlink:\n  source: api\n  api:\n    baseUrl: https://district-vn-v2.oneroster.com\n    auth:\n      method: bearer\n      token: env:CLASSLINK_TOKEN\n");
+        Assert.Equal(10_000, config.ClassLink.Api.PageSize);
+        Assert.Equal(10_000, new RosterApiSettings().PageSize);
+    }
+
+    [Fact]
     public void FullApiConfigurationIsRead()
     {
         var config = Load("""

@@ -1,8 +1,12 @@
 using System;
+using System.Buffers;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Net.Http;
+using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
 using SensoClassLink.Core.Http;
@@ -15,23 +19,32 @@ namespace SensoClassLink.Core.OneRoster.Rest;
 /// </summary>
 public sealed class RosterCollection<T>
 {
-    internal RosterCollection(string name, string envelope, string single, Func<JObject, T> map, Func<T, string> id)
+    internal RosterCollection(string name, string envelope, string single, Func<Utf8JsonCursor, T> map, Func<T, string> id)
     {
         Name = name;
         Envelope = envelope;
         Single = single;
         Map = map;
         SourcedId = id;
+        EnvelopeBytes = Encoding.UTF8.GetBytes(envelope);
+        SingleBytes = Encoding.UTF8.GetBytes(single);
     }
 
     public string Name { get; }
     public string Envelope { get; }
     public string Single { get; }
-    internal Func<JObject, T> Map { get; }
+
+    /// <summary>Reads one record; the cursor is at the record's '{' and is left after its '}'.</summary>
+    internal Func<Utf8JsonCursor, T> Map { get; }
     internal Func<T, string> SourcedId { get; }
+    internal byte[] EnvelopeBytes { get; }
+    internal byte[] SingleBytes { get; }
 }
 
-/// <summary>The four collections the roster engine reads, with tolerant mapping for OneRoster 1.1 and 1.2 JSON.</summary>
+/// <summary>
+/// The four collections the roster engine reads, with tolerant mapping for OneRoster 1.1 and 1.2 JSON, read token by
+/// token (no tree per record). Booleans and dates follow <see cref="RosterValues"/>.
+/// </summary>
 public static class RosterCollections
 {
     public static readonly RosterCollection<RosterOrg> Orgs = new("orgs", "orgs", "org", MapOrg, o => o.SourcedId);
@@ -39,182 +52,441 @@ public static class RosterCollections
     public static readonly RosterCollection<RosterClass> Classes = new("classes", "classes", "class", MapClass, c => c.SourcedId);
     public static readonly RosterCollection<RosterEnrollment> Enrollments = new("enrollments", "enrollments", "enrollment", MapEnrollment, e => e.SourcedId);
 
-    private static RosterOrg MapOrg(JObject o) => new()
+    private static RosterOrg MapOrg(Utf8JsonCursor r)
     {
-        SourcedId = Text(o, "sourcedId"),
-        Status = Text(o, "status"),
-        Name = Text(o, "name"),
-        Type = Text(o, "type"),
-        ParentSourcedId = Ref(o["parent"]) is { Length: > 0 } parent ? parent : null,
-    };
+        string id = "", status = "", name = "", type = "", parent = "";
+        r.BeginObject();
+        while (r.NextProperty())
+        {
+            if (r.NameIs(RosterJsonNames.SourcedId)) id = r.ReadTextString();
+            else if (r.NameIs(RosterJsonNames.Status)) status = r.ReadTextString();
+            else if (r.NameIs(RosterJsonNames.Name)) name = r.ReadTextString();
+            else if (r.NameIs(RosterJsonNames.Type)) type = r.ReadTextString();
+            else if (r.NameIs(RosterJsonNames.Parent)) parent = r.ReadRefString();
+            else r.SkipValue();
+        }
+        return new RosterOrg { SourcedId = id, Status = status, Name = name, Type = type, ParentSourcedId = parent.Length > 0 ? parent : null };
+    }
 
     /// <summary>1.1 carries <c>role</c> and <c>orgs[]</c>; 1.2 carries <c>roles[]</c> with an org each. Both are read when present.</summary>
-    private static RosterUser MapUser(JObject o)
+    private static RosterUser MapUser(Utf8JsonCursor r)
     {
+        string id = "", status = "", enabled = "", role = "", username = "", given = "", family = "", email = "", identifier = "";
+        List<string>? orgRefs = null;
+        List<(string Role, string Org)>? roleEntries = null;
+        r.BeginObject();
+        while (r.NextProperty())
+        {
+            if (r.NameIs(RosterJsonNames.SourcedId)) id = r.ReadTextString();
+            else if (r.NameIs(RosterJsonNames.Status)) status = r.ReadTextString();
+            else if (r.NameIs(RosterJsonNames.EnabledUser)) enabled = OneRosterValues.NormalizeBoolean(r.ReadTextString());
+            else if (r.NameIs(RosterJsonNames.Role)) role = r.ReadTextString();
+            else if (r.NameIs(RosterJsonNames.Orgs)) orgRefs = ReadOrgRefs(r);
+            else if (r.NameIs(RosterJsonNames.Roles)) roleEntries = ReadRoleEntries(r);
+            else if (r.NameIs(RosterJsonNames.Username)) username = r.ReadTextString();
+            else if (r.NameIs(RosterJsonNames.GivenName)) given = r.ReadTextString();
+            else if (r.NameIs(RosterJsonNames.FamilyName)) family = r.ReadTextString();
+            else if (r.NameIs(RosterJsonNames.Email)) email = r.ReadTextString();
+            else if (r.NameIs(RosterJsonNames.Identifier)) identifier = r.ReadTextString();
+            else r.SkipValue();
+        }
         var roles = new List<string>();
         var orgs = new List<string>();
-        void AddDistinct(List<string> list, string value)
+        AddDistinct(roles, role.Trim().ToLowerInvariant());
+        foreach (string org in orgRefs ?? Enumerable.Empty<string>())
         {
-            if (value.Length > 0 && !list.Contains(value))
-            {
-                list.Add(value);
-            }
+            AddDistinct(orgs, org);
         }
-        AddDistinct(roles, Text(o, "role").Trim().ToLowerInvariant());
-        if (o["orgs"] is JArray orgArray)
+        foreach (var (entryRole, entryOrg) in roleEntries ?? Enumerable.Empty<(string, string)>())
         {
-            foreach (var org in orgArray)
-            {
-                AddDistinct(orgs, Ref(org));
-            }
-        }
-        if (o["roles"] is JArray roleArray)
-        {
-            foreach (var entry in roleArray)
-            {
-                if (entry is JObject role)
-                {
-                    AddDistinct(roles, Text(role, "role").Trim().ToLowerInvariant());
-                    AddDistinct(orgs, Ref(role["org"]));
-                }
-                else if (entry.Type == JTokenType.String)
-                {
-                    AddDistinct(roles, ((string?)entry ?? "").Trim().ToLowerInvariant());
-                }
-            }
+            AddDistinct(roles, entryRole.Trim().ToLowerInvariant());
+            AddDistinct(orgs, entryOrg);
         }
         return new RosterUser
         {
-            SourcedId = Text(o, "sourcedId"),
-            Status = Text(o, "status"),
-            EnabledUser = Text(o, "enabledUser"),
+            SourcedId = id,
+            Status = status,
+            EnabledUser = enabled,
             Roles = roles,
             OrgSourcedIds = orgs,
-            Username = Text(o, "username"),
-            GivenName = Text(o, "givenName"),
-            FamilyName = Text(o, "familyName"),
-            Email = Text(o, "email"),
-            Identifier = Text(o, "identifier"),
+            Username = username,
+            GivenName = given,
+            FamilyName = family,
+            Email = email,
+            Identifier = identifier,
         };
     }
 
-    private static RosterClass MapClass(JObject o) => new()
+    private static void AddDistinct(List<string> list, string value)
     {
-        SourcedId = Text(o, "sourcedId"),
-        Status = Text(o, "status"),
-        Title = Text(o, "title"),
-        ClassCode = Text(o, "classCode"),
-        SchoolSourcedId = Ref(o["school"]),
-        CourseSourcedId = Ref(o["course"]),
-    };
+        if (value.Length > 0 && !list.Contains(value))
+        {
+            list.Add(value);
+        }
+    }
 
-    private static RosterEnrollment MapEnrollment(JObject o) => new()
+    /// <summary><c>orgs</c>: the GUIDRefs' sourcedIds when it is an array (blank for elements that are not objects), else null.</summary>
+    private static List<string>? ReadOrgRefs(Utf8JsonCursor r)
     {
-        SourcedId = Text(o, "sourcedId"),
-        Status = Text(o, "status"),
-        ClassSourcedId = Ref(o["class"]),
-        SchoolSourcedId = Ref(o["school"]),
-        UserSourcedId = Ref(o["user"]),
-        Role = Text(o, "role").Trim().ToLowerInvariant(),
-        BeginDate = Text(o, "beginDate"),
-        EndDate = Text(o, "endDate"),
-    };
+        if (r.Peek() != '[')
+        {
+            r.SkipValue();
+            return null;
+        }
+        var refs = new List<string>();
+        r.BeginArray();
+        while (r.NextElement())
+        {
+            refs.Add(r.ReadRefString());
+        }
+        return refs;
+    }
 
-    /// <summary>A scalar as text: strings as they are, JSON booleans as "true"/"false", null or missing as blank.</summary>
-    internal static string Text(JObject o, string name) => o[name] switch
+    /// <summary><c>roles</c> (1.2): each object's role and org, or a bare string role; other elements are ignored.</summary>
+    private static List<(string Role, string Org)>? ReadRoleEntries(Utf8JsonCursor r)
     {
-        null => "",
-        { Type: JTokenType.Null } => "",
-        { Type: JTokenType.Boolean } b => (bool)b ? "true" : "false",
-        { Type: JTokenType.String } s => (string?)s ?? "",
-        JValue v => Convert.ToString(v.Value, System.Globalization.CultureInfo.InvariantCulture) ?? "",
-        _ => "",
-    };
+        if (r.Peek() != '[')
+        {
+            r.SkipValue();
+            return null;
+        }
+        var entries = new List<(string, string)>();
+        r.BeginArray();
+        while (r.NextElement())
+        {
+            byte kind = r.Peek();
+            if (kind == '{')
+            {
+                string role = "", org = "";
+                r.BeginObject();
+                while (r.NextProperty())
+                {
+                    if (r.NameIs(RosterJsonNames.Role)) role = r.ReadTextString();
+                    else if (r.NameIs(RosterJsonNames.Org)) org = r.ReadRefString();
+                    else r.SkipValue();
+                }
+                entries.Add((role, org));
+            }
+            else if (kind == '"')
+            {
+                entries.Add((r.ReadTextString(), ""));
+            }
+            else
+            {
+                r.SkipValue();
+            }
+        }
+        return entries;
+    }
 
-    /// <summary>The sourcedId of a GUIDRef; the href is never read.</summary>
-    internal static string Ref(JToken? token) => token is JObject o ? Text(o, "sourcedId") : "";
+    private static RosterClass MapClass(Utf8JsonCursor r)
+    {
+        string id = "", status = "", title = "", code = "", school = "", course = "";
+        r.BeginObject();
+        while (r.NextProperty())
+        {
+            if (r.NameIs(RosterJsonNames.SourcedId)) id = r.ReadTextString();
+            else if (r.NameIs(RosterJsonNames.Status)) status = r.ReadTextString();
+            else if (r.NameIs(RosterJsonNames.Title)) title = r.ReadTextString();
+            else if (r.NameIs(RosterJsonNames.ClassCode)) code = r.ReadTextString();
+            else if (r.NameIs(RosterJsonNames.School)) school = r.ReadRefString();
+            else if (r.NameIs(RosterJsonNames.Course)) course = r.ReadRefString();
+            else r.SkipValue();
+        }
+        return new RosterClass { SourcedId = id, Status = status, Title = title, ClassCode = code, SchoolSourcedId = school, CourseSourcedId = course };
+    }
+
+    private static RosterEnrollment MapEnrollment(Utf8JsonCursor r)
+    {
+        string id = "", status = "", cls = "", school = "", user = "", role = "", begin = "", end = "";
+        r.BeginObject();
+        while (r.NextProperty())
+        {
+            if (r.NameIs(RosterJsonNames.SourcedId)) id = r.ReadTextString();
+            else if (r.NameIs(RosterJsonNames.Status)) status = r.ReadTextString();
+            else if (r.NameIs(RosterJsonNames.Class)) cls = r.ReadRefString();
+            else if (r.NameIs(RosterJsonNames.School)) school = r.ReadRefString();
+            else if (r.NameIs(RosterJsonNames.User)) user = r.ReadRefString();
+            else if (r.NameIs(RosterJsonNames.Role)) role = r.ReadTextString();
+            else if (r.NameIs(RosterJsonNames.BeginDate)) begin = OneRosterValues.NormalizeDate(r.ReadTextString());
+            else if (r.NameIs(RosterJsonNames.EndDate)) end = OneRosterValues.NormalizeDate(r.ReadTextString());
+            else r.SkipValue();
+        }
+        return new RosterEnrollment
+        {
+            SourcedId = id,
+            Status = status,
+            ClassSourcedId = cls,
+            SchoolSourcedId = school,
+            UserSourcedId = user,
+            Role = role.Trim().ToLowerInvariant(),
+            BeginDate = begin,
+            EndDate = end,
+        };
+    }
+}
+
+/// <summary>
+/// The UTF-8 body of one collection page that passed every check (well-formed to its end, an object, the envelope
+/// array present, no failure statusInfoSet), held in a pooled buffer until its records have been read.
+/// </summary>
+internal sealed class RosterJsonBody : IDisposable
+{
+    private readonly Action<byte[]> _release;
+    private readonly TokenTapePool? _tapes;
+    private byte[]? _bytes;
+
+    public RosterJsonBody(byte[] bytes, int length, int arrayStart, int count, Action<byte[]> release, JsonToken[]? tape = null, TokenTapePool? tapes = null)
+    {
+        _bytes = bytes;
+        _release = release;
+        Tape = tape;
+        _tapes = tapes;
+        Length = length;
+        ArrayStart = arrayStart;
+        Count = count;
+    }
+
+    public int Length { get; }
+
+    /// <summary>Where the envelope array's '[' is.</summary>
+    public int ArrayStart { get; }
+
+    /// <summary>How many records (object elements) the envelope array holds.</summary>
+    public int Count { get; }
+
+    public byte[] Bytes => _bytes ?? throw new ObjectDisposedException(nameof(RosterJsonBody));
+
+    /// <summary>When the page was checked for the enrollment rows: each record's tokens (<see cref="EnrollmentRowReader"/>).</summary>
+    public JsonToken[]? Tape { get; private set; }
+
+    /// <summary>Positions <paramref name="cursor"/> inside the envelope array; call <see cref="NextRecord"/> next.</summary>
+    public void Open(Utf8JsonCursor cursor)
+    {
+        cursor.Reset(Bytes, ArrayStart, Length);
+        cursor.BeginArray();
+    }
+
+    /// <summary>True with the cursor at the next record's '{'; elements that are not objects are skipped.</summary>
+    public static bool NextRecord(Utf8JsonCursor cursor)
+    {
+        while (cursor.NextElement())
+        {
+            if (cursor.Peek() == '{')
+            {
+                return true;
+            }
+            cursor.SkipValue();
+        }
+        return false;
+    }
+
+    public void Dispose()
+    {
+        if (_bytes is { } bytes)
+        {
+            _bytes = null;
+            _release(bytes);
+            if (Tape is { } tape)
+            {
+                Tape = null;
+                _tapes?.Return(tape);
+            }
+        }
+    }
 }
 
 /// <summary>Reads one OneRoster response body: the envelope, a failure <c>statusInfoSet</c>, or a body that is not usable.</summary>
 internal static class OneRosterResponseReader
 {
+    private static readonly byte[][] StatusNames = { Encoding.UTF8.GetBytes("statusInfoSet"), Encoding.UTF8.GetBytes("imsx_statusInfo"), Encoding.UTF8.GetBytes("imsx_StatusInfo") };
+
     /// <summary>
-    /// Parses a collection page record by record from the buffered body (no whole-document tree).
-    /// Throws <see cref="RetryableResponseException"/> for a body that is not a usable page and
-    /// <see cref="RosterReadException"/> for a failure statusInfoSet.
+    /// Checks a collection page from end to end without building records: a body that is not a usable page throws
+    /// <see cref="RetryableResponseException"/>, a failure statusInfoSet (whatever the HTTP status) throws
+    /// <see cref="RosterReadException"/>. The records are read later, token by token, from the returned body.
     /// </summary>
-    public static List<T> ReadPage<T>(HttpResponseMessage response, RosterCollection<T> collection, string endpoint, string? fallbackEnvelope)
+    public static RosterJsonBody ReadBody(HttpResponseMessage response, byte[] envelope, byte[]? fallbackEnvelope, string envelopeName, string endpoint)
     {
         RejectMarkup(response, endpoint);
-        var list = new List<T>();
-        bool found = false;
-        JToken? status = null;
-        int length = 0;
+        byte[] bytes = ReadBytes(response, out int length);
+        return Check(response, bytes, length, ReturnToArrayPool, envelope, fallbackEnvelope, envelopeName, endpoint);
+    }
+
+    /// <summary>As <see cref="ReadBody"/>, reading the body from its stream into a buffer of <paramref name="buffers"/> (no second copy).</summary>
+    /// <remarks>With <paramref name="enrollmentTapes"/>, each record's tokens for <see cref="EnrollmentRowReader"/> are noted as it is checked.</remarks>
+    public static async Task<RosterJsonBody> ReadBodyAsync(HttpResponseMessage response, PageBufferPool buffers, byte[] envelope, byte[]? fallbackEnvelope,
+        string envelopeName, string endpoint, TokenTapePool? enrollmentTapes, CancellationToken cancellationToken)
+    {
+        RejectMarkup(response, endpoint);
+        var (bytes, length) = await buffers.ReadAsync(response.Content, cancellationToken).ConfigureAwait(false);
+        return Check(response, bytes, length, buffers.Return, envelope, fallbackEnvelope, envelopeName, endpoint, enrollmentTapes);
+    }
+
+    private static readonly Action<byte[]> ReturnToArrayPool = bytes => ArrayPool<byte>.Shared.Return(bytes);
+
+    private static RosterJsonBody Check(HttpResponseMessage response, byte[] bytes, int length, Action<byte[]> release,
+        byte[] envelope, byte[]? fallbackEnvelope, string envelopeName, string endpoint, TokenTapePool? tapes = null)
+    {
+        JsonToken[]? tape = tapes?.Rent();
         try
         {
-            using var stream = response.Content.ReadAsStreamAsync().GetAwaiter().GetResult();
-            length = stream.CanSeek ? (int)stream.Length : 0;
-            using var text = new StreamReader(stream, System.Text.Encoding.UTF8);
-            using var reader = new JsonTextReader(text) { DateParseHandling = DateParseHandling.None, CloseInput = false };
-            if (!reader.Read() || reader.TokenType != JsonToken.StartObject)
+            var cursor = new Utf8JsonCursor();
+            int arrayStart = -1, count = 0;
+            string? statusName = null;
+            (int Start, int End) statusRange = default;
+            try
             {
-                throw new RetryableResponseException($"{endpoint} answered HTTP {(int)response.StatusCode} with JSON that is not an object.");
-            }
-            while (reader.Read() && reader.TokenType == JsonToken.PropertyName)
-            {
-                string name = (string)reader.Value!;
-                reader.Read();
-                if (!found && (name == collection.Envelope || name == fallbackEnvelope) && reader.TokenType == JsonToken.StartArray)
+                cursor.Reset(bytes, 0, length);
+                cursor.SkipByteOrderMark();
+                RequireObject(cursor, () => new RetryableResponseException($"{endpoint} answered HTTP {(int)response.StatusCode} with JSON that is not an object."));
+                cursor.BeginObject();
+                while (cursor.NextProperty())
                 {
-                    found = true;
-                    while (reader.Read() && reader.TokenType != JsonToken.EndArray)
+                    if (arrayStart < 0 && cursor.Peek() == '[' && (cursor.NameIs(envelope) || (fallbackEnvelope is not null && cursor.NameIs(fallbackEnvelope))))
                     {
-                        if (reader.TokenType == JsonToken.StartObject)
+                        arrayStart = cursor.Position;
+                        cursor.BeginArray();
+                        while (cursor.NextElement())
                         {
-                            list.Add(collection.Map(JObject.Load(reader)));
-                        }
-                        else
-                        {
-                            reader.Skip();
+                            if (cursor.Peek() != '{')
+                            {
+                                cursor.SkipValue();
+                            }
+                            else if (tape is not null)
+                            {
+                                EnrollmentRowReader.Index(cursor, ref tape, count++, tapes!);
+                            }
+                            else
+                            {
+                                count++;
+                                cursor.SkipValue();
+                            }
                         }
                     }
-                    if (reader.TokenType != JsonToken.EndArray)
+                    else if (IsStatusName(cursor))
                     {
-                        throw new JsonReaderException("unexpected end");
+                        statusName = cursor.Name();
+                        statusRange = cursor.SkipValueRange();
+                    }
+                    else
+                    {
+                        cursor.SkipValue();
                     }
                 }
-                else if (name is "statusInfoSet" or "imsx_statusInfo" or "imsx_StatusInfo")
+                if (!cursor.AtEnd())
                 {
-                    status = new JObject(new JProperty(name, JToken.Load(reader)));
-                }
-                else
-                {
-                    reader.Skip();
+                    throw new JsonSyntaxException();
                 }
             }
-            if (reader.TokenType != JsonToken.EndObject)
+            catch (JsonSyntaxException)
             {
-                throw new JsonReaderException("unexpected end");
+                // Never quote the body or where it broke: both may hold roster data.
+                throw new RetryableResponseException($"{endpoint} answered HTTP {(int)response.StatusCode} with a body that is truncated or not JSON ({length} bytes).");
             }
-            if (reader.Read())
+            if (statusName is not null)
             {
-                throw new RetryableResponseException($"{endpoint} answered with trailing data after the JSON document.");
+                ThrowOnFailureStatus(new JObject(new JProperty(statusName, ParseToken(bytes, statusRange))), endpoint, (int)response.StatusCode);
+            }
+            if (arrayStart < 0)
+            {
+                throw new RetryableResponseException($"{endpoint} answered HTTP {(int)response.StatusCode} without the '{envelopeName}' array the OneRoster binding requires.");
+            }
+            return new RosterJsonBody(bytes, length, arrayStart, count, release, tape, tapes);
+        }
+        catch
+        {
+            release(bytes);
+            if (tape is not null)
+            {
+                tapes!.Return(tape);
+            }
+            throw;
+        }
+    }
+
+    /// <summary>Every record of a checked page, each read straight from the body.</summary>
+    public static IEnumerable<T> Records<T>(RosterJsonBody body, RosterCollection<T> collection, Utf8JsonCursor cursor)
+    {
+        body.Open(cursor);
+        while (RosterJsonBody.NextRecord(cursor))
+        {
+            yield return collection.Map(cursor);
+        }
+    }
+
+    /// <summary>A whole page as records (tests and small reads; the source streams pages with <see cref="Records"/>).</summary>
+    public static List<T> ReadPage<T>(HttpResponseMessage response, RosterCollection<T> collection, string endpoint, string? fallbackEnvelope)
+    {
+        using var body = ReadBody(response, collection.EnvelopeBytes, fallbackEnvelope is null ? null : Encoding.UTF8.GetBytes(fallbackEnvelope), collection.Envelope, endpoint);
+        return Records(body, collection, new Utf8JsonCursor()).ToList();
+    }
+
+    private static void RequireObject(Utf8JsonCursor cursor, Func<Exception> notAnObject)
+    {
+        byte first = cursor.Peek();
+        if (first == '{')
+        {
+            return;
+        }
+        // An empty body or another JSON value is "not an object"; anything else is not JSON at all.
+        if (first == 0 || first == '[' || first == '"' || first == '-' || (first >= '0' && first <= '9') || first == 't' || first == 'f' || first == 'n')
+        {
+            throw notAnObject();
+        }
+        throw new JsonSyntaxException();
+    }
+
+    private static bool IsStatusName(Utf8JsonCursor cursor)
+    {
+        foreach (byte[] name in StatusNames)
+        {
+            if (cursor.NameIs(name))
+            {
+                return true;
             }
         }
-        catch (JsonException)
+        return false;
+    }
+
+    /// <summary>A small part of the body (a statusInfoSet) as a token, strings kept as they are.</summary>
+    private static JToken ParseToken(byte[] bytes, (int Start, int End) range)
+    {
+        using var reader = new JsonTextReader(new StringReader(Encoding.UTF8.GetString(bytes, range.Start, range.End - range.Start))) { DateParseHandling = DateParseHandling.None };
+        return JToken.ReadFrom(reader);
+    }
+
+    /// <summary>The buffered body in a pooled array (returned by <see cref="RosterJsonBody.Dispose"/>).</summary>
+    private static byte[] ReadBytes(HttpResponseMessage response, out int length)
+    {
+        using var stream = response.Content.ReadAsStreamAsync().GetAwaiter().GetResult();
+        int capacity = stream.CanSeek ? (int)Math.Max(16, stream.Length - stream.Position) : 1 << 16;
+        byte[] bytes = ArrayPool<byte>.Shared.Rent(capacity);
+        length = 0;
+        try
         {
-            // Never quote the body or the parser's message: both may hold roster data.
-            throw new RetryableResponseException($"{endpoint} answered HTTP {(int)response.StatusCode} with a body that is truncated or not JSON ({length} bytes).");
+            while (true)
+            {
+                if (length == bytes.Length)
+                {
+                    byte[] larger = ArrayPool<byte>.Shared.Rent(bytes.Length * 2);
+                    Buffer.BlockCopy(bytes, 0, larger, 0, length);
+                    ArrayPool<byte>.Shared.Return(bytes);
+                    bytes = larger;
+                }
+                int read = stream.Read(bytes, length, bytes.Length - length);
+                if (read == 0)
+                {
+                    return bytes;
+                }
+                length += read;
+            }
         }
-        if (status is JObject statusRoot)
+        catch
         {
-            ThrowOnFailureStatus(statusRoot, endpoint, (int)response.StatusCode);
+            ArrayPool<byte>.Shared.Return(bytes);
+            throw;
         }
-        if (!found)
-        {
-            throw new RetryableResponseException($"{endpoint} answered HTTP {(int)response.StatusCode} without the '{collection.Envelope}' array the OneRoster binding requires.");
-        }
-        return list;
     }
 
     private static void RejectMarkup(HttpResponseMessage response, string endpoint)
@@ -226,15 +498,64 @@ internal static class OneRosterResponseReader
         }
     }
 
+    /// <summary>A get-by-id answer: its singular object (the last one when repeated), read token by token.</summary>
     public static T ReadSingle<T>(HttpResponseMessage response, RosterCollection<T> collection, string endpoint)
     {
-        JObject root = ReadRoot(response, endpoint);
-        ThrowOnFailureStatus(root, endpoint, (int)response.StatusCode);
-        if (root[collection.Single] is not JObject record)
+        RejectMarkup(response, endpoint);
+        byte[] bytes = ReadBytes(response, out int length);
+        try
         {
-            throw new RetryableResponseException($"{endpoint} answered HTTP {(int)response.StatusCode} without the '{collection.Single}' object the OneRoster binding requires.");
+            var cursor = new Utf8JsonCursor();
+            cursor.Reset(bytes, 0, length);
+            cursor.SkipByteOrderMark();
+            if (cursor.Peek() == '<')
+            {
+                throw new RetryableResponseException($"{endpoint} answered HTTP {(int)response.StatusCode} with markup instead of OneRoster JSON.");
+            }
+            int recordStart = -1;
+            var status = new JObject();
+            try
+            {
+                RequireObject(cursor, () => new RetryableResponseException($"{endpoint} answered with JSON that is not an object."));
+                cursor.BeginObject();
+                while (cursor.NextProperty())
+                {
+                    if (cursor.NameIs(collection.SingleBytes))
+                    {
+                        recordStart = cursor.Peek() == '{' ? cursor.Position : -1;
+                        cursor.SkipValue();
+                    }
+                    else if (IsStatusName(cursor))
+                    {
+                        string name = cursor.Name();
+                        status[name] = ParseToken(bytes, cursor.SkipValueRange());
+                    }
+                    else
+                    {
+                        cursor.SkipValue();
+                    }
+                }
+                if (!cursor.AtEnd())
+                {
+                    throw new JsonSyntaxException();
+                }
+            }
+            catch (JsonSyntaxException)
+            {
+                throw new RetryableResponseException($"{endpoint} answered HTTP {(int)response.StatusCode} with a body that is truncated or not JSON ({Encoding.UTF8.GetCharCount(bytes, 0, length)} characters).");
+            }
+            ThrowOnFailureStatus(status, endpoint, (int)response.StatusCode);
+            if (recordStart < 0)
+            {
+                throw new RetryableResponseException($"{endpoint} answered HTTP {(int)response.StatusCode} without the '{collection.Single}' object the OneRoster binding requires.");
+            }
+            cursor.Reset(bytes, recordStart, length);
+            return collection.Map(cursor);
         }
-        return collection.Map(record);
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(bytes);
+        }
     }
 
     /// <summary>The server's imsx_description from an error body, shortened and on one line, or null.</summary>
@@ -252,37 +573,6 @@ internal static class OneRosterResponseReader
         catch (JsonException)
         {
             return null;
-        }
-    }
-
-    private static JObject ReadRoot(HttpResponseMessage response, string endpoint)
-    {
-        string? mediaType = response.Content.Headers.ContentType?.MediaType;
-        if (mediaType is not null && mediaType.IndexOf("html", StringComparison.OrdinalIgnoreCase) >= 0)
-        {
-            throw new RetryableResponseException($"{endpoint} answered HTTP {(int)response.StatusCode} with an HTML page instead of OneRoster JSON (a proxy or login page?).");
-        }
-        string body = response.Content.ReadAsStringAsync().GetAwaiter().GetResult();
-        if (body.TrimStart().StartsWith("<", StringComparison.Ordinal))
-        {
-            throw new RetryableResponseException($"{endpoint} answered HTTP {(int)response.StatusCode} with markup instead of OneRoster JSON.");
-        }
-        try
-        {
-            using var reader = new JsonTextReader(new StringReader(body)) { DateParseHandling = DateParseHandling.None };
-            JToken token = JToken.ReadFrom(reader);
-            // A complete document ends here; anything but the end means a broken body.
-            if (reader.Read())
-            {
-                throw new RetryableResponseException($"{endpoint} answered with trailing data after the JSON document.");
-            }
-            return token as JObject
-                ?? throw new RetryableResponseException($"{endpoint} answered with JSON that is not an object.");
-        }
-        catch (JsonException)
-        {
-            // Never quote the body: it is roster data. Position is enough to diagnose truncation.
-            throw new RetryableResponseException($"{endpoint} answered HTTP {(int)response.StatusCode} with a body that is truncated or not JSON ({body.Length} characters)."); // the parser message may quote the body
         }
     }
 

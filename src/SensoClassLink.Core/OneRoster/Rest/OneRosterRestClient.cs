@@ -27,23 +27,32 @@ public sealed class RestTransportOptions
     public int MaxPages { get; init; } = 100_000;
 }
 
-/// <summary>One page of a collection as the server answered it.</summary>
-public sealed class RosterPage<T>
+/// <summary>
+/// One page of a collection as the server answered it, checked from end to end; its records are read from the
+/// body token by token by whoever consumes the page. Dispose it to release the body.
+/// </summary>
+public sealed class RosterPage : IDisposable
 {
-    internal RosterPage(List<T> records, long? total, int? nextOffset)
+    internal RosterPage(RosterJsonBody body, long? total, int? nextOffset)
     {
-        Records = records;
+        Body = body;
+        Count = body.Count;
         Total = total;
         NextOffset = nextOffset;
     }
 
-    public List<T> Records { get; }
+    internal RosterJsonBody Body { get; }
+
+    /// <summary>How many records the page holds.</summary>
+    public int Count { get; }
 
     /// <summary>X-Total-Count, when the server sent it.</summary>
     public long? Total { get; }
 
     /// <summary>The offset of a same-host Link rel="next", when the server sent one.</summary>
     public int? NextOffset { get; }
+
+    public void Dispose() => Body.Dispose();
 }
 
 /// <summary>
@@ -56,9 +65,15 @@ public sealed class OneRosterRestClient : IDisposable
     public const string V1p1Path = "/ims/oneroster/v1p1";
     public const string V1p2Path = "/ims/oneroster/rostering/v1p2";
 
+    private static readonly byte[] TeachersEnvelope = System.Text.Encoding.UTF8.GetBytes("teachers");
+    private static readonly byte[] StudentsEnvelope = System.Text.Encoding.UTF8.GetBytes("students");
+    private static readonly byte[] SchoolsEnvelope = System.Text.Encoding.UTF8.GetBytes("schools");
+
     private readonly HttpClient _http;
     private readonly RosterAuthenticator _auth;
     private readonly ResilientHttpSender _sender;
+    private readonly PageBufferPool _pageBuffers;
+    private readonly TokenTapePool _tapes;
 
     public OneRosterRestClient(RosterApiSettings settings, RestTransportOptions? transport = null, Action<string>? verbose = null)
     {
@@ -84,6 +99,8 @@ public sealed class OneRosterRestClient : IDisposable
         _sender = new ResilientHttpSender(_http, RetryOptions, verbose, transport.TimeProvider);
         _auth = RosterAuthenticator.Create(settings.Auth, _sender, transport.TimeProvider);
         MaxPages = transport.MaxPages;
+        _pageBuffers = new PageBufferPool(settings.MaxConcurrency + 2);
+        _tapes = new TokenTapePool(settings.MaxConcurrency + 2);
     }
 
     /// <summary>The server root (scheme, host, port): safe to show.</summary>
@@ -110,8 +127,13 @@ public sealed class OneRosterRestClient : IDisposable
     /// GETs one page of <paramref name="collection"/> at <paramref name="relativePath"/> (already segment-encoded,
     /// starting with '/'), with <paramref name="query"/> decoded name/value pairs plus limit, offset and a stable sort.
     /// </summary>
-    public async Task<RosterPage<T>> GetPageAsync<T>(RosterCollection<T> collection, string relativePath, IReadOnlyList<KeyValuePair<string, string>> query,
-        int offset, int limit, CancellationToken cancellationToken)
+    public Task<RosterPage> GetPageAsync<T>(RosterCollection<T> collection, string relativePath, IReadOnlyList<KeyValuePair<string, string>> query,
+        int offset, int limit, CancellationToken cancellationToken) =>
+        GetPageAsync(collection, relativePath, query, offset, limit, enrollmentRows: false, cancellationToken);
+
+    /// <param name="enrollmentRows">Note each record's tokens for <see cref="EnrollmentRowReader"/> while the page is checked.</param>
+    internal async Task<RosterPage> GetPageAsync<T>(RosterCollection<T> collection, string relativePath, IReadOnlyList<KeyValuePair<string, string>> query,
+        int offset, int limit, bool enrollmentRows, CancellationToken cancellationToken)
     {
         var parameters = new List<KeyValuePair<string, string>>(query)
         {
@@ -121,14 +143,25 @@ public sealed class OneRosterRestClient : IDisposable
             new("orderBy", "asc"),
         };
         string endpoint = $"GET {relativePath} (offset {offset})";
-        string? fallback = relativePath.EndsWith("/teachers", StringComparison.Ordinal) ? "teachers"
-            : relativePath.EndsWith("/students", StringComparison.Ordinal) ? "students"
-            : relativePath.EndsWith("/schools", StringComparison.Ordinal) ? "schools" : null;
-        return await SendAsync(relativePath, parameters, endpoint, response =>
+        byte[]? fallback = relativePath.EndsWith("/teachers", StringComparison.Ordinal) ? TeachersEnvelope
+            : relativePath.EndsWith("/students", StringComparison.Ordinal) ? StudentsEnvelope
+            : relativePath.EndsWith("/schools", StringComparison.Ordinal) ? SchoolsEnvelope : null;
+        return await SendAsync(relativePath, parameters, endpoint, streamBody: true, async (response, token) =>
         {
             ThrowOnErrorStatus(response, endpoint);
-            var records = OneRosterResponseReader.ReadPage(response, collection, endpoint, fallback);
-            return new RosterPage<T>(records, TotalCount(response, endpoint), NextOffset(response));
+            // The whole body is read into a reused buffer and checked here, inside the attempt, on the fetching thread
+            // (a broken page is retried like a 503); the records are read from it later, on the consuming thread.
+            var body = await OneRosterResponseReader.ReadBodyAsync(response, _pageBuffers, collection.EnvelopeBytes, fallback, collection.Envelope, endpoint,
+                enrollmentRows ? _tapes : null, token).ConfigureAwait(false);
+            try
+            {
+                return new RosterPage(body, TotalCount(response, endpoint), NextOffset(response));
+            }
+            catch
+            {
+                body.Dispose();
+                throw;
+            }
         }, cancellationToken).ConfigureAwait(false);
     }
 
@@ -136,14 +169,14 @@ public sealed class OneRosterRestClient : IDisposable
     public async Task<T?> GetSingleAsync<T>(RosterCollection<T> collection, string relativePath, CancellationToken cancellationToken) where T : class
     {
         string endpoint = $"GET {collection.Name}/{{id}}";
-        return await SendAsync(relativePath, Array.Empty<KeyValuePair<string, string>>(), endpoint, response =>
+        return await SendAsync(relativePath, Array.Empty<KeyValuePair<string, string>>(), endpoint, streamBody: false, (response, _) =>
         {
             if (response.StatusCode == HttpStatusCode.NotFound)
             {
-                return null;
+                return Task.FromResult<T?>(null);
             }
             ThrowOnErrorStatus(response, endpoint);
-            return OneRosterResponseReader.ReadSingle(response, collection, endpoint);
+            return Task.FromResult<T?>(OneRosterResponseReader.ReadSingle(response, collection, endpoint));
         }, cancellationToken).ConfigureAwait(false);
     }
 
@@ -160,7 +193,7 @@ public sealed class OneRosterRestClient : IDisposable
     }
 
     private async Task<TResult> SendAsync<TResult>(string relativePath, IReadOnlyList<KeyValuePair<string, string>> query, string endpoint,
-        Func<HttpResponseMessage, TResult> interpret, CancellationToken cancellationToken)
+        bool streamBody, Func<HttpResponseMessage, CancellationToken, Task<TResult>> interpret, CancellationToken cancellationToken)
     {
         Uri uri = BuildUri(relativePath, query);
         Func<CancellationToken, Task<HttpRequestMessage>> create = async token =>
@@ -169,26 +202,29 @@ public sealed class OneRosterRestClient : IDisposable
             await _auth.AuthorizeAsync(request, uri, query, token).ConfigureAwait(false);
             return request;
         };
-        Func<HttpResponseMessage, TResult> checkAuth = response =>
+        Func<HttpResponseMessage, CancellationToken, Task<TResult>> checkAuth = (response, token) =>
         {
             if (response.StatusCode == HttpStatusCode.Unauthorized)
             {
                 throw new UnauthorizedSignal(OneRosterResponseReader.Description(response));
             }
-            return interpret(response);
+            return interpret(response, token);
         };
+        Task<TResult> Send() => streamBody
+            ? _sender.SendStreamingAsync(create, checkAuth, cancellationToken)
+            : _sender.SendAsync(create, response => checkAuth(response, cancellationToken).GetAwaiter().GetResult(), cancellationToken);
         try
         {
             try
             {
-                return await _sender.SendAsync(create, checkAuth, cancellationToken).ConfigureAwait(false);
+                return await Send().ConfigureAwait(false);
             }
             catch (UnauthorizedSignal)
             {
                 // One fresh authentication, then give up: a second 401 means the credentials (or the clock) are wrong.
                 _auth.Invalidate();
             }
-            return await _sender.SendAsync(create, checkAuth, cancellationToken).ConfigureAwait(false);
+            return await Send().ConfigureAwait(false);
         }
         catch (UnauthorizedSignal signal)
         {

@@ -13,13 +13,15 @@ namespace SensoClassLink.Core.OneRoster.Rest;
 /// A pull that does not end with every page and exactly the announced number of distinct records throws
 /// <see cref="RosterReadException"/>.
 /// </summary>
-public sealed class RestRosterSource : IRosterSource, ISupportsTeacherScope
+public sealed class RestRosterSource : IRosterSource, ISupportsTeacherScope, IPooledRosterSource
 {
     private static readonly IReadOnlyList<KeyValuePair<string, string>> NoQuery = Array.Empty<KeyValuePair<string, string>>();
 
     private readonly RosterReadObserver _observer;
     private readonly int _pageSize;
     private readonly int _maxConcurrency;
+    /// <summary>Every user and class sourcedId this source has been asked about, as dense ids (the engine keys by them).</summary>
+    private readonly CsvStringPool _strings = new();
 
     /// <summary>Resolves the configured secrets now; bad settings throw <see cref="ConfigurationException"/> naming the key.</summary>
     public RestRosterSource(RosterApiSettings settings, RosterReadObserver? observer = null, RestTransportOptions? transport = null)
@@ -52,73 +54,119 @@ public sealed class RestRosterSource : IRosterSource, ISupportsTeacherScope
     public IRosterSource ScopeToTeacher(string email) => new TeacherScopedRosterSource(this, email, _observer);
 
     /// <summary>
-    /// Streams every record of one collection endpoint, deduplicated by sourcedId, in server order.
+    /// Streams every record of one collection endpoint, deduplicated by sourcedId, in server order, each read
+    /// straight from its page's body (no tree, no list per page).
     /// Throws <see cref="RosterReadException"/> when the pull is incomplete.
     /// </summary>
     public IEnumerable<T> ReadCollection<T>(RosterCollection<T> collection, string relativePath, IReadOnlyList<KeyValuePair<string, string>> query, CancellationToken cancellationToken)
     {
-        using var pull = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var window = new Queue<(int Offset, int Expected, Task<RosterPage<T>> Page)>();
         var seen = new SourcedIdSet();
+        var cursor = new Utf8JsonCursor();
+        foreach (var page in ReadPages(collection, relativePath, query, seen, cancellationToken))
+        {
+            foreach (var record in OneRosterResponseReader.Records(page.Body, collection, cursor))
+            {
+                if (seen.Add(collection.SourcedId(record)))
+                {
+                    yield return record;
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// The engine's fast path over /enrollments: one reused row per enrollment, read from the page body into this
+    /// source's string pool (user and class as pool ids, the few repeating values shared), with the same
+    /// deduplication, the same completeness checks and the same values as <see cref="ReadEnrollments"/>.
+    /// </summary>
+    internal IEnumerable<PooledEnrollmentRow> ReadEnrollmentRows(CancellationToken cancellationToken)
+    {
+        var seen = new SourcedIdSet();
+        var cursor = new Utf8JsonCursor();
+        var row = new PooledEnrollmentRow();
+        foreach (var page in ReadPages(RosterCollections.Enrollments, "/enrollments", NoQuery, seen, cancellationToken, enrollmentRows: true))
+        {
+            var body = page.Body;
+            var tape = body.Tape!;
+            cursor.Reset(body.Bytes, 0, body.Length);
+            for (int i = 0; i < body.Count; i++)
+            {
+                if (EnrollmentRowReader.Read(cursor, tape, i, row, _strings, seen))
+                {
+                    yield return row;
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// The pages of one collection endpoint in order, each checked before it is handed out and released when the
+    /// consumer asks for the next. The consumer adds each record's sourcedId to <paramref name="seen"/>; the
+    /// distinct count is then held against X-Total-Count. Throws <see cref="RosterReadException"/> when the pull is incomplete.
+    /// </summary>
+    private IEnumerable<RosterPage> ReadPages<T>(RosterCollection<T> collection, string relativePath, IReadOnlyList<KeyValuePair<string, string>> query,
+        SourcedIdSet seen, CancellationToken cancellationToken, bool enrollmentRows = false)
+    {
+        using var pull = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var window = new Queue<(int Offset, int Expected, Task<RosterPage> Page)>();
         string what = $"the {collection.Name} collection ({relativePath})";
         long pages = 0;
         try
         {
-            RosterPage<T> first = Fetch(collection, relativePath, query, 0, _pageSize, pull.Token);
+            RosterPage first = Fetch(collection, relativePath, query, 0, _pageSize, enrollmentRows, pull.Token);
             pages++;
             long? total = first.Total;
-            foreach (var record in Distinct(first.Records, collection, seen))
+            using (first)
             {
-                yield return record;
+                yield return first;
             }
             Report(collection, seen.Count, total);
 
             if (total is { } announced)
             {
-                if (announced > 0 && first.Records.Count == 0)
+                seen.EnsureCapacity(announced);
+                if (announced > 0 && first.Count == 0)
                 {
                     throw Incomplete(what, 0, seen.Count, announced, "the first page was empty");
                 }
                 // A server may cap limit below what was asked: the first page's length is the real page size.
-                int step = Math.Max(1, Math.Min(_pageSize, first.Records.Count));
-                int nextOffset = first.Records.Count;
+                int step = Math.Max(1, Math.Min(_pageSize, first.Count));
+                int nextOffset = first.Count;
                 while (nextOffset < announced || window.Count > 0)
                 {
                     while (nextOffset < announced && window.Count < _maxConcurrency)
                     {
                         int offset = nextOffset;
                         int expected = (int)Math.Min(step, announced - offset);
-                        window.Enqueue((offset, expected, FetchAsync(collection, relativePath, query, offset, step, pull.Token)));
+                        window.Enqueue((offset, expected, FetchAsync(collection, relativePath, query, offset, step, enrollmentRows, pull.Token)));
                         nextOffset += expected;
                     }
                     var (pageOffset, pageExpected, task) = window.Dequeue();
-                    RosterPage<T> page = task.GetAwaiter().GetResult();
-                    pages = CountPage(pages, what);
-                    CheckTotal(what, announced, page.Total, pageOffset);
-                    if (page.Records.Count == 0)
+                    RosterPage page = task.GetAwaiter().GetResult();
+                    int got;
+                    using (page)
                     {
-                        throw Incomplete(what, pageOffset, seen.Count, announced, $"the page at offset {pageOffset} was empty");
-                    }
-                    foreach (var record in Distinct(page.Records, collection, seen))
-                    {
-                        yield return record;
+                        pages = CountPage(pages, what);
+                        CheckTotal(what, announced, page.Total, pageOffset);
+                        if (page.Count == 0)
+                        {
+                            throw Incomplete(what, pageOffset, seen.Count, announced, $"the page at offset {pageOffset} was empty");
+                        }
+                        yield return page;
+                        got = page.Count;
                     }
                     // A short page in the middle (a tighter cap on this page): fetch the gap before moving on.
-                    int got = page.Records.Count;
                     while (got < pageExpected)
                     {
-                        RosterPage<T> gap = Fetch(collection, relativePath, query, pageOffset + got, pageExpected - got, pull.Token);
+                        using RosterPage gap = Fetch(collection, relativePath, query, pageOffset + got, pageExpected - got, enrollmentRows, pull.Token);
                         pages = CountPage(pages, what);
                         CheckTotal(what, announced, gap.Total, pageOffset + got);
-                        if (gap.Records.Count == 0)
+                        if (gap.Count == 0)
                         {
                             throw Incomplete(what, pageOffset + got, seen.Count, announced, $"the page at offset {pageOffset + got} was empty");
                         }
-                        foreach (var record in Distinct(gap.Records, collection, seen))
-                        {
-                            yield return record;
-                        }
-                        got += gap.Records.Count;
+                        yield return gap;
+                        got += gap.Count;
                     }
                     Report(collection, seen.Count, announced);
                 }
@@ -130,21 +178,23 @@ public sealed class RestRosterSource : IRosterSource, ISupportsTeacherScope
             else
             {
                 // No total: follow a same-host rel="next" offset when given, else page on until an empty page.
-                RosterPage<T> page = first;
+                int count = first.Count;
+                int? nextLink = first.NextOffset;
                 int offset = 0;
-                while (page.Records.Count > 0)
+                while (count > 0)
                 {
-                    int next = page.NextOffset ?? offset + page.Records.Count;
+                    int next = nextLink ?? offset + count;
                     if (next <= offset)
                     {
                         throw new RosterReadException($"The pull of {what} stopped: the server's next link at offset {offset} does not move forward.");
                     }
                     offset = next;
                     pages = CountPage(pages, what);
-                    page = Fetch(collection, relativePath, query, offset, _pageSize, pull.Token);
-                    foreach (var record in Distinct(page.Records, collection, seen))
+                    using (RosterPage page = Fetch(collection, relativePath, query, offset, _pageSize, enrollmentRows, pull.Token))
                     {
-                        yield return record;
+                        count = page.Count;
+                        nextLink = page.NextOffset;
+                        yield return page;
                     }
                     Report(collection, seen.Count, null);
                 }
@@ -159,7 +209,7 @@ public sealed class RestRosterSource : IRosterSource, ISupportsTeacherScope
                 var pending = window.Dequeue().Page;
                 try
                 {
-                    pending.GetAwaiter().GetResult();
+                    pending.GetAwaiter().GetResult().Dispose();
                 }
                 catch (Exception)
                 {
@@ -169,22 +219,13 @@ public sealed class RestRosterSource : IRosterSource, ISupportsTeacherScope
         }
     }
 
-    private RosterPage<T> Fetch<T>(RosterCollection<T> collection, string path, IReadOnlyList<KeyValuePair<string, string>> query, int offset, int limit, CancellationToken token) =>
-        FetchAsync(collection, path, query, offset, limit, token).GetAwaiter().GetResult();
+    private RosterPage Fetch<T>(RosterCollection<T> collection, string path, IReadOnlyList<KeyValuePair<string, string>> query, int offset, int limit,
+        bool enrollmentRows, CancellationToken token) =>
+        FetchAsync(collection, path, query, offset, limit, enrollmentRows, token).GetAwaiter().GetResult();
 
-    private Task<RosterPage<T>> FetchAsync<T>(RosterCollection<T> collection, string path, IReadOnlyList<KeyValuePair<string, string>> query, int offset, int limit, CancellationToken token) =>
-        Task.Run(() => Client.GetPageAsync(collection, path, query, offset, limit, token), token);
-
-    private static IEnumerable<T> Distinct<T>(List<T> records, RosterCollection<T> collection, SourcedIdSet seen)
-    {
-        foreach (var record in records)
-        {
-            if (seen.Add(collection.SourcedId(record)))
-            {
-                yield return record;
-            }
-        }
-    }
+    private Task<RosterPage> FetchAsync<T>(RosterCollection<T> collection, string path, IReadOnlyList<KeyValuePair<string, string>> query, int offset, int limit,
+        bool enrollmentRows, CancellationToken token) =>
+        Task.Run(() => Client.GetPageAsync(collection, path, query, offset, limit, enrollmentRows, token), token);
 
     private void Report<T>(RosterCollection<T> collection, long read, long? total)
     {
@@ -211,6 +252,24 @@ public sealed class RestRosterSource : IRosterSource, ISupportsTeacherScope
 
     private static RosterReadException Incomplete(string what, long offset, long received, long announced, string reason) =>
         new($"The pull of {what} is incomplete: {reason}; {received:N0} of {announced:N0} records arrived (offset {offset}). Nothing was used.");
+
+    int IPooledRosterSource.PoolIdOf(string sourcedId)
+    {
+        int id = _strings.IdOf(sourcedId);
+        return id >= 0 ? id : _strings.InternId(sourcedId);
+    }
+
+    int IPooledRosterSource.PoolIdIfAny(string sourcedId) => _strings.IdOf(sourcedId);
+
+    int IPooledRosterSource.PoolSize => _strings.Count;
+
+    /// <summary>Users are read as records: they are a tenth of the enrollments, and a user's roles may be several.</summary>
+    bool IPooledRosterSource.HasPooledUserRows => false;
+
+    IEnumerable<PooledUserRow> IPooledRosterSource.ReadUserRows(CancellationToken cancellationToken) =>
+        throw new NotSupportedException("The REST source reads users as records.");
+
+    IEnumerable<PooledEnrollmentRow> IPooledRosterSource.ReadEnrollmentRows(CancellationToken cancellationToken) => ReadEnrollmentRows(cancellationToken);
 
     public void Dispose() => Client.Dispose();
 }

@@ -109,7 +109,7 @@ public static class RosterConnectionCheck
                 long? count = null;
                 try
                 {
-                    var page = await client.GetPageAsync(RosterCollectionFor(name), path, Array.Empty<KeyValuePair<string, string>>(), 0, 1, cancellationToken).ConfigureAwait(false);
+                    using var page = await client.GetPageAsync(RosterCollectionFor(name), path, Array.Empty<KeyValuePair<string, string>>(), 0, 1, cancellationToken).ConfigureAwait(false);
                     count = page.Total;
                     if (count is null)
                     {

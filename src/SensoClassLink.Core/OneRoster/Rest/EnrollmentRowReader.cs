@@ -1,0 +1,116 @@
+using System;
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+
+namespace SensoClassLink.Core.OneRoster.Rest;
+
+/// <summary>
+/// The engine's enrollment rows from OneRoster JSON. While a page is checked (on the fetching thread) each enrollment's
+/// few fields the rules need are noted as tokens (where the value sits in the body, and what kind it is); the
+/// consuming thread then turns those tokens straight into the reused row: the user and class GUIDRefs become pool ids
+/// without a string, status, role and dates come from the pool's small cache of repeating values, and the sourcedId is
+/// only hashed for deduplication. Values mean exactly what <see cref="RosterCollections.Enrollments"/> gives the same record.
+/// </summary>
+internal static class EnrollmentRowReader
+{
+    /// <summary>Tokens noted per enrollment.</summary>
+    public const int Fields = 7;
+
+    private const int SourcedId = 0, Status = 1, Class = 2, User = 3, Role = 4, BeginDate = 5, EndDate = 6;
+
+    /// <summary>Walks one enrollment (the cursor at its '{'), checking it, and notes its tokens at <paramref name="record"/>.</summary>
+    [MethodImpl(HotPath.Optimize)]
+    public static void Index(Utf8JsonCursor r, ref JsonToken[] tape, int record, TokenTapePool tapes)
+    {
+        int at = record * Fields;
+        if (at + Fields > tape.Length)
+        {
+            tape = tapes.Grow(tape, at + Fields);
+        }
+        Array.Clear(tape, at, Fields);
+        r.BeginObject();
+        while (r.NextProperty())
+        {
+            if (r.NameIs(RosterJsonNames.SourcedId)) tape[at + SourcedId] = r.ScanToken();
+            else if (r.NameIs(RosterJsonNames.Status)) tape[at + Status] = r.ScanToken();
+            else if (r.NameIs(RosterJsonNames.Class)) tape[at + Class] = r.ScanRefToken();
+            else if (r.NameIs(RosterJsonNames.User)) tape[at + User] = r.ScanRefToken();
+            else if (r.NameIs(RosterJsonNames.Role)) tape[at + Role] = r.ScanToken();
+            else if (r.NameIs(RosterJsonNames.BeginDate)) tape[at + BeginDate] = r.ScanToken();
+            else if (r.NameIs(RosterJsonNames.EndDate)) tape[at + EndDate] = r.ScanToken();
+            else r.SkipValue();
+        }
+    }
+
+    /// <summary>Fills <paramref name="row"/> from the noted tokens; false (the row is not to be used) when the sourcedId was seen before in this pull.</summary>
+    [MethodImpl(HotPath.Optimize)]
+    public static bool Read(Utf8JsonCursor r, JsonToken[] tape, int record, PooledEnrollmentRow row, CsvStringPool pool, SourcedIdSet seen)
+    {
+        int at = record * Fields;
+        if (!seen.AddHash(SourcedIdSet.Hash(new ReadOnlySpan<char>(r.Chars, 0, r.DecodeToken(tape[at + SourcedId])))))
+        {
+            return false;
+        }
+        row.Status = pool.Get(PoolMode.Recent, r.Chars, 0, r.DecodeToken(tape[at + Status]));
+        row.ClassId = pool.IdOf(new ReadOnlySpan<char>(r.Chars, 0, r.DecodeToken(tape[at + Class])));
+        row.UserId = pool.IdOf(new ReadOnlySpan<char>(r.Chars, 0, r.DecodeToken(tape[at + User])));
+        row.Role = Trimmed(pool, r.Chars, r.DecodeToken(tape[at + Role]));
+        row.BeginDate = Date(pool, r.Chars, r.DecodeToken(tape[at + BeginDate]));
+        row.EndDate = Date(pool, r.Chars, r.DecodeToken(tape[at + EndDate]));
+        return true;
+    }
+
+    /// <summary>The role trimmed (the rules compare it ignoring case, as the record's lower-cased role).</summary>
+    private static string Trimmed(CsvStringPool pool, char[] chars, int length)
+    {
+        int start = 0;
+        while (start < length && char.IsWhiteSpace(chars[start]))
+        {
+            start++;
+        }
+        while (length > start && char.IsWhiteSpace(chars[length - 1]))
+        {
+            length--;
+        }
+        return pool.Get(PoolMode.Recent, chars, start, length - start);
+    }
+
+    /// <summary>A date as <see cref="OneRosterValues.NormalizeDate"/> gives it; plain YYYY-MM-DD (the usual case) without a new string.</summary>
+    private static string Date(CsvStringPool pool, char[] chars, int length)
+    {
+        if (length <= 10)
+        {
+            // Ten characters or fewer are a YYYY-MM-DD date or unreadable: both are kept as they are.
+            return pool.Get(PoolMode.Recent, chars, 0, length);
+        }
+        string normalized = OneRosterValues.NormalizeDate(new string(chars, 0, length));
+        return normalized.Length == 10 ? pool.Get(PoolMode.Recent, normalized.ToCharArray(), 0, 10) : normalized;
+    }
+}
+
+/// <summary>The token arrays of pages in flight, reused from page to page like their byte buffers. Thread-safe.</summary>
+internal sealed class TokenTapePool
+{
+    private readonly ConcurrentBag<JsonToken[]> _free = new();
+    private readonly int _keep;
+
+    public TokenTapePool(int keep) => _keep = Math.Max(1, keep);
+
+    public JsonToken[] Rent() => _free.TryTake(out var tape) ? tape : new JsonToken[EnrollmentRowReader.Fields * 1024];
+
+    /// <summary>A larger array holding what <paramref name="tape"/> held (the smaller one is left to the garbage collector).</summary>
+    public JsonToken[] Grow(JsonToken[] tape, int needed)
+    {
+        var larger = new JsonToken[Math.Max(needed, tape.Length * 2)];
+        Array.Copy(tape, larger, tape.Length);
+        return larger;
+    }
+
+    public void Return(JsonToken[] tape)
+    {
+        if (_free.Count < _keep)
+        {
+            _free.Add(tape);
+        }
+    }
+}

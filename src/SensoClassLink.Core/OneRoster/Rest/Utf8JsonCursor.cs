@@ -1,0 +1,661 @@
+using System;
+using System.Globalization;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Text;
+
+namespace SensoClassLink.Core.OneRoster.Rest;
+
+/// <summary>Bytes that are not JSON. Carries no part of the body: it is roster data.</summary>
+internal sealed class JsonSyntaxException : Exception
+{
+    public JsonSyntaxException()
+        : base("The body is not well-formed JSON.")
+    {
+    }
+}
+
+/// <summary>
+/// A forward-only reader over the UTF-8 bytes of one OneRoster answer, token by token and without a tree: it walks
+/// objects and arrays, checks the structure of everything it passes (so a truncated or broken body is caught), and
+/// decodes only the values asked for, into a reused character buffer. Scalars are read with the meaning the record
+/// mapping has always given them: strings as they are, JSON booleans as "true"/"false", numbers as their invariant
+/// text, null, objects and arrays as blank. Property names compare as raw bytes; escaped names are decoded first.
+/// </summary>
+internal sealed class Utf8JsonCursor
+{
+    /// <summary>The nesting Newtonsoft's reader allowed: deeper bodies were refused before and still are.</summary>
+    private const int MaxDepth = 64;
+
+    private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: false);
+
+    private byte[] _bytes = Array.Empty<byte>();
+    private int _pos;
+    private int _end;
+    private int _depth;
+    private readonly bool[] _needComma = new bool[MaxDepth + 2];
+    private int _nameStart;
+    private int _nameLength;
+    private bool _nameEscaped;
+    private byte[] _nameScratch = new byte[64];
+    private char[] _chars = new char[256];
+
+    /// <summary>The characters of the last value read by <see cref="ReadText"/> or <see cref="ReadRef"/>.</summary>
+    public char[] Chars => _chars;
+
+    public int Position => _pos;
+
+    /// <summary>Starts reading <paramref name="bytes"/> from <paramref name="start"/> up to <paramref name="end"/>.</summary>
+    public void Reset(byte[] bytes, int start, int end)
+    {
+        _bytes = bytes;
+        _pos = start;
+        _end = end;
+        _depth = 0;
+    }
+
+    /// <summary>The next significant byte, or 0 at the end, without consuming it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public byte Peek()
+    {
+        SkipWhitespace();
+        return _pos < _end ? _bytes[_pos] : (byte)0;
+    }
+
+    /// <summary>True when only whitespace is left.</summary>
+    public bool AtEnd()
+    {
+        SkipWhitespace();
+        return _pos >= _end;
+    }
+
+    /// <summary>Skips a UTF-8 byte order mark at the current position.</summary>
+    public void SkipByteOrderMark()
+    {
+        if (_end - _pos >= 3 && _bytes[_pos] == 0xEF && _bytes[_pos + 1] == 0xBB && _bytes[_pos + 2] == 0xBF)
+        {
+            _pos += 3;
+        }
+    }
+
+    /// <summary>Consumes '{'; then call <see cref="NextProperty"/> until it returns false.</summary>
+    public void BeginObject() => Begin((byte)'{');
+
+    /// <summary>Consumes '['; then call <see cref="NextElement"/> until it returns false.</summary>
+    public void BeginArray() => Begin((byte)'[');
+
+    private void Begin(byte open)
+    {
+        if (Peek() != open || ++_depth > MaxDepth)
+        {
+            throw new JsonSyntaxException();
+        }
+        _pos++;
+        _needComma[_depth] = false;
+    }
+
+    /// <summary>
+    /// Moves to the next property of the current object and consumes its name and colon (the value is next: read
+    /// or skip it before calling again); false, with the '}' consumed, when the object ends.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool NextProperty()
+    {
+        byte b = Peek();
+        if (b == '}')
+        {
+            _pos++;
+            _depth--;
+            return false;
+        }
+        if (_needComma[_depth])
+        {
+            if (b != ',')
+            {
+                throw new JsonSyntaxException();
+            }
+            _pos++;
+            b = Peek();
+        }
+        if (b != '"')
+        {
+            throw new JsonSyntaxException();
+        }
+        _nameEscaped = ScanString(out _nameStart, out _nameLength);
+        if (Peek() != ':')
+        {
+            throw new JsonSyntaxException();
+        }
+        _pos++;
+        _needComma[_depth] = true;
+        return true;
+    }
+
+    /// <summary>Moves to the next element of the current array (read or skip it before calling again); false, with the ']' consumed, at its end.</summary>
+    public bool NextElement()
+    {
+        byte b = Peek();
+        if (b == ']')
+        {
+            _pos++;
+            _depth--;
+            return false;
+        }
+        if (_needComma[_depth])
+        {
+            if (b != ',')
+            {
+                throw new JsonSyntaxException();
+            }
+            _pos++;
+            if (Peek() == ']')
+            {
+                throw new JsonSyntaxException();
+            }
+        }
+        _needComma[_depth] = true;
+        return true;
+    }
+
+    /// <summary>True when the current property's name is <paramref name="name"/> (UTF-8).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool NameIs(byte[] name)
+    {
+        if (!_nameEscaped)
+        {
+            return _nameLength == name.Length && new ReadOnlySpan<byte>(_bytes, _nameStart, _nameLength).SequenceEqual(name);
+        }
+        return DecodedNameIs(name);
+    }
+
+    private bool DecodedNameIs(byte[] name)
+    {
+        string decoded = DecodeString(_nameStart, _nameLength, escaped: true);
+        int count = Utf8.GetByteCount(decoded);
+        if (count != name.Length)
+        {
+            return false;
+        }
+        if (_nameScratch.Length < count)
+        {
+            _nameScratch = new byte[count];
+        }
+        Utf8.GetBytes(decoded, 0, decoded.Length, _nameScratch, 0);
+        return new ReadOnlySpan<byte>(_nameScratch, 0, count).SequenceEqual(name);
+    }
+
+    /// <summary>The current property's name as a string (for the rare names matched by text).</summary>
+    public string Name() => DecodeString(_nameStart, _nameLength, _nameEscaped);
+
+    /// <summary>Skips one value of any kind, checking its structure.</summary>
+    public void SkipValue()
+    {
+        byte b = Peek();
+        switch (b)
+        {
+            case (byte)'{':
+                BeginObject();
+                while (NextProperty())
+                {
+                    SkipValue();
+                }
+                return;
+            case (byte)'[':
+                BeginArray();
+                while (NextElement())
+                {
+                    SkipValue();
+                }
+                return;
+            case (byte)'"':
+                ScanString(out _, out _);
+                return;
+            default:
+                ScanScalar(out _, out _);
+                return;
+        }
+    }
+
+    /// <summary>Skips one value and returns where it starts and ends (for values parsed again later).</summary>
+    public (int Start, int End) SkipValueRange()
+    {
+        SkipWhitespace();
+        int start = _pos;
+        SkipValue();
+        return (start, _pos);
+    }
+
+    /// <summary>
+    /// Reads one value as text into <see cref="Chars"/> and returns its length: a string as it is, true/false as
+    /// "true"/"false", a number as its invariant text; null, objects and arrays (skipped) as blank.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public int ReadText()
+    {
+        byte b = Peek();
+        if (b == '"')
+        {
+            bool escaped = ScanString(out int start, out int length);
+            return DecodeInto(start, length, escaped);
+        }
+        if (b == '{' || b == '[')
+        {
+            SkipValue();
+            return 0;
+        }
+        var kind = ScanScalar(out int s, out int e);
+        return kind switch
+        {
+            ScalarKind.True => Put("true"),
+            ScalarKind.False => Put("false"),
+            ScalarKind.Number => Put(NumberText(s, e)),
+            _ => 0,
+        };
+    }
+
+    /// <summary>The value as a string (see <see cref="ReadText"/>).</summary>
+    public string ReadTextString()
+    {
+        int length = ReadText();
+        return length == 0 ? "" : new string(_chars, 0, length);
+    }
+
+    /// <summary>
+    /// Reads one value as a GUIDRef into <see cref="Chars"/>: the text of its <c>sourcedId</c> when it is an object
+    /// (the last one when repeated; the href is never read), else blank. Returns the length.
+    /// </summary>
+    public int ReadRef()
+    {
+        if (Peek() != '{')
+        {
+            SkipValue();
+            return 0;
+        }
+        BeginObject();
+        int length = 0;
+        while (NextProperty())
+        {
+            if (NameIs(RosterJsonNames.SourcedId))
+            {
+                length = ReadText();
+            }
+            else
+            {
+                SkipValue();
+            }
+        }
+        return length;
+    }
+
+    /// <summary>The GUIDRef's sourcedId as a string (see <see cref="ReadRef"/>).</summary>
+    public string ReadRefString()
+    {
+        int length = ReadRef();
+        return length == 0 ? "" : new string(_chars, 0, length);
+    }
+
+    /// <summary>
+    /// Consumes one value and describes it as a token for <see cref="DecodeToken"/>: a string (its content), a number,
+    /// true or false; null, objects and arrays (checked and skipped) are blank.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public JsonToken ScanToken()
+    {
+        byte b = Peek();
+        if (b == '"')
+        {
+            bool escaped = ScanString(out int start, out int length);
+            return new JsonToken(start, length, escaped ? JsonTokenKind.EscapedString : JsonTokenKind.String);
+        }
+        if (b == '{' || b == '[')
+        {
+            SkipValue();
+            return default;
+        }
+        var kind = ScanScalar(out int s, out int e);
+        return kind switch
+        {
+            ScalarKind.True => new JsonToken(s, e - s, JsonTokenKind.True),
+            ScalarKind.False => new JsonToken(s, e - s, JsonTokenKind.False),
+            ScalarKind.Number => new JsonToken(s, e - s, JsonTokenKind.Number),
+            _ => default,
+        };
+    }
+
+    /// <summary>Consumes one value as a GUIDRef: the token of its (last) <c>sourcedId</c> when it is an object, else blank.</summary>
+    public JsonToken ScanRefToken()
+    {
+        if (Peek() != '{')
+        {
+            SkipValue();
+            return default;
+        }
+        BeginObject();
+        JsonToken token = default;
+        while (NextProperty())
+        {
+            if (NameIs(RosterJsonNames.SourcedId))
+            {
+                token = ScanToken();
+            }
+            else
+            {
+                SkipValue();
+            }
+        }
+        return token;
+    }
+
+    /// <summary>The text of a token read earlier from the same bytes (see <see cref="ReadText"/>) into <see cref="Chars"/>; returns its length.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public int DecodeToken(JsonToken token) => token.Kind switch
+    {
+        JsonTokenKind.String => DecodeInto(token.Start, token.Length, escaped: false),
+        JsonTokenKind.EscapedString => DecodeInto(token.Start, token.Length, escaped: true),
+        JsonTokenKind.True => Put("true"),
+        JsonTokenKind.False => Put("false"),
+        JsonTokenKind.Number => Put(NumberText(token.Start, token.Start + token.Length)),
+        _ => 0,
+    };
+
+    private int Put(string text)
+    {
+        EnsureChars(text.Length);
+        text.CopyTo(0, _chars, 0, text.Length);
+        return text.Length;
+    }
+
+    private void EnsureChars(int length)
+    {
+        if (_chars.Length < length)
+        {
+            _chars = new char[Math.Max(length, _chars.Length * 2)];
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void SkipWhitespace()
+    {
+        while (_pos < _end)
+        {
+            byte b = _bytes[_pos];
+            if (b != ' ' && b != '\n' && b != '\r' && b != '\t')
+            {
+                return;
+            }
+            _pos++;
+        }
+    }
+
+    /// <summary>Consumes a string at the current position ('"' expected); returns whether it holds escapes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool ScanString(out int start, out int length)
+    {
+        // Callers have checked the opening quote.
+        start = ++_pos;
+        bool escaped = false;
+        while (true)
+        {
+            int at = new ReadOnlySpan<byte>(_bytes, _pos, _end - _pos).IndexOfAny((byte)'"', (byte)'\\');
+            if (at < 0)
+            {
+                throw new JsonSyntaxException();
+            }
+            _pos += at;
+            if (_bytes[_pos] == '"')
+            {
+                length = _pos - start;
+                _pos++;
+                return escaped;
+            }
+            escaped = true;
+            if (_pos + 1 >= _end)
+            {
+                throw new JsonSyntaxException();
+            }
+            switch (_bytes[_pos + 1])
+            {
+                case (byte)'"' or (byte)'\\' or (byte)'/' or (byte)'b' or (byte)'f' or (byte)'n' or (byte)'r' or (byte)'t':
+                    _pos += 2;
+                    break;
+                case (byte)'u':
+                    if (_pos + 6 > _end || Hex(_bytes[_pos + 2]) < 0 || Hex(_bytes[_pos + 3]) < 0 || Hex(_bytes[_pos + 4]) < 0 || Hex(_bytes[_pos + 5]) < 0)
+                    {
+                        throw new JsonSyntaxException();
+                    }
+                    _pos += 6;
+                    break;
+                default:
+                    throw new JsonSyntaxException();
+            }
+        }
+    }
+
+    private enum ScalarKind : byte
+    {
+        Null,
+        True,
+        False,
+        Number,
+    }
+
+    /// <summary>Consumes true, false, null or a number; anything else is not JSON.</summary>
+    private ScalarKind ScanScalar(out int start, out int end)
+    {
+        SkipWhitespace();
+        start = _pos;
+        if (_pos >= _end)
+        {
+            throw new JsonSyntaxException();
+        }
+        switch (_bytes[_pos])
+        {
+            case (byte)'t':
+                Literal("true"u8);
+                end = _pos;
+                return ScalarKind.True;
+            case (byte)'f':
+                Literal("false"u8);
+                end = _pos;
+                return ScalarKind.False;
+            case (byte)'n':
+                Literal("null"u8);
+                end = _pos;
+                return ScalarKind.Null;
+        }
+        // -?digits(.digits)?([eE][+-]?digits)?
+        if (_bytes[_pos] == '-')
+        {
+            _pos++;
+        }
+        if (Digits() == 0)
+        {
+            throw new JsonSyntaxException();
+        }
+        if (_pos < _end && _bytes[_pos] == '.')
+        {
+            _pos++;
+            if (Digits() == 0)
+            {
+                throw new JsonSyntaxException();
+            }
+        }
+        if (_pos < _end && (_bytes[_pos] == 'e' || _bytes[_pos] == 'E'))
+        {
+            _pos++;
+            if (_pos < _end && (_bytes[_pos] == '+' || _bytes[_pos] == '-'))
+            {
+                _pos++;
+            }
+            if (Digits() == 0)
+            {
+                throw new JsonSyntaxException();
+            }
+        }
+        end = _pos;
+        return ScalarKind.Number;
+    }
+
+    private int Digits()
+    {
+        int start = _pos;
+        while (_pos < _end && _bytes[_pos] >= '0' && _bytes[_pos] <= '9')
+        {
+            _pos++;
+        }
+        return _pos - start;
+    }
+
+    private void Literal(ReadOnlySpan<byte> literal)
+    {
+        if (_end - _pos < literal.Length || !new ReadOnlySpan<byte>(_bytes, _pos, literal.Length).SequenceEqual(literal))
+        {
+            throw new JsonSyntaxException();
+        }
+        _pos += literal.Length;
+    }
+
+    /// <summary>A number's text as Newtonsoft's reader turned it into a value and back: integers as they are, others through double.</summary>
+    private string NumberText(int start, int end)
+    {
+        string raw = Encoding.ASCII.GetString(_bytes, start, end - start);
+        bool integer = raw.IndexOfAny(new[] { '.', 'e', 'E' }) < 0;
+        if (integer)
+        {
+            return long.TryParse(raw, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long value)
+                ? value.ToString(CultureInfo.InvariantCulture)
+                : BigInteger.Parse(raw, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture).ToString(CultureInfo.InvariantCulture);
+        }
+        return double.Parse(raw, NumberStyles.Float, CultureInfo.InvariantCulture).ToString(CultureInfo.InvariantCulture);
+    }
+
+    private static int Hex(byte b) =>
+        b >= '0' && b <= '9' ? b - '0' : b >= 'a' && b <= 'f' ? b - 'a' + 10 : b >= 'A' && b <= 'F' ? b - 'A' + 10 : -1;
+
+    /// <summary>Decodes a scanned string into <see cref="Chars"/>; returns its length.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int DecodeInto(int start, int length, bool escaped)
+    {
+        if (length == 0)
+        {
+            return 0;
+        }
+        EnsureChars(length);
+        if (!escaped)
+        {
+            // Plain ASCII is the common case: widen it without the decoder.
+            bool ascii = true;
+            for (int i = 0; i < length; i++)
+            {
+                byte b = _bytes[start + i];
+                if (b >= 0x80)
+                {
+                    ascii = false;
+                    break;
+                }
+                _chars[i] = (char)b;
+            }
+            return ascii ? length : Utf8.GetChars(_bytes, start, length, _chars, 0);
+        }
+        return Unescape(start, length);
+    }
+
+    private int Unescape(int start, int length)
+    {
+        int end = start + length;
+        int written = 0;
+        int i = start;
+        while (i < end)
+        {
+            int run = new ReadOnlySpan<byte>(_bytes, i, end - i).IndexOf((byte)'\\');
+            int plain = run < 0 ? end - i : run;
+            if (plain > 0)
+            {
+                written += Utf8.GetChars(_bytes, i, plain, _chars, written);
+                i += plain;
+            }
+            if (run < 0)
+            {
+                break;
+            }
+            byte e = _bytes[i + 1];
+            char c;
+            switch (e)
+            {
+                case (byte)'b': c = '\b'; break;
+                case (byte)'f': c = '\f'; break;
+                case (byte)'n': c = '\n'; break;
+                case (byte)'r': c = '\r'; break;
+                case (byte)'t': c = '\t'; break;
+                case (byte)'u':
+                    c = (char)((Hex(_bytes[i + 2]) << 12) | (Hex(_bytes[i + 3]) << 8) | (Hex(_bytes[i + 4]) << 4) | Hex(_bytes[i + 5]));
+                    i += 4;
+                    break;
+                default: c = (char)e; break;
+            }
+            _chars[written++] = c;
+            i += 2;
+        }
+        return written;
+    }
+
+    private string DecodeString(int start, int length, bool escaped)
+    {
+        int count = DecodeInto(start, length, escaped);
+        return count == 0 ? "" : new string(_chars, 0, count);
+    }
+}
+
+/// <summary>What a <see cref="JsonToken"/> holds; blank covers null, objects, arrays and absent values.</summary>
+internal enum JsonTokenKind : byte
+{
+    Blank,
+    String,
+    EscapedString,
+    Number,
+    True,
+    False,
+}
+
+/// <summary>Where one scalar sits in the bytes (for strings: their content between the quotes).</summary>
+internal readonly struct JsonToken
+{
+    public JsonToken(int start, int length, JsonTokenKind kind)
+    {
+        Start = start;
+        Length = length;
+        Kind = kind;
+    }
+
+    public int Start { get; }
+    public int Length { get; }
+    public JsonTokenKind Kind { get; }
+}
+
+/// <summary>The OneRoster property names the record readers match, as UTF-8.</summary>
+internal static class RosterJsonNames
+{
+    public static readonly byte[] SourcedId = Encoding.UTF8.GetBytes("sourcedId");
+    public static readonly byte[] Status = Encoding.UTF8.GetBytes("status");
+    public static readonly byte[] Name = Encoding.UTF8.GetBytes("name");
+    public static readonly byte[] Type = Encoding.UTF8.GetBytes("type");
+    public static readonly byte[] Parent = Encoding.UTF8.GetBytes("parent");
+    public static readonly byte[] EnabledUser = Encoding.UTF8.GetBytes("enabledUser");
+    public static readonly byte[] Role = Encoding.UTF8.GetBytes("role");
+    public static readonly byte[] Roles = Encoding.UTF8.GetBytes("roles");
+    public static readonly byte[] Orgs = Encoding.UTF8.GetBytes("orgs");
+    public static readonly byte[] Org = Encoding.UTF8.GetBytes("org");
+    public static readonly byte[] Username = Encoding.UTF8.GetBytes("username");
+    public static readonly byte[] GivenName = Encoding.UTF8.GetBytes("givenName");
+    public static readonly byte[] FamilyName = Encoding.UTF8.GetBytes("familyName");
+    public static readonly byte[] Email = Encoding.UTF8.GetBytes("email");
+    public static readonly byte[] Identifier = Encoding.UTF8.GetBytes("identifier");
+    public static readonly byte[] Title = Encoding.UTF8.GetBytes("title");
+    public static readonly byte[] ClassCode = Encoding.UTF8.GetBytes("classCode");
+    public static readonly byte[] School = Encoding.UTF8.GetBytes("school");
+    public static readonly byte[] Course = Encoding.UTF8.GetBytes("course");
+    public static readonly byte[] Class = Encoding.UTF8.GetBytes("class");
+    public static readonly byte[] User = Encoding.UTF8.GetBytes("user");
+    public static readonly byte[] BeginDate = Encoding.UTF8.GetBytes("beginDate");
+    public static readonly byte[] EndDate = Encoding.UTF8.GetBytes("endDate");
+}

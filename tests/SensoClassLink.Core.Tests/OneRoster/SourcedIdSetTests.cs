@@ -1,0 +1,28 @@
+using SensoClassLink.Core.OneRoster.Rest;
+using Xunit;
+
+namespace SensoClassLink.Core.Tests.OneRoster;
+
+public sealed class SourcedIdSetTests
+{
+    [Theory]
+    [InlineData(0)]
+    [InlineData(250_000)]
+    public void EveryIdIsNewOnceThroughGrowthOrPresizing(int presize)
+    {
+        var set = new SourcedIdSet();
+        set.EnsureCapacity(presize);
+        for (int i = 0; i < 200_000; i++)
+        {
+            Assert.True(set.Add("e-" + i));
+        }
+        for (int i = 0; i < 200_000; i += 997)
+        {
+            Assert.False(set.Add("e-" + i));
+        }
+        Assert.Equal(200_000, set.Count);
+        Assert.True(set.AddHash(0));
+        Assert.False(set.AddHash(0));
+        Assert.Equal(SourcedIdSet.Hash("x"), SourcedIdSet.Hash("x".AsSpan()));
+    }
+}
