@@ -91,10 +91,10 @@ public abstract class SensoClassLinkCmdlet : PSCmdlet, IDisposable
     protected void Await(Task task) => Await(AsUnit(task));
 
     /// <summary>Exceptions that mean Senso or the configuration cannot be used at all, rather than one item failing.</summary>
-    protected static bool IsCallFailure(Exception ex) =>
+    protected internal static bool IsCallFailure(Exception ex) =>
         ex is ConfigurationException or DatabaseFileException or SensoAuthenticationException or SensoApiException;
 
-    protected void ThrowCallFailure(Exception ex)
+    protected internal void ThrowCallFailure(Exception ex)
     {
         var (id, category) = ex switch
         {

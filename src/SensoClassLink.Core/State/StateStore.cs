@@ -9,6 +9,7 @@ using Microsoft.Data.Sqlite;
 using Newtonsoft.Json;
 using SensoClassLink.Core.Senso;
 using SensoClassLink.Core.Sqlite;
+using SensoClassLink.Core.Sync;
 
 namespace SensoClassLink.Core.State;
 
@@ -270,7 +271,7 @@ public sealed class StateStore : IDisposable
         SqliteFile.Execute(c, t, "UPDATE group_sync_jobs SET status = 'Queued', updated_at = $now WHERE status = 'Running';", ("$now", Format(_clock()))));
 
     /// <summary>Jobs, all or those with <paramref name="status"/>, ordered by email.</summary>
-    public IReadOnlyList<GroupSyncJob> GetGroupSyncJobs(GroupSyncJobStatus? status = null) => _file.Read(c =>
+    public IReadOnlyList<GroupSyncJob> GetGroupSyncJobs(GroupSyncStatus? status = null) => _file.Read(c =>
         status is null
             ? ReadJobs(c, null, "")
             : ReadJobs(c, null, "WHERE status = $s", ("$s", status.Value.ToString())));
@@ -295,7 +296,7 @@ public sealed class StateStore : IDisposable
             jobs.Add(new GroupSyncJob
             {
                 Email = reader.GetString(0),
-                Status = (GroupSyncJobStatus)Enum.Parse(typeof(GroupSyncJobStatus), reader.GetString(1)),
+                Status = (GroupSyncStatus)Enum.Parse(typeof(GroupSyncStatus), reader.GetString(1)),
                 Attempts = reader.GetInt32(2),
                 LastError = reader.IsDBNull(3) ? null : reader.GetString(3),
                 Reason = reader.GetString(4),

@@ -29,11 +29,11 @@ public sealed class GetClassLinkIntegrationStatisticCommand : SensoCommandBase
         // Reading statistics never creates the state file.
         var state = Connection.ExistingState;
         var jobs = state?.GetGroupSyncJobs() ?? Array.Empty<GroupSyncJob>();
-        var lastRun = state?.GetLastRun(DataSyncOptions.RunKind);
-        var lastSuccessful = state?.GetLastRun(DataSyncOptions.RunKind, SyncRunStatus.Completed, SyncRunStatus.CompletedWithErrors);
+        var lastRun = state?.GetLastRun(SyncOptions.NightlyRunKind);
+        var lastSuccessful = state?.GetLastRun(SyncOptions.NightlyRunKind, SyncRunStatus.Completed, SyncRunStatus.CompletedWithErrors);
         WriteObject(new ClassLinkIntegrationStatistic(fromClassLink,
-            jobs.Count(j => j.Status is GroupSyncJobStatus.Queued or GroupSyncJobStatus.Running),
-            jobs.Count(j => j.Status == GroupSyncJobStatus.Failed),
+            jobs.Count(j => j.Status is GroupSyncStatus.Queued or GroupSyncStatus.Running),
+            jobs.Count(j => j.Status == GroupSyncStatus.Failed),
             lastRun, lastSuccessful, DateTimeOffset.UtcNow));
     }
 }

@@ -65,16 +65,9 @@ public sealed class InvokeClassLinkSyncCommand : SensoCommandBase
         }
 
         var progress = new ProgressReporter(this, 4, "Roster Server data sync");
-        var pump = new EngineEventPump();
-        var problems = new RosterProblemLog();
-        var observer = new DataSyncObserver
-        {
-            Verbose = line => pump.Post(() => WriteVerbose(line)),
-            Progress = (status, percent) => pump.Post(() => progress.Report(status, percent)),
-            Warning = warning => pump.Post(() => problems.Add(warning)),
-        };
+        var engine = new EngineRun(this, progress);
         var import = connection.Configuration.Import;
-        var options = new DataSyncOptions
+        var options = new SyncOptions
         {
             AsOf = AsOf,
             Force = Force,
@@ -89,25 +82,21 @@ public sealed class InvokeClassLinkSyncCommand : SensoCommandBase
         try
         {
             var state = whatIf ? connection.ExistingState : connection.State;
-            var runner = new DataSyncRunner(o => connection.OpenRoster(o), Senso, state, options, observer);
+            var pipeline = new SyncPipeline(o => connection.OpenRoster(o), Senso, state, options, engine.Observer);
             WriteVerbose($"Data sync: roster {connection.Configuration.ClassLink.Source} source, Senso {target}{(whatIf ? " (what if: nothing is written)" : "")}.");
-            result = pump.Run(() => runner.RunAsync(CancellationToken));
+            result = engine.Run(() => pipeline.RunAsync(SyncScope.Nightly, CancellationToken), CancellationToken).Run!;
         }
         catch (RunInProgressException ex)
         {
             ThrowCallError(ex, "RunInProgress", ErrorCategory.ResourceBusy, connection.Configuration.State.Path);
             return;
         }
-        catch (OperationCanceledException) when (CancellationToken.IsCancellationRequested)
-        {
-            throw new PipelineStoppedException();
-        }
         finally
         {
             progress.Complete();
         }
 
-        problems.Report(this);
+        engine.WriteWarningSummary();
         string? written = null;
         if (report is not null)
         {
@@ -138,6 +127,9 @@ public sealed class InvokeClassLinkSyncCommand : SensoCommandBase
                 break;
             case SyncRunStatus.CompletedWithErrors:
                 WriteWarning($"The data sync completed with {run.Errors.Length:N0} errors; see the Errors property{(written is null ? "" : " and the report")}.");
+                break;
+            case SyncRunStatus.Failed when result.RosterIncomplete is { } incomplete:
+                WriteError(EngineRun.Incomplete(incomplete, run));
                 break;
             case SyncRunStatus.Failed:
                 WriteItemError(new InvalidOperationException(run.Message), "DataSyncFailed", ErrorCategory.InvalidResult, run,

@@ -1,3 +1,4 @@
+using SensoClassLink.Core.Sync;
 using System.Diagnostics;
 using SensoClassLink.Core.State;
 
@@ -70,13 +71,13 @@ public sealed class StateStoreTests : IDisposable
 
         var job = store.ClaimNextGroupSync()!;
         Assert.Equal("a@d.org", job.Email);
-        Assert.Equal(GroupSyncJobStatus.Running, job.Status);
+        Assert.Equal(GroupSyncStatus.Running, job.Status);
         Assert.Equal(1, job.Attempts);
         store.CompleteGroupSync("a@d.org");
-        Assert.Equal(GroupSyncJobStatus.Completed, store.GetGroupSyncJobs().Single(j => j.Email == "a@d.org").Status);
+        Assert.Equal(GroupSyncStatus.Completed, store.GetGroupSyncJobs().Single(j => j.Email == "a@d.org").Status);
 
         Assert.Equal(1, store.EnqueueGroupSyncs(new[] { "a@d.org" }, "roster-change"));
-        var requeued = store.GetGroupSyncJobs(GroupSyncJobStatus.Queued).Single(j => j.Email == "a@d.org");
+        var requeued = store.GetGroupSyncJobs(GroupSyncStatus.Queued).Single(j => j.Email == "a@d.org");
         Assert.Equal(0, requeued.Attempts);
         Assert.Equal("roster-change", requeued.Reason);
     }
@@ -90,7 +91,7 @@ public sealed class StateStoreTests : IDisposable
 
         store.ClaimNextGroupSync();
         var afterFirst = store.FailGroupSync("t@d.org", "HTTP 503", policy);
-        Assert.Equal(GroupSyncJobStatus.Queued, afterFirst.Status);
+        Assert.Equal(GroupSyncStatus.Queued, afterFirst.Status);
         Assert.Equal(_now + TimeSpan.FromMinutes(5), afterFirst.NextAttemptAt);
         Assert.Null(store.ClaimNextGroupSync()); // not due yet
 
@@ -101,7 +102,7 @@ public sealed class StateStoreTests : IDisposable
         _now += TimeSpan.FromMinutes(10);
         Assert.Equal(3, store.ClaimNextGroupSync()!.Attempts);
         var failed = store.FailGroupSync("t@d.org", "HTTP 500: boom", policy);
-        Assert.Equal(GroupSyncJobStatus.Failed, failed.Status);
+        Assert.Equal(GroupSyncStatus.Failed, failed.Status);
         Assert.Equal("HTTP 500: boom", failed.LastError);
         Assert.Null(store.ClaimNextGroupSync());
     }
@@ -113,7 +114,7 @@ public sealed class StateStoreTests : IDisposable
         store.EnqueueGroupSyncs(new[] { "a@d.org", "b@d.org" }, "import");
         store.ClaimNextGroupSync();
         Assert.Equal(1, store.RequeueInterruptedGroupSyncs());
-        Assert.All(store.GetGroupSyncJobs(), j => Assert.Equal(GroupSyncJobStatus.Queued, j.Status));
+        Assert.All(store.GetGroupSyncJobs(), j => Assert.Equal(GroupSyncStatus.Queued, j.Status));
     }
 
     [Fact]
