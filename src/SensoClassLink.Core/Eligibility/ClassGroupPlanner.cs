@@ -18,7 +18,7 @@ namespace SensoClassLink.Core.Eligibility;
 public static class ClassGroupPlanner
 {
     /// <summary>The fingerprint of a group set as <see cref="RosterPass.GroupFingerprints"/> computes it (members taken as given, once each).</summary>
-    public static string Fingerprint(IEnumerable<SensoGroup> groups) =>
+    internal static string Fingerprint(IEnumerable<SensoGroup> groups) =>
         Hash(groups.OrderBy(g => g.Key, StringComparer.Ordinal)
             .Select(g => (g.Key, g.Name, (IReadOnlyList<string>)g.Owners.Distinct().OrderBy(o => o, StringComparer.Ordinal).ToArray(),
                 g.Members.Distinct().Aggregate(0UL, (sum, m) => unchecked(sum + MemberHash(m)))))

@@ -215,7 +215,7 @@ internal sealed class DataSyncRunner
                 }
                 SyncPlanner.PlanAutomaticCreates(plan);
                 var recorder = new SyncRecorder(whatIf ? null : _state, run.RunId);
-                var results = await applier.CreateAsync(plan.Creates, placement, recorder, ct).ConfigureAwait(false);
+                var results = await applier.CreateAsync(plan.Creates, placement, recorder, verboseEach: false, ct).ConfigureAwait(false);
                 newUsers = CountCreates(run, results, plan);
             }
             Verbose($"Stage 3 (create): {run.UsersCreated:N0} created, {run.UsersFailed:N0} failed of {missing.Count:N0} missing, in {Seconds(stage.Elapsed)}.");

@@ -103,7 +103,6 @@ public sealed class GroupSyncProcessor
             {
                 Email = email,
                 Status = GroupSyncStatus.Completed,
-                WhatIf = whatIf,
                 GroupsAdded = change.Added,
                 GroupsRemoved = change.Removed,
                 GroupsUpdated = change.Updated,
@@ -132,7 +131,7 @@ public sealed class GroupSyncProcessor
                 ? $"{message} Gave up after {job.Attempts} attempts."
                 : $"{message} Attempt {job.Attempts} of {_retry.MaxAttempts}; retried after {job.NextAttemptAt:u}.";
         }
-        return new GroupSyncOutcome { Email = email, Status = GroupSyncStatus.Failed, WhatIf = whatIf, Reason = reason, Message = note };
+        return new GroupSyncOutcome { Email = email, Status = GroupSyncStatus.Failed, Reason = reason, Message = note };
     }
 
     private T WithState<T>(Func<StateStore, T> action)

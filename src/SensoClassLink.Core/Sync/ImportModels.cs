@@ -26,7 +26,6 @@ public static class OutcomeReason
     public const string SiteNotFound = "SiteNotFound";
     public const string NoSite = "NoSite";
     public const string NotInSenso = "NotInSenso";
-    public const string RosterIncomplete = "RosterIncomplete";
     public const string SensoError = "SensoError";
 }
 
@@ -60,9 +59,8 @@ public sealed class ImportDecision
 public sealed class GroupSyncOutcome
 {
     public string Email { get; init; } = "";
-    /// <summary>Completed or Failed (under what-if too: <see cref="WhatIf"/> says nothing was written).</summary>
+    /// <summary>Completed or Failed (under what-if: what the sync would do), or Queued when only queued.</summary>
     public GroupSyncStatus Status { get; init; }
-    public bool WhatIf { get; init; }
     public IReadOnlyList<string> GroupsAdded { get; init; } = Array.Empty<string>();
     public IReadOnlyList<string> GroupsRemoved { get; init; } = Array.Empty<string>();
     public IReadOnlyList<string> GroupsUpdated { get; init; } = Array.Empty<string>();

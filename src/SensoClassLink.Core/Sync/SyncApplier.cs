@@ -39,9 +39,10 @@ public sealed class SyncApplier
     /// <summary>
     /// Carries out the planned creates, up to <see cref="SyncOptions.MaxConcurrency"/> at once, and answers one
     /// decision per create in plan order; each is journaled (in order) as soon as it and those before it are decided.
+    /// <paramref name="verboseEach"/> writes one verbose line per decision (Import-SensoUser; the data sync reports stages).
     /// </summary>
     public async Task<IReadOnlyList<ImportDecision>> CreateAsync(IReadOnlyList<PlannedCreate> creates, PlacementPlanner placement,
-        SyncRecorder recorder, CancellationToken ct)
+        SyncRecorder recorder, bool verboseEach, CancellationToken ct)
     {
         var importer = new TeacherImporter(_senso, placement, _options.WhatIf);
         var decisions = new List<ImportDecision>(creates.Count);
@@ -72,7 +73,10 @@ public sealed class SyncApplier
         {
             var decision = await task.ConfigureAwait(false);
             decisions.Add(decision);
-            _observer.Verbose?.Invoke($"{decision.Email}: {decision.Status} ({decision.Reason})");
+            if (verboseEach)
+            {
+                _observer.Verbose?.Invoke($"{decision.Email}: {decision.Status} ({decision.Reason})");
+            }
             recorder.Journal(decision);
         }
         recorder.Flush();

@@ -113,7 +113,7 @@ public sealed class SyncPipeline
         var plan = SyncPlanner.PlanImport(scope, roster);
         var applier = new SyncApplier(_senso, _state, _options, _observer);
         var recorder = new SyncRecorder(_options.WhatIf ? null : _state, Guid.NewGuid().ToString("D"));
-        var decisions = await applier.CreateAsync(plan.Creates, _placement!, recorder, ct).ConfigureAwait(false);
+        var decisions = await applier.CreateAsync(plan.Creates, _placement!, recorder, verboseEach: true, ct).ConfigureAwait(false);
 
         // Then the group syncs of every teacher with an account.
         var withAccount = decisions.Where(d => d.HasAccount).ToList();
