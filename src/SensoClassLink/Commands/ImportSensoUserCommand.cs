@@ -22,6 +22,9 @@ public sealed class ImportSensoUserCommand : SensoCommandBase
     /// <summary>In input order: each request the pipeline answers, or the decision made here (declined) for one it never sees.</summary>
     private readonly List<(object Target, ImportRequest? Request, ImportDecision? Declined)> _inputs = new();
     private RosterReading? _upstreamReading;
+    private SyncPipeline? _pipeline;
+    private EngineRun? _engine;
+    private ProgressReporter? _progress;
     private bool _whatIf;
 
     /// <summary>Teacher emails; binds from the Email property of piped objects (ClassLinkTeacher, CSV rows).</summary>
@@ -67,16 +70,6 @@ public sealed class ImportSensoUserCommand : SensoCommandBase
     [ValidateRange(1, 32)]
     public int ThrottleLimit { get; set; } = 4;
 
-    private SyncOptions Options() => new()
-    {
-        AsOf = AsOf, WhatIf = _whatIf, QueueOnly = QueueOnly, NoGroupSync = NoGroupSync, MaxConcurrency = ThrottleLimit,
-        Role = Role, Site = Site, SiteBySchool = Connection.Configuration.Import.SiteBySchool,
-    };
-
-    private SyncPipeline? _pipeline;
-    private EngineRun? _engine;
-    private ProgressReporter? _progress;
-
     protected override void BeginProcessing()
     {
         _whatIf = WhatIfRequested;
@@ -84,7 +77,12 @@ public sealed class ImportSensoUserCommand : SensoCommandBase
         _engine = new EngineRun(this, _progress);
         // Placement (role, site) is resolved first, so an unknown name fails before anything is read or written.
         var connection = Connection;
-        var pipeline = new SyncPipeline(o => connection.OpenRoster(o), Senso, _whatIf ? connection.ExistingState : connection.State, Options(), _engine.Observer);
+        var options = new SyncOptions
+        {
+            AsOf = AsOf, WhatIf = _whatIf, QueueOnly = QueueOnly, NoGroupSync = NoGroupSync, MaxConcurrency = ThrottleLimit,
+            Role = Role, Site = Site, SiteBySchool = connection.Configuration.Import.SiteBySchool,
+        };
+        var pipeline = new SyncPipeline(o => connection.OpenRoster(o), Senso, _whatIf ? connection.ExistingState : connection.State, options, _engine.Observer);
         try
         {
             _engine.Run(async () => { await pipeline.PrepareImportAsync(CancellationToken).ConfigureAwait(false); return true; }, CancellationToken);
