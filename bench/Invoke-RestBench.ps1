@@ -10,8 +10,6 @@
                    against the CSV path on the same district (issue 10: at most 2x the CPU, at most 100 MB more);
       Concurrency: -Scale, -LatencyMs per page, pages of 10,000: maxConcurrency 1 against 4 (issue 10: at least 3.5x);
       PageSize:    -IssueScale, -LatencyMs per page, 4 at once: pages of 1,000 against 10,000 (issue 13);
-      Snapshot:    -Scale, -LatencyMs per page: one evaluation by a plain pull, through a RosterSnapshot (first read
-                   and replay), and from records held in memory (the test server's snapshot-bench client mode).
     Every run's output is hashed: the CSV and REST answers must be identical. The load average is recorded with
     each figure (the machine is shared). Writes -ResultsPath (bench/results/rest.json).
 #>
@@ -25,7 +23,7 @@ param(
     [int[]] $ConcurrencyPageSizes = @(10000, 1000),
     [int] $Seed = 42,
     [string] $AsOf = '2025-10-01',
-    [ValidateSet('Cpu', 'Concurrency', 'PageSize', 'Snapshot')] [string[]] $Parts = @('Cpu', 'Concurrency', 'PageSize', 'Snapshot'),
+    [ValidateSet('Cpu', 'Concurrency', 'PageSize')] [string[]] $Parts = @('Cpu', 'Concurrency', 'PageSize'),
     [string] $Label = 'current',
     [string] $ResultsPath = (Join-Path $PSScriptRoot 'results/rest.json')
 )
@@ -186,36 +184,6 @@ if ($Parts -contains 'PageSize') {
         page1000Seconds = $small.seconds
         page10000Seconds = $large.seconds
         sameOutput = $small.outputSha256 -eq $large.outputSha256
-    }
-}
-
-if ($Parts -contains 'Snapshot') {
-    $data = Get-District $Scale
-    Write-Host "[$Scale] roster snapshot against a second pull and records held in memory ($LatencyMs ms per page, pages of 10,000, 4 at once)"
-    $server = Start-RosterServer $data $LatencyMs
-    $snapshotFolder = Join-Path $WorkDirectory 'rest-snapshot'
-    try {
-        $load = Get-LoadAverage
-        $output = & dotnet $serverDll snapshot-bench --url $server.Url --page-size 10000 --max-concurrency 4 --as-of $AsOf --snapshot-dir $snapshotFolder 2>&1
-        if ($LASTEXITCODE -ne 0) { throw "The snapshot benchmark failed ($LASTEXITCODE): $($output | Out-String)" }
-        $output | Where-Object { -not "$_".StartsWith('{') } | ForEach-Object { Write-Host "  $_" }
-        $snapshot = @($output | ForEach-Object { "$_" } | Where-Object { $_.StartsWith('{') })[-1] | ConvertFrom-Json
-    }
-    finally {
-        Stop-RosterServer $server
-        Remove-Item -LiteralPath $snapshotFolder -Recurse -Force -ErrorAction SilentlyContinue
-    }
-    $summary.snapshot = [ordered]@{
-        scale = $Scale
-        latencyMs = $LatencyMs
-        pull = $snapshot.pull
-        snapshotFirstRead = $snapshot.snapshotFirstRead
-        snapshotReplay = $snapshot.snapshotReplay
-        snapshotMB = $snapshot.snapshotMB
-        heldRecordsReplay = $snapshot.heldRecordsReplay
-        heldRecordsMB = $snapshot.heldRecordsMB
-        loadAverageAtStart = $load
-        loadAverageAtEnd = $snapshot.loadAverage
     }
 }
 

@@ -127,11 +127,11 @@ public abstract class SensoClassLinkCmdlet : PSCmdlet, IDisposable
     }
 
     /// <summary>Exceptions that mean Senso or the configuration cannot be used at all, rather than one item failing.</summary>
-    protected static bool IsCallFailure(Exception ex) =>
+    protected internal static bool IsCallFailure(Exception ex) =>
         ex is ConfigurationException or DatabaseFileException or SensoAuthenticationException or SensoApiException;
 
     /// <summary>A terminating error for an engine exception, with the id and category the <see cref="ErrorCatalog"/> gives it.</summary>
-    protected void ThrowCallFailure(Exception ex, object? target = null) => ThrowTerminatingError(ErrorCatalog.Record(ex, target));
+    protected internal void ThrowCallFailure(Exception ex, object? target = null) => ThrowTerminatingError(ErrorCatalog.Record(ex, target));
 
     private static async Task<bool> AsUnit(Task task)
     {

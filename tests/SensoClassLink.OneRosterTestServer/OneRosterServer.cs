@@ -92,6 +92,13 @@ public sealed class OneRosterServer : IAsyncDisposable
     private async Task HandleAsync(HttpContext context)
     {
         string path = context.Request.Path.Value ?? "/";
+        if (path == "/_test/paths")
+        {
+            // For tests in another process (Pester): the request paths served so far, as a JSON array. Not counted.
+            context.Response.ContentType = "application/json";
+            await context.Response.WriteAsync(JsonSerializer.Serialize(Stats.Paths.ToArray()));
+            return;
+        }
         Stats.Begin(path);
         try
         {

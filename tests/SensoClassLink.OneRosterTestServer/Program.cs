@@ -7,13 +7,6 @@ using SensoClassLink.OneRosterTestServer;
 //   [--no-total] [--reload] [--clock-offset-seconds N] [--fault kind[:path[:offset[:times[:n]]]]]...
 // --reload reads the CSV folder again whenever a file in it changed (for suites that edit the roster between runs).
 // Prints the server root URL as the first stdout line; stops when stdin closes or the lifetime expires.
-// dotnet SensoClassLink.OneRosterTestServer.dll snapshot-bench --url <server root> [--page-size 10000] [--max-concurrency 4] [--as-of 2025-10-01] --snapshot-dir <folder>
-//   (a client of a server started separately: see bench/Invoke-RestBench.ps1 -Parts Snapshot)
-bool bench = args.Length > 0 && args[0] == "snapshot-bench";
-if (bench)
-{
-    args = args.Skip(1).ToArray();
-}
 var values = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
 var faults = new List<FaultRule>();
 var flags = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
@@ -44,13 +37,6 @@ for (int i = 0; i < args.Length; i++)
 }
 string? Get(string name) => values.TryGetValue(name, out var v) ? v : null;
 int GetInt(string name, int fallback) => Get(name) is { } v ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
-
-if (bench)
-{
-    return RestSnapshotBenchmark.Run(new Uri(Get("url") ?? throw new ArgumentException("--url is required.")), GetInt("page-size", 10000),
-        GetInt("max-concurrency", 4), DateTime.Parse(Get("as-of") ?? "2025-10-01", CultureInfo.InvariantCulture),
-        Get("snapshot-dir") ?? throw new ArgumentException("--snapshot-dir is required."));
-}
 
 var defaults = new TestServerOptions();
 var options = new TestServerOptions

@@ -133,6 +133,40 @@ Describe 'Import-SensoUser (<Provider> Senso provider)' -ForEach $providers {
         $state = Join-Path $world 'state.db'
         $state | Should -Exist
     }
+
+    It 'reads the district once for Get-ClassLinkTeacher | Import-SensoUser and shows the data-quality warning once' {
+        $district = [IO.Path]::GetFullPath((Join-Path $world 'district'))
+        Add-Content (Join-Path $district 'enrollments.csv') 'e-dangling,,,c-1,sch-1,nobody,student,,,'
+        $core = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq 'SensoClassLink.Core' } | Select-Object -Last 1
+        $opens = $core.GetType('SensoClassLink.Core.OneRoster.CsvFileOpens', $true)
+        $files = 'orgs.csv', 'users.csv', 'classes.csv', 'enrollments.csv'
+        $before = @($files | ForEach-Object { $opens::Count((Join-Path $district $_)) })
+
+        $all = & { Get-ClassLinkTeacher | Import-SensoUser -Role Teacher -Site Main } 3>&1
+        $warnings = @($all | Where-Object { $_ -is [System.Management.Automation.WarningRecord] })
+        $results = @($all | Where-Object { $_ -isnot [System.Management.Automation.WarningRecord] })
+
+        $after = @($files | ForEach-Object { $opens::Count((Join-Path $district $_)) })
+        for ($i = 0; $i -lt $files.Count; $i++) { $after[$i] - $before[$i] | Should -Be 1 -Because "$($files[$i]) is read once" }
+        @($warnings | Where-Object { "$_" -match 'data-quality problem' }).Count | Should -Be 1
+        @($results.GroupSync | Select-Object -Unique) | Should -Be @('Completed')
+        @(Get-SensoGroup -Owner 'jane.doe@district.example').Key | Should -Be @('c-1')
+    }
+
+    It 'writes nothing on a roster not read to its end: RosterIncomplete, no account, queued jobs stay queued' {
+        Sync-SensoUserGroup -Email 'jane.doe@district.example' -QueueOnly | Out-Null
+        $enrollments = Join-Path $world 'district/enrollments.csv'
+        $lines = [System.Collections.Generic.List[string]](Get-Content $enrollments)
+        $lines.Insert(2, 'e-broken,,,"c-1,sch-1,t-1,teacher,true,,')
+        Set-Content $enrollments $lines
+
+        $err = { Import-SensoUser -Email 'jane.doe@district.example' -Role Teacher -Site Main -WarningAction SilentlyContinue } | Should -Throw -PassThru
+
+        $err.FullyQualifiedErrorId | Should -BeLike 'RosterIncomplete,*'
+        $err.Exception.Message | Should -Match '^The roster could not be read completely \(.*enrollments.csv line 3: .*\), so nothing was written; queued group syncs stay queued\.'
+        @(Get-SensoUser).Count | Should -Be 0
+        (Get-SensoGroupSyncJob -Email 'jane.doe@district.example').Status | Should -Be 'Queued'
+    }
 }
 
 Describe 'Import-SensoUser over a REST roster (<Provider> Senso provider)' -ForEach $providers {
@@ -154,22 +188,22 @@ Describe 'Import-SensoUser over a REST roster (<Provider> Senso provider)' -ForE
         Stop-SensoApiTestServer -All
     }
 
-    It 'evaluates and plans groups from one pull kept in a snapshot that is gone when the command ends' {
+    It 'evaluates and plans groups from one pull of each collection, with nothing kept on disk' {
         $emails = 'jane.doe@district.example', 'omar.haddad@district.example'
-        # Piped emails are not a targeted lookup: the whole roster is evaluated, then the groups are planned from it.
-        $verbose = $emails | Import-SensoUser -Role Teacher -Site Main -Verbose 4>&1 |
-            Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | ForEach-Object Message
+        $before = @(Get-OneRosterTestServerRequest -Server $script:server)
+        # Piped emails are not a targeted lookup: the whole roster is read once, and the groups are planned from it.
+        $emails | Import-SensoUser -Role Teacher -Site Main | Out-Null
+        $requests = @(Get-OneRosterTestServerRequest -Server $script:server | Select-Object -Skip $before.Count)
 
         @(Get-SensoUser).Count | Should -Be 2
         $group = Get-SensoGroup -Owner 'jane.doe@district.example'
         $group.Key | Should -Be 'c-1'
         @($group.Owners) | Should -Be @('jane.doe@district.example', 'omar.haddad@district.example')
         @($group.Members) | Should -Be @('ana.lima@students.example', 'ben.ode@students.example')
-        # Each collection was pulled once and kept; planning replayed the snapshot instead of pulling again.
+        # The test district fits in one page per collection: one request per collection means one pull.
         foreach ($collection in 'orgs', 'users', 'classes', 'enrollments') {
-            @($verbose -match "^Roster snapshot: [\d,]+ $collection kept").Count | Should -Be 1 -Because "$collection is pulled once"
+            @($requests | Where-Object { $_ -match "/$collection$" }).Count | Should -Be 1 -Because "$collection is pulled once"
         }
-        ($verbose -join "`n") | Should -Not -Match '@students\.example'
         Get-ChildItem ([IO.Path]::GetTempPath()) -Directory -Filter "senso-classlink-roster-$PID-*" | Should -BeNullOrEmpty
     }
 }

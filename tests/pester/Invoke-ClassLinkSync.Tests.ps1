@@ -187,6 +187,39 @@ Describe 'Invoke-ClassLinkSync on a <Source> roster' -ForEach $sources {
         @($groups | Where-Object { $_ -like 'c7|*' }) | Should -BeNullOrEmpty
     }
 
+    It 'reads each roster file once on a first run with creates and group syncs, and on a run with nothing to do' -Skip:($Source -ne 'csv') {
+        $world = New-SyncWorld
+        $opens = Get-CoreType 'SensoClassLink.Core.OneRoster.CsvFileOpens'
+        $files = 'orgs.csv', 'users.csv', 'classes.csv', 'enrollments.csv'
+        function Get-Opens { $files | ForEach-Object { $opens::Count((Join-Path ([IO.Path]::GetFullPath($world.District)) $_)) } }
+
+        foreach ($run in 'first', 'second') {
+            $before = @(Get-Opens)
+            $result = Invoke-ClassLinkSync
+            $after = @(Get-Opens)
+            $result.Status | Should -Be 'Completed'
+            for ($i = 0; $i -lt $files.Count; $i++) { $after[$i] - $before[$i] | Should -Be 1 -Because "the $run run opens $($files[$i]) once" }
+        }
+        $result.UsersCreated | Should -Be 0
+    }
+
+    It 'fails a run whose roster was not read to its end with RosterIncomplete, writing nothing and keeping queued jobs' -Skip:($Source -ne 'csv') {
+        $world = New-SyncWorld
+        Sync-SensoUserGroup -Email 't1@district.example' -QueueOnly | Out-Null
+        $enrollments = Join-Path $world.District 'enrollments.csv'
+        $lines = [System.Collections.Generic.List[string]](Get-Content $enrollments)
+        $lines.Insert(3, 'e-broken,,,"c1,sch-1,t1,teacher,true,,')
+        Set-Content $enrollments $lines
+
+        $run = Invoke-ClassLinkSync -ErrorVariable failures -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
+
+        $run.Status | Should -Be 'Failed'
+        $failures[0].FullyQualifiedErrorId | Should -BeLike 'RosterIncomplete,*'
+        $failures[0].Exception.Message | Should -Match '^The roster could not be read completely \(.*enrollments.* line \d+: .*\), so nothing was written; queued group syncs stay queued\.'
+        @(Get-SensoUser).Count | Should -Be 0
+        (Get-SensoGroupSyncJob -Email 't1@district.example').Status | Should -Be 'Queued'
+    }
+
     It 'holds a run whose roster was cut in half and changes nothing' {
         $world = New-SyncWorld -Teachers 24 -Source $Source
         Invoke-ClassLinkSync | Out-Null

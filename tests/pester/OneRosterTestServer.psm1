@@ -41,6 +41,14 @@ function Start-OneRosterTestServer {
     return [pscustomobject]@{ Url = $read.Result.Trim(); Process = $process }
 }
 
+function Get-OneRosterTestServerRequest {
+    <# The request paths the server has served so far (the server's own count, read over loopback). #>
+    param([Parameter(Mandatory)] $Server)
+    $root = [Uri]::new([Uri]$Server.Url, '/_test/paths')
+    [string[]] $paths = Invoke-RestMethod -Uri $root -NoProxy
+    return $paths
+}
+
 function Stop-OneRosterTestServer {
     param([Parameter(Mandatory)] $Server)
     $Server.Process.StandardInput.Close()
@@ -93,4 +101,4 @@ state:
     return $path
 }
 
-Export-ModuleMember -Function Get-OneRosterTestServerPath, Start-OneRosterTestServer, Stop-OneRosterTestServer, Get-RestRosterYaml, New-RestTestConfiguration
+Export-ModuleMember -Function Get-OneRosterTestServerPath, Start-OneRosterTestServer, Stop-OneRosterTestServer, Get-OneRosterTestServerRequest, Get-RestRosterYaml, New-RestTestConfiguration

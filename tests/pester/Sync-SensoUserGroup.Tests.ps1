@@ -72,19 +72,23 @@ Describe 'Sync-SensoUserGroup (<Provider> Senso provider)' -ForEach $providers {
         $job.LastError | Should -Match 'no Senso account'
     }
 
-    It 'changes no group when a roster file cannot be read to its end, and keeps the job queued' {
+    It 'writes nothing when a roster file cannot be read to its end: no group, no job changed, queued jobs stay queued' {
         $enrollments = Join-Path $district 'enrollments.csv'
         $lines = [System.Collections.Generic.List[string]](Get-Content $enrollments)
         $lines.Insert(1, 'e-0,,,c-1,sch-1,"t-1"x,teacher,true,,')
         Set-Content $enrollments $lines
         $before = (Get-SensoGroup -Owner 'omar.haddad@district.example').Key
+        Sync-SensoUserGroup -Email 'jane.doe@district.example' -QueueOnly | Out-Null
+        $job = Get-SensoGroupSyncJob -Email 'omar.haddad@district.example'
 
         $err = { Sync-SensoUserGroup -Email 'omar.haddad@district.example' } | Should -Throw -PassThru
 
-        $err.FullyQualifiedErrorId | Should -BeLike 'RosterIncomplete*'
-        $err.Exception.Message | Should -Match 'enrollments.csv line 2'
+        $err.FullyQualifiedErrorId | Should -BeLike 'RosterIncomplete,*'
+        $err.Exception.Message | Should -Match '^The roster could not be read completely \(.*enrollments.csv line 2: .*\), so nothing was written; queued group syncs stay queued\.'
         (Get-SensoGroup -Owner 'omar.haddad@district.example').Key | Should -Be $before
-        (Get-SensoGroupSyncJob -Email 'omar.haddad@district.example').Status | Should -Be 'Queued'
+        $after = Get-SensoGroupSyncJob -Email 'omar.haddad@district.example'
+        ($after.Status, $after.Attempts, $after.UpdatedAt) | Should -Be @($job.Status, $job.Attempts, $job.UpdatedAt)
+        (Get-SensoGroupSyncJob -Email 'jane.doe@district.example').Status | Should -Be 'Queued'
     }
 
     It 'accepts Senso users from the pipeline and -All' {

@@ -11,134 +11,20 @@ using SensoClassLink.Core.Senso;
 namespace SensoClassLink.Core.Eligibility;
 
 /// <summary>
-/// Turns a teacher's populated classes into the Senso class groups they should own, and fingerprints those
-/// group sets so a nightly sync can skip teachers whose groups have not changed.
+/// The rules shared by group plans and group fingerprints (see <see cref="RosterPass"/>, which reads the roster):
+/// a merged teacher's classes, a class's owners, and the fingerprint of a group set, so a nightly sync can skip
+/// teachers whose groups have not changed.
 /// </summary>
 public static class ClassGroupPlanner
 {
-    /// <summary>
-    /// For each requested teacher (normalized email) found in the roster: one group per class of theirs with at
-    /// least one counting student. Key = class sourcedId, Name = title, Owners = valid emails of every teacher with a
-    /// counting teacher enrollment in the class, Members = student emails (sourcedId when blank or invalid); sorted,
-    /// distinct. A teacher not in the roster gets no entry. Reads enrollments twice so that memory is bounded by
-    /// the requested teachers' classes, not by the roster's enrollments.
-    /// </summary>
-    public static IReadOnlyDictionary<string, IReadOnlyList<SensoGroup>> PlanGroups(IRosterSource source, DateTime asOf,
-        IReadOnlyCollection<string> teacherEmails, CancellationToken ct)
-    {
-        var requested = new HashSet<string>(teacherEmails.Select(EmailAddress.Normalize).Where(e => e.Length > 0), StringComparer.Ordinal);
-        var index = RosterIndex.Build(source, asOf, _ => { }, MemberKeyMode.Keys, ct);
-        var groups = index.GroupTeachers().Where(g => requested.Contains(index.TeacherRecords[g[0]].Email)).ToList();
-        var result = new Dictionary<string, IReadOnlyList<SensoGroup>>(StringComparer.Ordinal);
-        if (groups.Count == 0)
-        {
-            return result;
-        }
-
-        // Pass 1: every counting teacher enrollment (owners come from all teachers, not only the requested ones).
-        var owners = TeacherPairs(source, index, ct);
-        var wanted = new HashSet<int>(groups.SelectMany(g => ClassesOf(g, index, owners)));
-
-        // Pass 2: students of the wanted classes only.
-        var members = new Dictionary<int, HashSet<string>>();
-        if (wanted.Count > 0)
-        {
-            foreach (var enrollment in source.ReadEnrollments(ct))
-            {
-                if (index.Classify(enrollment, out int cls, out int user) == EnrollmentKind.Student && wanted.Contains(cls))
-                {
-                    if (!members.TryGetValue(cls, out var set))
-                    {
-                        set = new HashSet<string>(StringComparer.Ordinal);
-                        members.Add(cls, set);
-                    }
-                    set.Add(index.MemberKeys![user]);
-                }
-            }
-        }
-
-        foreach (var group in groups)
-        {
-            var list = new List<SensoGroup>();
-            foreach (int cls in ClassesOf(group, index, owners).OrderBy(c => index.Classes[c].SourcedId, StringComparer.Ordinal))
-            {
-                if (!members.TryGetValue(cls, out var set) || set.Count == 0)
-                {
-                    continue;
-                }
-                list.Add(new SensoGroup
-                {
-                    Key = index.Classes[cls].SourcedId,
-                    Name = index.Classes[cls].Title,
-                    Owners = OwnerEmails(owners.OwnersOf(cls), index),
-                    Members = set.OrderBy(m => m, StringComparer.Ordinal).ToArray(),
-                });
-            }
-            result[index.TeacherRecords[group[0]].Email] = list;
-        }
-        return result;
-    }
-
-    /// <summary>
-    /// For every eligible teacher (normalized email), a fingerprint of exactly the group set
-    /// <see cref="PlanGroups"/> would produce for them. One pass over enrollments; memory O(users + classes + teachers):
-    /// members enter a class's fingerprint as an order-independent sum of 64-bit hashes. The one approximation:
-    /// a student enrolled twice in the same class (a duplicated row) is summed twice, so adding or removing such a
-    /// duplicate changes the fingerprint without changing the groups; that costs one needless resync, never a missed one.
-    /// </summary>
-    public static IReadOnlyDictionary<string, string> GroupFingerprints(IRosterSource source, DateTime asOf, CancellationToken ct)
-    {
-        var index = RosterIndex.Build(source, asOf, _ => { }, MemberKeyMode.Hashes, ct);
-        var sums = new ulong[index.Classes.Count];
-        var rows = new int[index.Classes.Count];
-        var pairs = new List<long>();
-        foreach (var enrollment in source.ReadEnrollments(ct))
-        {
-            switch (index.Classify(enrollment, out int cls, out int who))
-            {
-                case EnrollmentKind.Student:
-                    unchecked
-                    {
-                        sums[cls] += index.MemberHashes![who];
-                    }
-                    rows[cls]++;
-                    break;
-                case EnrollmentKind.Teacher:
-                    pairs.Add(((long)cls << 32) | (uint)who);
-                    break;
-            }
-        }
-        var owners = new TeacherClassPairs(pairs);
-
-        var result = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var group in index.GroupTeachers())
-        {
-            ct.ThrowIfCancellationRequested();
-            string email = index.TeacherRecords[group[0]].Email;
-            if (!EmailAddress.IsValid(email))
-            {
-                continue;
-            }
-            var populated = ClassesOf(group, index, owners).Where(c => rows[c] > 0)
-                .OrderBy(c => index.Classes[c].SourcedId, StringComparer.Ordinal)
-                .Select(c => (index.Classes[c].SourcedId, index.Classes[c].Title, OwnerEmails(owners.OwnersOf(c), index), sums[c]))
-                .ToList();
-            if (populated.Count > 0)
-            {
-                result[email] = Hash(populated);
-            }
-        }
-        return result;
-    }
-
-    /// <summary>The fingerprint of a group set as <see cref="GroupFingerprints"/> computes it (members taken as given, once each).</summary>
-    public static string Fingerprint(IEnumerable<SensoGroup> groups) =>
+    /// <summary>The fingerprint of a group set as <see cref="RosterPass.GroupFingerprints"/> computes it (members taken as given, once each).</summary>
+    internal static string Fingerprint(IEnumerable<SensoGroup> groups) =>
         Hash(groups.OrderBy(g => g.Key, StringComparer.Ordinal)
             .Select(g => (g.Key, g.Name, (IReadOnlyList<string>)g.Owners.Distinct().OrderBy(o => o, StringComparer.Ordinal).ToArray(),
                 g.Members.Distinct().Aggregate(0UL, (sum, m) => unchecked(sum + MemberHash(m)))))
             .ToList());
 
-    private static string Hash(List<(string Key, string Name, IReadOnlyList<string> Owners, ulong MemberSum)> groups)
+    internal static string Hash(List<(string Key, string Name, IReadOnlyList<string> Owners, ulong MemberSum)> groups)
     {
         var text = new StringBuilder();
         foreach (var (key, name, owners, sum) in groups)
@@ -185,21 +71,8 @@ public static class ClassGroupPlanner
         }
     }
 
-    private static TeacherClassPairs TeacherPairs(IRosterSource source, RosterIndex index, CancellationToken ct)
-    {
-        var pairs = new List<long>();
-        foreach (var enrollment in source.ReadEnrollments(ct))
-        {
-            if (index.Classify(enrollment, out int cls, out int record) == EnrollmentKind.Teacher)
-            {
-                pairs.Add(((long)cls << 32) | (uint)record);
-            }
-        }
-        return new TeacherClassPairs(pairs);
-    }
-
     /// <summary>The distinct classes of a merged teacher's active records.</summary>
-    private static IEnumerable<int> ClassesOf(List<int> group, RosterIndex index, TeacherClassPairs pairs)
+    internal static IEnumerable<int> ClassesOf(List<int> group, RosterIndex index, TeacherClassPairs pairs)
     {
         var classes = new HashSet<int>();
         foreach (int record in group)
@@ -212,7 +85,7 @@ public static class ClassGroupPlanner
         return classes;
     }
 
-    private static IReadOnlyList<string> OwnerEmails(IEnumerable<int> records, RosterIndex index) =>
+    internal static IReadOnlyList<string> OwnerEmails(IEnumerable<int> records, RosterIndex index) =>
         records.Select(r => index.TeacherRecords[r].Email).Where(EmailAddress.IsValid).Distinct()
             .OrderBy(e => e, StringComparer.Ordinal).ToArray();
 }

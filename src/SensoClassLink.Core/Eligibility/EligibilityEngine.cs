@@ -14,31 +14,13 @@ namespace SensoClassLink.Core.Eligibility;
 /// </summary>
 public static class EligibilityEngine
 {
-    public static RosterEvaluation Evaluate(IRosterSource source, DateTime asOf, RosterReadObserver observer, CancellationToken ct)
+    public static RosterEvaluation Evaluate(IRosterSource source, DateTime asOf, RosterReadObserver observer, CancellationToken ct) =>
+        RosterPass.Read(source, asOf, observer, withGroups: false, ct).Evaluation;
+
+    /// <summary>The eligibility of every teacher, from a pass's index, pairs and deduplicated student lists.</summary>
+    internal static RosterEvaluation Evaluate(RosterIndex index, TeacherClassPairs pairs, ClassStudentLists students,
+        long enrollments, long counting, int warnings, CancellationToken ct)
     {
-        if (source is null)
-        {
-            throw new ArgumentNullException(nameof(source));
-        }
-        observer ??= RosterReadObserver.None;
-        int warnings = 0;
-        void Warn(DataQualityWarning w)
-        {
-            warnings++;
-            observer.Warning?.Invoke(w);
-        }
-
-        // Row-level warnings (unreadable rows) go from the source to the observer it was built with; the ones
-        // counted here are the rules' own: duplicates, dangling references, unreadable dates.
-        var index = RosterIndex.Build(source, asOf, Warn, MemberKeyMode.None, ct);
-        var students = new ClassStudentLists(index.Classes.Count);
-        var teacherClasses = new List<long>();
-        ReadEnrollments(source, index, students, teacherClasses, ct, out long enrollments, out long counting);
-        ct.ThrowIfCancellationRequested();
-        students.SortAndDeduplicate();
-
-        var pairs = new TeacherClassPairs(teacherClasses);
-
         var teachers = new List<TeacherEligibility>();
         var distinct = new HashSet<int>();
         foreach (var group in index.GroupTeachers())
@@ -71,7 +53,7 @@ public static class EligibilityEngine
 
     /// <summary>The one pass over enrollments: each row is classified and reduced to an int pair, then dropped.</summary>
     [MethodImpl(HotPath.Optimize)]
-    private static void ReadEnrollments(IRosterSource source, RosterIndex index, ClassStudentLists students, List<long> teacherClasses,
+    internal static void ReadEnrollments(IRosterSource source, RosterIndex index, ClassStudentLists students, List<long> teacherClasses,
         CancellationToken ct, out long enrollments, out long counting)
     {
         enrollments = 0;

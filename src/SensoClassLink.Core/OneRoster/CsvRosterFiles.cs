@@ -69,6 +69,7 @@ internal sealed class FolderFileSet : CsvFileSet
 
     public override Stream Open(string fileName, out long length)
     {
+        CsvFileOpens.Record(Name(fileName));
         var stream = new FileStream(Path.Combine(_folder, fileName), FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
         length = stream.Length;
         return stream;
@@ -211,6 +212,7 @@ internal sealed class ZipFileSet : CsvFileSet
                 $"'{Name(fileName)}' expands {entry.Length / (double)Math.Max(1, entry.CompressedLength):N0} times, more than the limit of {_limits.MaxCompressionRatio:N0}; the zip is refused as a possible zip bomb.");
         }
         // The declared sizes can lie: the guard counts what really comes out of the decompressor.
+        CsvFileOpens.Record(Name(fileName));
         return new ExpansionGuardStream(entry.Open(), Name(fileName), entry.CompressedLength, _limits);
     }
 

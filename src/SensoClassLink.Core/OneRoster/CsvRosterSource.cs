@@ -16,7 +16,7 @@ namespace SensoClassLink.Core.OneRoster;
 /// read becomes a <see cref="DataQualityWarning"/>; a missing required file or column, a delta (change-set) manifest
 /// or an export that is not OneRoster is a <see cref="RosterReadException"/>, raised before anything is read.
 /// </summary>
-public sealed partial class CsvRosterSource : IRosterSource, IPooledRosterSource, IRepeatableRosterSource, ISupportsRoleDates
+public sealed partial class CsvRosterSource : IRosterSource, IPooledRosterSource, ISupportsRoleDates
 {
     /// <summary>The files the reader reads (roles.csv only for 1.2): the ones a delta or absent manifest entry matters for.</summary>
     private static readonly string[] RosterFiles = { "orgs.csv", "users.csv", "classes.csv", "enrollments.csv", "roles.csv" };

@@ -211,12 +211,12 @@ public static class HtmlSyncReport
             return;
         }
         html.Append("<p class=\"chips\">");
-        foreach (var group in decisions.GroupBy(d => d.Action).OrderBy(g => ActionRank(g.Key)).ThenBy(g => g.Key, StringComparer.Ordinal))
+        foreach (var group in decisions.GroupBy(d => d.Action).OrderBy(g => ActionRank(g.Key)).ThenBy(g => g.Key.ToString(), StringComparer.Ordinal))
         {
-            html.Append("<span class=\"chip ").Append(ActionClass(group.Key)).Append("\">").Append(HtmlText.Escape(group.Key)).Append(" <strong>")
+            html.Append("<span class=\"chip ").Append(ActionClass(group.Key)).Append("\">").Append(HtmlText.Escape(group.Key.ToString())).Append(" <strong>")
                 .Append(Number(group.Count())).Append("</strong></span>");
         }
-        int groupFailures = decisions.Count(d => d.GroupSync == DataSyncGroupAction.Failed);
+        int groupFailures = decisions.Count(d => d.GroupSync == GroupSyncStatus.Failed);
         if (groupFailures > 0)
         {
             html.Append("<span class=\"chip bad\">Group sync failed <strong>").Append(Number(groupFailures)).Append("</strong></span>");
@@ -246,7 +246,7 @@ public static class HtmlSyncReport
 
     /// <summary>A decision a reader should see at once: a failure, an account made or missing, or groups that changed.</summary>
     private static bool IsNotable(DataSyncDecision d) =>
-        d.Action is not (DataSyncAction.Exists or DataSyncAction.Ineligible) || d.GroupSync is not (DataSyncGroupAction.None or DataSyncGroupAction.Unchanged);
+        d.Action is not (DataSyncAction.Exists or DataSyncAction.Ineligible) || d.GroupSync is not (GroupSyncStatus.None or GroupSyncStatus.Unchanged);
 
     private static void DecisionTable(StringBuilder html, IReadOnlyList<DataSyncDecision> decisions)
     {
@@ -254,14 +254,14 @@ public static class HtmlSyncReport
             .Append("<th>Reason</th><th>Group sync</th><th>Groups</th><th>Message</th></tr></thead>\n<tbody>\n");
         foreach (var d in decisions)
         {
-            bool problem = d.Action == DataSyncAction.CreateFailed || d.GroupSync == DataSyncGroupAction.Failed;
+            bool problem = d.Action == DataSyncAction.CreateFailed || d.GroupSync == GroupSyncStatus.Failed;
             html.Append(problem ? "<tr class=\"problem\">" : "<tr>")
                 .Append("<td>").Append(HtmlText.Escape(d.Email)).Append("</td>")
                 .Append("<td><code>").Append(HtmlText.Escape(d.SourcedId)).Append("</code></td>")
                 .Append("<td>").Append(HtmlText.Escape(d.Eligibility)).Append("</td>")
-                .Append("<td><span class=\"tag ").Append(ActionClass(d.Action)).Append("\">").Append(HtmlText.Escape(d.Action)).Append("</span></td>")
+                .Append("<td><span class=\"tag ").Append(ActionClass(d.Action)).Append("\">").Append(HtmlText.Escape(d.Action.ToString())).Append("</span></td>")
                 .Append("<td>").Append(HtmlText.Escape(d.Reason)).Append("</td>")
-                .Append("<td><span class=\"tag ").Append(GroupClass(d.GroupSync)).Append("\">").Append(HtmlText.Escape(d.GroupSync)).Append("</span></td>")
+                .Append("<td><span class=\"tag ").Append(GroupClass(d.GroupSync)).Append("\">").Append(HtmlText.Escape(d.GroupSync.ToString())).Append("</span></td>")
                 .Append("<td class=\"groups\">");
             GroupList(html, "+", "added", d.GroupsAdded);
             GroupList(html, "~", "updated", d.GroupsUpdated);
@@ -303,11 +303,11 @@ public static class HtmlSyncReport
     }
 
     private static int DecisionRank(DataSyncDecision d) =>
-        d.Action == DataSyncAction.CreateFailed || d.GroupSync == DataSyncGroupAction.Failed ? 0
-        : d.GroupSync == DataSyncGroupAction.Pending ? 1
+        d.Action == DataSyncAction.CreateFailed || d.GroupSync == GroupSyncStatus.Failed ? 0
+        : d.GroupSync == GroupSyncStatus.Pending ? 1
         : ActionRank(d.Action) + 2;
 
-    private static int ActionRank(string action) => action switch
+    private static int ActionRank(DataSyncAction action) => action switch
     {
         DataSyncAction.CreateFailed => 0,
         DataSyncAction.Created => 1,
@@ -319,7 +319,7 @@ public static class HtmlSyncReport
         _ => 7,
     };
 
-    private static string ActionClass(string action) => action switch
+    private static string ActionClass(DataSyncAction action) => action switch
     {
         DataSyncAction.CreateFailed => "bad",
         DataSyncAction.Created => "good",
@@ -329,12 +329,12 @@ public static class HtmlSyncReport
         _ => "muted",
     };
 
-    private static string GroupClass(string groupSync) => groupSync switch
+    private static string GroupClass(GroupSyncStatus groupSync) => groupSync switch
     {
-        DataSyncGroupAction.Failed => "bad",
-        DataSyncGroupAction.Pending => "warn",
-        DataSyncGroupAction.Synced => "good",
-        DataSyncGroupAction.WouldSync => "info",
+        GroupSyncStatus.Failed => "bad",
+        GroupSyncStatus.Pending => "warn",
+        GroupSyncStatus.Synced => "good",
+        GroupSyncStatus.WouldSync => "info",
         _ => "muted",
     };
 

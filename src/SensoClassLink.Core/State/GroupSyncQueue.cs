@@ -1,3 +1,4 @@
+using SensoClassLink.Core.Sync;
 using System;
 using System.Collections.Generic;
 using System.Linq;
@@ -11,17 +12,17 @@ namespace SensoClassLink.Core.State;
 /// <summary>
 /// The group-sync queue in the state file, one job per teacher (keyed by normalized email). A job moves
 /// Queued → Running → Completed, or back to Queued after a failed attempt until the retry policy gives up (Failed).
-/// Job states reach SQL only as parameters from <see cref="GroupSyncJobStatus"/>, never as literals.
+/// Job states reach SQL only as parameters from <see cref="GroupSyncStatus"/>, never as literals.
 /// </summary>
 public sealed class GroupSyncQueue
 {
     private const string Columns = "email, status, attempts, last_error, reason, queued_at, updated_at, next_attempt_at, completed_at";
 
     // The states as the status column holds them (the enum member names).
-    private static readonly string Queued = GroupSyncJobStatus.Queued.ToString();
-    private static readonly string Running = GroupSyncJobStatus.Running.ToString();
-    private static readonly string Completed = GroupSyncJobStatus.Completed.ToString();
-    private static readonly string Failed = GroupSyncJobStatus.Failed.ToString();
+    private static readonly string Queued = GroupSyncStatus.Queued.ToString();
+    private static readonly string Running = GroupSyncStatus.Running.ToString();
+    private static readonly string Completed = GroupSyncStatus.Completed.ToString();
+    private static readonly string Failed = GroupSyncStatus.Failed.ToString();
 
     private readonly SqliteFile _file;
     private readonly Func<DateTimeOffset> _clock;
@@ -121,7 +122,7 @@ public sealed class GroupSyncQueue
             ("$queued", Queued), ("$running", Running), ("$now", Format(_clock()))));
 
     /// <summary>Jobs, all or those with <paramref name="status"/>, ordered by email.</summary>
-    public IReadOnlyList<GroupSyncJob> GetJobs(GroupSyncJobStatus? status = null) => _file.Read(c =>
+    public IReadOnlyList<GroupSyncJob> GetJobs(GroupSyncStatus? status = null) => _file.Read(c =>
         status is null
             ? ReadJobs(c, null, "")
             : ReadJobs(c, null, "WHERE status = $s", ("$s", status.Value.ToString())));
@@ -144,7 +145,7 @@ public sealed class GroupSyncQueue
             jobs.Add(new GroupSyncJob
             {
                 Email = reader.GetString(0),
-                Status = (GroupSyncJobStatus)Enum.Parse(typeof(GroupSyncJobStatus), reader.GetString(1)),
+                Status = (GroupSyncStatus)Enum.Parse(typeof(GroupSyncStatus), reader.GetString(1)),
                 Attempts = reader.GetInt32(2),
                 LastError = reader.IsDBNull(3) ? null : reader.GetString(3),
                 Reason = reader.GetString(4),

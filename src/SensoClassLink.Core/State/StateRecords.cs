@@ -1,22 +1,16 @@
 using System;
 using System.Collections.Generic;
+using SensoClassLink.Core.Sync;
 
 namespace SensoClassLink.Core.State;
-
-public enum GroupSyncJobStatus
-{
-    Queued,
-    Running,
-    Completed,
-    Failed,
-}
 
 /// <summary>One teacher's pending or finished group sync.</summary>
 public sealed class GroupSyncJob
 {
     /// <summary>Normalized teacher email (the job key: one job per user).</summary>
     public string Email { get; init; } = "";
-    public GroupSyncJobStatus Status { get; init; }
+    /// <summary>Queued, Running, Completed or Failed.</summary>
+    public GroupSyncStatus Status { get; init; }
     public int Attempts { get; init; }
     public string? LastError { get; init; }
     /// <summary>Why the job was queued (e.g. "import", "roster-change", "manual").</summary>

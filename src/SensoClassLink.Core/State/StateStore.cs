@@ -1,5 +1,6 @@
 using System;
 using SensoClassLink.Core.Sqlite;
+using SensoClassLink.Core.Sync;
 
 namespace SensoClassLink.Core.State;
 

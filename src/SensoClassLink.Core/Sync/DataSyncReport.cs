@@ -75,7 +75,7 @@ public static class DataSyncReport
         {
             string[] cells =
             {
-                d.Email, d.SourcedId, d.Eligibility, d.Action, d.Reason, d.GroupSync,
+                d.Email, d.SourcedId, d.Eligibility, d.Action.ToString(), d.Reason, d.GroupSync.ToString(),
                 string.Join(";", d.GroupsAdded), string.Join(";", d.GroupsUpdated), string.Join(";", d.GroupsRemoved), d.Message,
             };
             for (int i = 0; i < cells.Length; i++)
@@ -100,9 +100,9 @@ public static class DataSyncReport
             Property(json, "Email", d.Email);
             Property(json, "SourcedId", d.SourcedId);
             Property(json, "Eligibility", d.Eligibility);
-            Property(json, "Action", d.Action);
+            Property(json, "Action", d.Action.ToString());
             Property(json, "Reason", d.Reason);
-            Property(json, "GroupSync", d.GroupSync);
+            Property(json, "GroupSync", d.GroupSync.ToString());
             Array(json, "GroupsAdded", d.GroupsAdded);
             Array(json, "GroupsUpdated", d.GroupsUpdated);
             Array(json, "GroupsRemoved", d.GroupsRemoved);

@@ -34,12 +34,14 @@ public sealed class GroupSyncProcessor
     /// <summary>
     /// Syncs the given users' groups and returns one outcome per email, in the order given.
     /// <paramref name="plannedGroups"/> holds the desired groups of every user the roster knows (from
-    /// <see cref="ClassGroupPlanner.PlanGroups"/>); a user missing from it is no longer a teacher in the roster,
-    /// and has their ClassLink groups removed only when <paramref name="rosterComplete"/> is true.
+    /// <see cref="RosterReading.PlanGroups"/> of a complete reading: the guard stage saw to that); a user missing
+    /// from it is no longer a teacher in the roster and has their ClassLink groups removed. Under what-if,
+    /// <paramref name="wouldBeCreated"/> names users the same run would create: they have no account yet, and their
+    /// groups are previewed against what Senso holds for them (nothing).
     /// </summary>
     public async Task<IReadOnlyList<GroupSyncOutcome>> ProcessAsync(IReadOnlyList<string> emails,
-        IReadOnlyDictionary<string, IReadOnlyList<SensoGroup>> plannedGroups, bool rosterComplete, bool whatIf,
-        Action<GroupSyncOutcome>? completed, CancellationToken cancellationToken)
+        IReadOnlyDictionary<string, IReadOnlyList<SensoGroup>> plannedGroups, bool whatIf,
+        Action<GroupSyncOutcome>? completed, CancellationToken cancellationToken, IReadOnlyCollection<string>? wouldBeCreated = null)
     {
         if (!whatIf && _queue is null)
         {
@@ -52,7 +54,9 @@ public sealed class GroupSyncProcessor
             await slots.WaitAsync(cancellationToken).ConfigureAwait(false);
             try
             {
-                outcomes[index] = await SyncOneAsync(EmailAddress.Normalize(email), plannedGroups, rosterComplete, whatIf, cancellationToken).ConfigureAwait(false);
+                string key = EmailAddress.Normalize(email);
+                bool wouldExist = whatIf && wouldBeCreated is not null && wouldBeCreated.Contains(key);
+                outcomes[index] = await SyncOneAsync(key, plannedGroups, whatIf, wouldExist, cancellationToken).ConfigureAwait(false);
                 completed?.Invoke(outcomes[index]);
             }
             finally
@@ -65,7 +69,7 @@ public sealed class GroupSyncProcessor
     }
 
     private async Task<GroupSyncOutcome> SyncOneAsync(string email, IReadOnlyDictionary<string, IReadOnlyList<SensoGroup>> plannedGroups,
-        bool rosterComplete, bool whatIf, CancellationToken cancellationToken)
+        bool whatIf, bool wouldExist, CancellationToken cancellationToken)
     {
         if (!whatIf)
         {
@@ -73,17 +77,13 @@ public sealed class GroupSyncProcessor
         }
         try
         {
-            var user = await _senso.FindUserByEmailAsync(email, cancellationToken).ConfigureAwait(false);
-            if (user is null)
+            var user = wouldExist ? null : await _senso.FindUserByEmailAsync(email, cancellationToken).ConfigureAwait(false);
+            if (user is null && !wouldExist)
             {
                 return Fail(email, whatIf, OutcomeReason.NotInSenso, $"'{email}' has no Senso account; import the teacher first.");
             }
             if (!plannedGroups.TryGetValue(email, out var groups))
             {
-                if (!rosterComplete)
-                {
-                    return Fail(email, whatIf, OutcomeReason.RosterIncomplete, $"'{email}' was not found in an incomplete roster pull; their groups were left alone.");
-                }
                 groups = Array.Empty<SensoGroup>();
             }
 
@@ -102,8 +102,7 @@ public sealed class GroupSyncProcessor
             return new GroupSyncOutcome
             {
                 Email = email,
-                Status = GroupSyncState.Completed,
-                WhatIf = whatIf,
+                Status = GroupSyncStatus.Completed,
                 GroupsAdded = change.Added,
                 GroupsRemoved = change.Removed,
                 GroupsUpdated = change.Updated,
@@ -128,11 +127,11 @@ public sealed class GroupSyncProcessor
         if (!whatIf)
         {
             var job = WithState(s => s.Fail(email, message, _retry));
-            note = job.Status == GroupSyncJobStatus.Failed
+            note = job.Status == GroupSyncStatus.Failed
                 ? $"{message} Gave up after {job.Attempts} attempts."
                 : $"{message} Attempt {job.Attempts} of {_retry.MaxAttempts}; retried after {job.NextAttemptAt:u}.";
         }
-        return new GroupSyncOutcome { Email = email, Status = GroupSyncState.Failed, WhatIf = whatIf, Reason = reason, Message = note };
+        return new GroupSyncOutcome { Email = email, Status = GroupSyncStatus.Failed, Reason = reason, Message = note };
     }
 
     private T WithState<T>(Func<GroupSyncQueue, T> action)

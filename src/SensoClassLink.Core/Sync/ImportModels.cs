@@ -12,15 +12,6 @@ public enum ImportStatus
     WhatIf,
 }
 
-/// <summary>What happened to the teacher's class groups after the import.</summary>
-public enum GroupSyncState
-{
-    NotRequested,
-    Queued,
-    Completed,
-    Failed,
-}
-
 /// <summary>Stable reason codes for import and group-sync outcomes: scripts may switch on them.</summary>
 public static class OutcomeReason
 {
@@ -35,7 +26,6 @@ public static class OutcomeReason
     public const string SiteNotFound = "SiteNotFound";
     public const string NoSite = "NoSite";
     public const string NotInSenso = "NotInSenso";
-    public const string RosterIncomplete = "RosterIncomplete";
     public const string SensoError = "SensoError";
 }
 
@@ -58,7 +48,8 @@ public sealed class ImportDecision
     public string Reason { get; init; } = "";
     public string Message { get; init; } = "";
     public string? UserId { get; init; }
-    public GroupSyncState GroupSync { get; set; } = GroupSyncState.NotRequested;
+    /// <summary>NotRequested, Queued, Completed or Failed.</summary>
+    public GroupSyncStatus GroupSync { get; set; } = GroupSyncStatus.NotRequested;
 
     /// <summary>True when the teacher has (or, under -WhatIf, would have) a Senso account after this decision.</summary>
     public bool HasAccount => Status is ImportStatus.Created or ImportStatus.Exists;
@@ -68,8 +59,8 @@ public sealed class ImportDecision
 public sealed class GroupSyncOutcome
 {
     public string Email { get; init; } = "";
-    public GroupSyncState Status { get; init; }
-    public bool WhatIf { get; init; }
+    /// <summary>Completed or Failed (under what-if: what the sync would do), or Queued when only queued.</summary>
+    public GroupSyncStatus Status { get; init; }
     public IReadOnlyList<string> GroupsAdded { get; init; } = Array.Empty<string>();
     public IReadOnlyList<string> GroupsRemoved { get; init; } = Array.Empty<string>();
     public IReadOnlyList<string> GroupsUpdated { get; init; } = Array.Empty<string>();

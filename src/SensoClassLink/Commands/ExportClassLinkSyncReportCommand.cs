@@ -67,7 +67,7 @@ public sealed class ExportClassLinkSyncReportCommand : SensoClassLinkCmdlet
             return;
         }
 
-        var runs = Read(() => state.RunHistory.GetRecent(Last, DataSyncOptions.RunKind), statePath);
+        var runs = Read(() => state.RunHistory.GetRecent(Last, SyncOptions.NightlyRunKind), statePath);
         if (runs.Count == 0)
         {
             ThrowCallError(new InvalidOperationException($"The state store '{statePath}' holds no data sync run yet. Run Invoke-ClassLinkSync first."),

@@ -29,11 +29,11 @@ public sealed class GetClassLinkIntegrationStatisticCommand : SensoCommandBase
         // Reading statistics never creates the state file.
         var state = Connection.ExistingState;
         var jobs = state?.GroupSyncQueue.GetJobs() ?? Array.Empty<GroupSyncJob>();
-        var lastRun = state?.RunHistory.GetLast(DataSyncOptions.RunKind);
-        var lastSuccessful = state?.RunHistory.GetLast(DataSyncOptions.RunKind, SyncRunStatus.Completed, SyncRunStatus.CompletedWithErrors);
+        var lastRun = state?.RunHistory.GetLast(SyncOptions.NightlyRunKind);
+        var lastSuccessful = state?.RunHistory.GetLast(SyncOptions.NightlyRunKind, SyncRunStatus.Completed, SyncRunStatus.CompletedWithErrors);
         WriteObject(new ClassLinkIntegrationStatistic(fromClassLink,
-            jobs.Count(j => j.Status is GroupSyncJobStatus.Queued or GroupSyncJobStatus.Running),
-            jobs.Count(j => j.Status == GroupSyncJobStatus.Failed),
+            jobs.Count(j => j.Status is GroupSyncStatus.Queued or GroupSyncStatus.Running),
+            jobs.Count(j => j.Status == GroupSyncStatus.Failed),
             lastRun, lastSuccessful, DateTimeOffset.UtcNow));
     }
 }

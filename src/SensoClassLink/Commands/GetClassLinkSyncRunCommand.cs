@@ -22,7 +22,7 @@ public sealed class GetClassLinkSyncRunCommand : SensoClassLinkCmdlet
             WriteVerbose("No data sync has run yet: the state store does not exist.");
             return;
         }
-        foreach (var run in state.RunHistory.GetRecent(Last, DataSyncOptions.RunKind))
+        foreach (var run in state.RunHistory.GetRecent(Last, SyncOptions.NightlyRunKind))
         {
             WriteObject(new ClassLinkSyncRun(run, whatIf: false, reportPath: null, decisions: null));
         }

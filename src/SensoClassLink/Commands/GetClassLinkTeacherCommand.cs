@@ -2,10 +2,11 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
-using SensoClassLink.Core.Configuration;
 using SensoClassLink.Core.Eligibility;
+using System.Threading.Tasks;
 using SensoClassLink.Core.OneRoster;
 using SensoClassLink.Errors;
+using SensoClassLink.Core.Sync;
 using SensoClassLink.Models;
 using SensoClassLink.Session;
 
@@ -54,24 +55,46 @@ public sealed class GetClassLinkTeacherCommand : SensoClassLinkCmdlet
         var emailPatterns = _emails.Select(e => WildcardPattern.Get(e, WildcardOptions.IgnoreCase)).ToArray();
         var schoolPatterns = School?.Select(s => WildcardPattern.Get(s.Trim(), WildcardOptions.IgnoreCase)).ToArray();
         var progress = new ProgressReporter(this, 1, "Reading the ClassLink roster");
-        var roster = new RosterSession(this, Connection, progress);
+        var engine = new EngineRun(this, progress);
         // Exact emails only (no wildcards) are looked up with targeted queries where the source allows it (REST).
         var exact = _emails.All(e => !WildcardPattern.ContainsWildcardCharacters(e))
             ? _emails.Select(EmailAddress.Normalize).Where(e => e.Length > 0).Distinct().ToList()
             : null;
+        // A command downstream in this pipeline (Import-SensoUser) may reuse this reading instead of reading the
+        // district again; it then needs the group data too.
+        bool downstream = MyInvocation.PipelinePosition < MyInvocation.PipelineLength;
+        var connection = Connection;
 
-        RosterEvaluation evaluation;
+        RosterReading reading;
         try
         {
             WriteVerbose($"Reading the roster, enrollments current on {AsOf:yyyy-MM-dd}.");
-            evaluation = roster.Evaluate(AsOf.Date, CancellationToken, exact);
+            var reader = new RosterReader(o => connection.OpenRoster(o), engine.Observer);
+            reading = engine.Run(() => Task.FromResult(reader.Read(AsOf.Date, withGroups: downstream, exact, CancellationToken)), CancellationToken);
         }
         finally
         {
             progress.Complete();
         }
 
-        roster.WriteWarningSummary();
+        engine.WriteWarningSummary();
+        var handoff = RosterHandoffs.For(connection);
+        if (downstream && !reading.Targeted)
+        {
+            handoff.Offer(RosterHandoffs.KeyFor(connection, AsOf), reading);
+        }
+        try
+        {
+            Emit(reading.Evaluation, emailPatterns, schoolPatterns);
+        }
+        finally
+        {
+            handoff.Withdraw(reading);
+        }
+    }
+
+    private void Emit(RosterEvaluation evaluation, WildcardPattern[] emailPatterns, WildcardPattern[]? schoolPatterns)
+    {
         var stats = evaluation.Statistics;
         WriteVerbose($"{stats.Teachers:N0} teachers ({stats.TeacherRecords:N0} records), {stats.EligibleTeachers:N0} eligible; " +
             $"{stats.Students:N0} active students, {stats.Classes:N0} classes, {stats.Enrollments:N0} enrollments ({stats.CountingEnrollments:N0} counting).");

@@ -3,6 +3,7 @@ using System.Linq;
 using System.Management.Automation;
 using SensoClassLink.Core.Eligibility;
 using SensoClassLink.Core.State;
+using SensoClassLink.Core.Sync;
 
 namespace SensoClassLink.Commands;
 
@@ -11,9 +12,10 @@ namespace SensoClassLink.Commands;
 [OutputType(typeof(GroupSyncJob))]
 public sealed class GetSensoGroupSyncJobCommand : SensoClassLinkCmdlet
 {
-    /// <summary>Only jobs in this state.</summary>
+    /// <summary>Only jobs in this state (the queue's states of the one group-sync vocabulary).</summary>
     [Parameter(Position = 0)]
-    public GroupSyncJobStatus? Status { get; set; }
+    [ValidateSet(nameof(GroupSyncStatus.Queued), nameof(GroupSyncStatus.Running), nameof(GroupSyncStatus.Completed), nameof(GroupSyncStatus.Failed))]
+    public GroupSyncStatus? Status { get; set; }
 
     /// <summary>Only jobs for these users (wildcards allowed).</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]

@@ -5,7 +5,6 @@ using System.Management.Automation;
 using SensoClassLink.Completers;
 using SensoClassLink.Core.Eligibility;
 using SensoClassLink.Core.Senso;
-using SensoClassLink.Core.State;
 using SensoClassLink.Core.Sync;
 using SensoClassLink.Errors;
 using SensoClassLink.Models;
@@ -21,16 +20,13 @@ namespace SensoClassLink.Commands;
 [OutputType(typeof(SensoUserImportResult))]
 public sealed class ImportSensoUserCommand : SensoCommandBase
 {
-    private readonly List<(object Input, ImportDecision Decision)> _decisions = new();
-    private readonly List<ImportJournalEntry> _journal = new();
-    private readonly string _runId = Guid.NewGuid().ToString("D");
-    private OrderedWorkWindow<ImportDecision>? _window;
-    private TeacherImporter? _importer;
-    private RosterEvaluation? _roster;
-    private RosterSession? _rosterSession;
+    /// <summary>In input order: each request the pipeline answers, or the decision made here (declined) for one it never sees.</summary>
+    private readonly List<(object Target, ImportRequest? Request, ImportDecision? Declined)> _inputs = new();
+    private RosterReading? _upstreamReading;
+    private SyncPipeline? _pipeline;
+    private EngineRun? _engine;
     private ProgressReporter? _progress;
     private bool _whatIf;
-    private int _received;
 
     /// <summary>Teacher emails; binds from the Email property of piped objects (ClassLinkTeacher, CSV rows).</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -79,14 +75,18 @@ public sealed class ImportSensoUserCommand : SensoCommandBase
     {
         _whatIf = WhatIfRequested;
         _progress = new ProgressReporter(this, 2, "Importing teachers into Senso");
-        // With group syncs the roster is read twice (evaluate, then plan): one shared read, snapshotted over REST.
-        _rosterSession = new RosterSession(this, Connection, _progress, readsMoreThanOnce: !_whatIf && !NoGroupSync && !QueueOnly);
-        var senso = Senso;
-        PlacementPlanner placement;
+        _engine = new EngineRun(this, _progress);
+        // Placement (role, site) is resolved first, so an unknown name fails before anything is read or written.
+        var connection = Connection;
+        var options = new SyncOptions
+        {
+            AsOf = AsOf, WhatIf = _whatIf, QueueOnly = QueueOnly, NoGroupSync = NoGroupSync, MaxConcurrency = RequestConcurrency,
+            Role = Role, Site = Site, SiteBySchool = connection.Configuration.Import.SiteBySchool,
+        };
+        var pipeline = new SyncPipeline(o => connection.OpenRoster(o), Senso, _whatIf ? connection.ExistingState : connection.State, options, _engine.Observer);
         try
         {
-            var settings = Await(senso.GetSettingsAsync(CancellationToken));
-            placement = Await(PlacementPlanner.CreateAsync(senso, Role, Site, settings, Connection.Configuration.Import.SiteBySchool, CancellationToken));
+            _engine.Run(async () => { await pipeline.PrepareImportAsync(CancellationToken).ConfigureAwait(false); return true; }, CancellationToken);
         }
         catch (NameNotFoundException ex)
         {
@@ -98,36 +98,35 @@ public sealed class ImportSensoUserCommand : SensoCommandBase
             ThrowCallFailure(ex);
             return;
         }
-        _importer = new TeacherImporter(senso, placement, _whatIf);
-        _window = new OrderedWorkWindow<ImportDecision>(RequestConcurrency, EventChannel.Pump);
+        _pipeline = pipeline;
     }
 
     protected override void ProcessRecord()
     {
-        // The roster is evaluated once, when the first teacher arrives (memory grows with teachers, not enrollments).
-        // A few teachers named with -Email are looked up with targeted queries where the source allows it (REST).
-        var targeted = MyInvocation.ExpectingInput ? null : Email.Select(EmailAddress.Normalize).Where(e => e.Length > 0).Distinct().ToList();
-        _roster ??= _rosterSession!.Evaluate(AsOf, CancellationToken, targeted);
+        if (_inputs.Count == 0 && MyInvocation.ExpectingInput)
+        {
+            // Get-ClassLinkTeacher | Import-SensoUser: the upstream command's reading of the same roster on the same date,
+            // while it is still emitting, so the district is read (and its warnings shown) once.
+            var connection = Connection;
+            _upstreamReading = RosterHandoffs.For(connection).Take(RosterHandoffs.KeyFor(connection, AsOf), needGroups: !_whatIf && !NoGroupSync && !QueueOnly);
+            if (_upstreamReading is not null)
+            {
+                WriteVerbose("Using the roster reading of the upstream command (same roster, same date).");
+            }
+        }
         foreach (string email in Email)
         {
-            _received++;
-            var request = new ImportRequest { Email = email, GivenName = GivenName, FamilyName = FamilyName };
-            var teacher = _roster.Find(EmailAddress.Normalize(email));
             object target = (object?)InputObject ?? email;
             if (!_whatIf && !ShouldProcess(email, "Create Senso user"))
             {
-                Collect(target, Declined(email));
+                _inputs.Add((target, null, Declined(email)));
                 continue;
             }
             if (_whatIf)
             {
                 ShouldProcess(email, "Create Senso user");
             }
-            foreach (var (item, decision) in _window!.Add(target, _importer!.ImportAsync(request, teacher, CancellationToken)))
-            {
-                Collect(item!, decision);
-            }
-            _progress!.Report($"{_decisions.Count:N0} of {_received:N0} teachers decided", Email.Length > 1 && _received <= Email.Length ? _received * 100 / Email.Length : -1);
+            _inputs.Add((target, new ImportRequest { Email = email, GivenName = GivenName, FamilyName = FamilyName }, null));
         }
     }
 
@@ -135,14 +134,28 @@ public sealed class ImportSensoUserCommand : SensoCommandBase
     {
         try
         {
-            foreach (var (item, decision) in _window!.Drain())
+            var requests = _inputs.Where(i => i.Request is not null).Select(i => i.Request!).ToList();
+            var pipeline = _pipeline!;
+            if (_upstreamReading is not null)
             {
-                Collect(item!, decision);
+                pipeline.UseReading(_upstreamReading);
             }
-            FlushJournal();
-            _rosterSession!.WriteWarningSummary();
-            RunGroupSyncs();
-            foreach (var (input, decision) in _decisions)
+            // A few teachers named with -Email are read with targeted queries where the source allows it (REST).
+            var scope = SyncScope.Import(requests, namedTeachersOnly: !MyInvocation.ExpectingInput);
+            var result = requests.Count == 0 ? null : _engine!.Run(() => pipeline.RunAsync(scope, CancellationToken), CancellationToken);
+            _engine!.WriteWarningSummary();
+            var decided = result?.Imports ?? Array.Empty<ImportDecision>();
+            var decisions = new List<(object Target, ImportDecision Decision)>();
+            int next = 0;
+            foreach (var input in _inputs)
+            {
+                decisions.Add((input.Target, input.Declined ?? decided[next++]));
+            }
+            foreach (var outcome in result?.GroupSyncs.Where(o => o.Status == GroupSyncStatus.Failed) ?? Enumerable.Empty<GroupSyncOutcome>())
+            {
+                WriteWarning($"{outcome.Email}: imported, but the group sync failed and stays queued: {outcome.Message}");
+            }
+            foreach (var (input, decision) in decisions)
             {
                 if (decision.Status == ImportStatus.Failed)
                 {
@@ -150,97 +163,21 @@ public sealed class ImportSensoUserCommand : SensoCommandBase
                 }
                 WriteObject(new SensoUserImportResult(decision));
             }
-            WriteOverview();
+            WriteOverview(decisions.Select(d => d.Decision).ToList());
         }
         finally
         {
             _progress?.Complete();
-            _rosterSession?.Dispose();
         }
     }
 
-    /// <summary>A stopped or failed import still deletes its roster snapshot.</summary>
-    protected override void Dispose(bool disposing)
+    private void WriteOverview(IReadOnlyList<ImportDecision> decisions)
     {
-        if (disposing)
-        {
-            _rosterSession?.Dispose();
-        }
-        base.Dispose(disposing);
-    }
-
-    private void RunGroupSyncs()
-    {
-        var withAccount = _decisions.Select(d => d.Decision).Where(d => d.HasAccount).ToList();
-        if (_whatIf || NoGroupSync || withAccount.Count == 0)
-        {
-            return;
-        }
-        var emails = withAccount.Select(d => d.Email).Distinct(StringComparer.Ordinal).ToList();
-        Connection.State.GroupSyncQueue.Enqueue(emails, "import");
-        if (QueueOnly)
-        {
-            withAccount.ForEach(d => d.GroupSync = GroupSyncState.Queued);
-            return;
-        }
-        _progress!.Report($"Syncing class groups of {emails.Count:N0} users", force: true);
-        var planned = _rosterSession!.PlanGroups(AsOf, emails, CancellationToken);
-        if (!_rosterSession.Complete)
-        {
-            WriteWarning($"The roster could not be read completely ({_rosterSession.Truncation}), so no group was changed; the group syncs stay queued.");
-            withAccount.ForEach(d => d.GroupSync = GroupSyncState.Queued);
-            return;
-        }
-        var processor = new GroupSyncProcessor(Senso, Connection.State.GroupSyncQueue, new GroupSyncRetryPolicy(), RequestConcurrency);
-        var outcomes = Await(processor.ProcessAsync(emails, planned, rosterComplete: true, whatIf: false, completed: null, CancellationToken))
-            .ToDictionary(o => o.Email, StringComparer.Ordinal);
-        foreach (var decision in withAccount)
-        {
-            decision.GroupSync = outcomes[decision.Email].Status;
-            if (decision.GroupSync == GroupSyncState.Failed)
-            {
-                WriteWarning($"{decision.Email}: imported, but the group sync failed and stays queued: {outcomes[decision.Email].Message}");
-            }
-        }
-    }
-
-    private void Collect(object input, ImportDecision decision)
-    {
-        _decisions.Add((input, decision));
-        WriteVerbose($"{decision.Email}: {decision.Status} ({decision.Reason})");
-        if (_whatIf)
-        {
-            return;
-        }
-        _journal.Add(new ImportJournalEntry
-        {
-            Time = DateTimeOffset.UtcNow, RunId = _runId, Email = decision.Email, Status = decision.Status.ToString(),
-            Reason = decision.Reason, UserId = decision.UserId,
-        });
-        // Journal in small batches so a killed run still shows most of its decisions.
-        if (_journal.Count >= 100)
-        {
-            FlushJournal();
-        }
-    }
-
-    private void FlushJournal()
-    {
-        if (_journal.Count == 0 || _whatIf)
-        {
-            return;
-        }
-        Connection.State.ImportJournal.Append(_journal);
-        _journal.Clear();
-    }
-
-    private void WriteOverview()
-    {
-        int created = _decisions.Count(d => d.Decision.Status == ImportStatus.Created);
-        int existing = _decisions.Count(d => d.Decision.Status == ImportStatus.Exists);
-        int failed = _decisions.Count(d => d.Decision.Status == ImportStatus.Failed);
+        int created = decisions.Count(d => d.Status == ImportStatus.Created);
+        int existing = decisions.Count(d => d.Status == ImportStatus.Exists);
+        int failed = decisions.Count(d => d.Status == ImportStatus.Failed);
         string overview = _whatIf
-            ? $"What if: {_decisions.Count(d => d.Decision.Status == ImportStatus.WhatIf)} teachers would be imported or kept, {failed} would fail."
+            ? $"What if: {decisions.Count(d => d.Status == ImportStatus.WhatIf)} teachers would be imported or kept, {failed} would fail."
             : $"Import: {created} created, {existing} existing, {failed} failed.";
         WriteInformation(new InformationRecord(overview, "Import-SensoUser"));
     }

@@ -68,23 +68,9 @@ public sealed class InvokeClassLinkSyncCommand : SensoCommandBase
         }
 
         var progress = new ProgressReporter(this, 4, "Roster Server data sync");
-        var problems = new RosterProblemLog();
-        var events = EventChannel;
-        var observer = new DataSyncObserver
-        {
-            Verbose = events.Verbose,
-            Progress = events.Progress,
-            // Warnings arrive on the runner's threads; the log is read on the pipeline thread once the run has ended.
-            Warning = warning =>
-            {
-                lock (problems)
-                {
-                    problems.Add(warning);
-                }
-            },
-        };
+        var engine = new EngineRun(this, progress);
         var import = connection.Configuration.Import;
-        var options = new DataSyncOptions
+        var options = new SyncOptions
         {
             AsOf = AsOf,
             Force = Force,
@@ -99,25 +85,21 @@ public sealed class InvokeClassLinkSyncCommand : SensoCommandBase
         try
         {
             var state = whatIf ? connection.ExistingState : connection.State;
-            var runner = new DataSyncRunner(o => connection.OpenRoster(o), Senso, state, options, observer);
+            var pipeline = new SyncPipeline(o => connection.OpenRoster(o), Senso, state, options, engine.Observer);
             WriteVerbose($"Data sync: roster {connection.Configuration.ClassLink.Source} source, Senso {target}{(whatIf ? " (what if: nothing is written)" : "")}.");
-            result = RunEngine((_, token) => runner.RunAsync(token), progress, mapCallFailures: false);
+            result = engine.Run(() => pipeline.RunAsync(SyncScope.Nightly, CancellationToken), CancellationToken).Run!;
         }
         catch (RunInProgressException ex)
         {
             ThrowCallFailure(ex, connection.Configuration.State.Path);
             return;
         }
-        catch (OperationCanceledException) when (CancellationToken.IsCancellationRequested)
-        {
-            throw new PipelineStoppedException();
-        }
         finally
         {
             progress.Complete();
         }
 
-        problems.Report(this);
+        engine.WriteWarningSummary();
         string? written = null;
         if (report is not null)
         {
@@ -131,7 +113,7 @@ public sealed class InvokeClassLinkSyncCommand : SensoCommandBase
                 {
                     if (HtmlSyncReport.IsHtmlPath(report))
                     {
-                        var history = connection.State.RunHistory.GetRecent(HtmlSyncReport.DefaultHistoryCount, DataSyncOptions.RunKind);
+                        var history = connection.State.RunHistory.GetRecent(HtmlSyncReport.DefaultHistoryCount, SyncOptions.NightlyRunKind);
                         HtmlSyncReport.Write(report, new HtmlSyncReportContent(result.Run) { History = history, Decisions = result.Decisions });
                     }
                     else
@@ -156,6 +138,9 @@ public sealed class InvokeClassLinkSyncCommand : SensoCommandBase
                 break;
             case SyncRunStatus.CompletedWithErrors:
                 WriteWarning($"The data sync completed with {run.Errors.Length:N0} errors; see the Errors property{(written is null ? "" : " and the report")}.");
+                break;
+            case SyncRunStatus.Failed when result.RosterIncomplete is { } incomplete:
+                WriteError(EngineRun.Incomplete(incomplete, run));
                 break;
             case SyncRunStatus.Failed:
                 WriteItemError(new InvalidOperationException(run.Message), ErrorIds.DataSyncFailed, run,

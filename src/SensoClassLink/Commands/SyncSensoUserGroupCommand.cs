@@ -4,8 +4,6 @@ using System.Linq;
 using System.Management.Automation;
 using SensoClassLink.Completers;
 using SensoClassLink.Core.Eligibility;
-using SensoClassLink.Core.Senso;
-using SensoClassLink.Core.State;
 using SensoClassLink.Core.Sync;
 using SensoClassLink.Errors;
 using SensoClassLink.Models;
@@ -23,8 +21,6 @@ public sealed class SyncSensoUserGroupCommand : SensoCommandBase
 {
     private const string ByEmailSet = "ByEmail";
     private const string AllSet = "All";
-    private const int PageSize = 500;
-
     private readonly List<(string Email, object Target)> _users = new();
 
     /// <summary>Senso users to resync, by email; binds from the Email property of piped objects.</summary>
@@ -65,67 +61,46 @@ public sealed class SyncSensoUserGroupCommand : SensoCommandBase
     protected override void EndProcessing()
     {
         bool whatIf = WhatIfRequested;
-        if (All)
-        {
-            foreach (var user in ClassLinkUsers())
-            {
-                _users.Add((user.Email, user.Email));
-            }
-        }
-        var chosen = new List<(string Email, object Target)>();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var user in _users)
-        {
-            if (user.Email.Length == 0 || !seen.Add(user.Email))
-            {
-                continue;
-            }
-            if (ShouldProcess(user.Email, QueueOnly ? "Queue a class-group sync" : "Resync ClassLink class groups") || whatIf)
-            {
-                chosen.Add(user);
-            }
-        }
-        if (chosen.Count == 0)
-        {
-            return;
-        }
-
-        var emails = chosen.Select(c => c.Email).ToList();
-        if (!whatIf)
-        {
-            Connection.State.GroupSyncQueue.Enqueue(emails, "manual");
-            if (QueueOnly)
-            {
-                foreach (string email in emails)
-                {
-                    WriteObject(new SensoGroupSyncResult(email, "Queued", null, "Queued; the next data sync or Sync-SensoUserGroup runs it."));
-                }
-                return;
-            }
-        }
-
+        var connection = Connection;
         var progress = new ProgressReporter(this, 3, "Resyncing ClassLink class groups");
+        var engine = new EngineRun(this, progress);
+        var options = new SyncOptions { AsOf = AsOf, WhatIf = whatIf, QueueOnly = QueueOnly, MaxConcurrency = RequestConcurrency };
+        var pipeline = new SyncPipeline(o => connection.OpenRoster(o), Senso, whatIf ? connection.ExistingState : connection.State, options, engine.Observer);
         try
         {
-            // Planning reads enrollments twice: over REST the session pulls them once and replays the snapshot.
-            using var roster = new RosterSession(this, Connection, progress, readsMoreThanOnce: true);
-            progress.Report($"Planning the groups of {emails.Count:N0} users from the roster", force: true);
-            var planned = roster.PlanGroups(AsOf, emails, CancellationToken);
-            roster.WriteWarningSummary();
-            if (!roster.Complete)
+            if (All)
             {
-                ThrowCallError(new InvalidOperationException(
-                    $"The roster could not be read completely ({roster.Truncation}), so no group was changed; the syncs stay queued. Fix the file and run again."),
-                    ErrorIds.RosterIncomplete);
+                foreach (string email in engine.Run(() => pipeline.ClassLinkUserEmailsAsync(CancellationToken), CancellationToken))
+                {
+                    _users.Add((email, email));
+                }
             }
-            var processor = new GroupSyncProcessor(Senso, whatIf ? null : Connection.State.GroupSyncQueue, new GroupSyncRetryPolicy(), RequestConcurrency);
-            int done = 0;
-            var outcomes = Await(processor.ProcessAsync(emails, planned, rosterComplete: true, whatIf, _ => System.Threading.Interlocked.Increment(ref done), CancellationToken));
-            for (int i = 0; i < outcomes.Count; i++)
+            var chosen = new List<(string Email, object Target)>();
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var user in _users)
             {
-                var outcome = outcomes[i];
-                string status = outcome.Status == GroupSyncState.Failed ? "Failed" : whatIf ? "WhatIf" : "Completed";
-                if (outcome.Status == GroupSyncState.Failed)
+                if (user.Email.Length == 0 || !seen.Add(user.Email))
+                {
+                    continue;
+                }
+                if (ShouldProcess(user.Email, QueueOnly ? "Queue a class-group sync" : "Resync ClassLink class groups") || whatIf)
+                {
+                    chosen.Add(user);
+                }
+            }
+            if (chosen.Count == 0)
+            {
+                return;
+            }
+
+            var scope = SyncScope.Users(chosen.Select(c => c.Email), namedTeachersOnly: true);
+            var result = engine.Run(() => pipeline.RunAsync(scope, CancellationToken), CancellationToken);
+            engine.WriteWarningSummary();
+            for (int i = 0; i < result.GroupSyncs.Count; i++)
+            {
+                var outcome = result.GroupSyncs[i];
+                var status = outcome.Status == GroupSyncStatus.Completed && whatIf ? GroupSyncStatus.WhatIf : outcome.Status;
+                if (status == GroupSyncStatus.Failed)
                 {
                     WriteItemError(new InvalidOperationException($"{outcome.Email}: {outcome.Message}"), ErrorIds.GroupSyncFailedFor(outcome.Reason), chosen[i].Target);
                 }
@@ -135,22 +110,6 @@ public sealed class SyncSensoUserGroupCommand : SensoCommandBase
         finally
         {
             progress.Complete();
-        }
-    }
-
-    private IEnumerable<SensoUser> ClassLinkUsers()
-    {
-        for (int skip = 0; ; skip += PageSize)
-        {
-            var page = Await(Senso.SearchUsersAsync(null, PageSize, skip, CancellationToken));
-            foreach (var user in page.Users.Where(u => string.Equals(u.Source, "classlink", StringComparison.OrdinalIgnoreCase)))
-            {
-                yield return user;
-            }
-            if (page.Users.Count < PageSize)
-            {
-                yield break;
-            }
         }
     }
 }

@@ -55,6 +55,7 @@ internal static class ErrorCatalog
         DatabaseFileException => ErrorIds.SensoTenantUnavailable,
         SensoAuthenticationException => ErrorIds.SensoAuthenticationFailed,
         SensoApiException => ErrorIds.SensoApiError,
+        RosterIncompleteException => ErrorIds.RosterIncomplete,
         RosterReadException => ErrorIds.RosterUnreadable,
         NameNotFoundException { Kind: "site" } => ErrorIds.SiteNotFound,
         NameNotFoundException => ErrorIds.RoleNotFound,

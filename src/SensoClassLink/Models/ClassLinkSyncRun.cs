@@ -88,10 +88,10 @@ public sealed class ClassLinkSyncDecision
     public string SourcedId { get; }
     public string Eligibility { get; }
     /// <summary>Created, WouldCreate, Exists, NotCreated, CreateFailed, Ineligible or NotInRoster.</summary>
-    public string Action { get; }
+    public DataSyncAction Action { get; }
     public string Reason { get; }
     /// <summary>None, Unchanged, Synced, WouldSync, Failed or Pending.</summary>
-    public string GroupSync { get; }
+    public GroupSyncStatus GroupSync { get; }
     public string[] GroupsAdded { get; }
     public string[] GroupsUpdated { get; }
     public string[] GroupsRemoved { get; }

@@ -6,7 +6,7 @@ namespace SensoClassLink.Models;
 /// <summary>The outcome of one user's class-group resync.</summary>
 public sealed class SensoGroupSyncResult
 {
-    internal SensoGroupSyncResult(string email, string status, GroupSyncOutcome? outcome, string message)
+    internal SensoGroupSyncResult(string email, GroupSyncStatus status, GroupSyncOutcome? outcome, string message)
     {
         Email = email;
         Status = status;
@@ -20,7 +20,7 @@ public sealed class SensoGroupSyncResult
 
     public string Email { get; }
     /// <summary>Completed, Queued, Failed or WhatIf.</summary>
-    public string Status { get; }
+    public GroupSyncStatus Status { get; }
     /// <summary>Keys (class sourcedIds) of the groups added, removed, brought up to date, or left as they were.</summary>
     public IReadOnlyList<string> GroupsAdded { get; }
     public IReadOnlyList<string> GroupsRemoved { get; }

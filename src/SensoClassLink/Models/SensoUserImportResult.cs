@@ -29,7 +29,7 @@ public sealed class SensoUserImportResult
     public string Message { get; }
     public string? UserId { get; }
     /// <summary>Completed, Queued, Failed or NotRequested.</summary>
-    public GroupSyncState GroupSync { get; internal set; }
+    public GroupSyncStatus GroupSync { get; }
 
     public override string ToString() => $"{Email}: {Status}";
 }

@@ -44,14 +44,14 @@ public sealed class ClassGroupPlannerTests : IDisposable
     {
         _fixture.Write();
         using var source = new CsvRosterSource(_fixture.Folder);
-        return ClassGroupPlanner.PlanGroups(source, AsOf, emails, CancellationToken.None);
+        return RosterPass.Read(source, AsOf, null, withGroups: true, CancellationToken.None).PlanGroups(emails);
     }
 
     private IReadOnlyDictionary<string, string> Fingerprints()
     {
         _fixture.Write();
         using var source = new CsvRosterSource(_fixture.Folder);
-        return ClassGroupPlanner.GroupFingerprints(source, AsOf, CancellationToken.None);
+        return RosterPass.Read(source, AsOf, null, withGroups: true, CancellationToken.None).GroupFingerprints();
     }
 
     [Fact]

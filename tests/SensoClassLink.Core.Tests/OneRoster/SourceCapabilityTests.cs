@@ -17,7 +17,7 @@ public sealed class SourceCapabilityTests : IDisposable
     public void Dispose() => _fixture.Dispose();
 
     /// <summary>Wraps a CSV source, forwarding every capability and counting which reads the engine made.</summary>
-    private sealed class ForwardingSource(CsvRosterSource inner) : IPooledRosterSource, IRepeatableRosterSource
+    private sealed class ForwardingSource(CsvRosterSource inner) : IPooledRosterSource
     {
         private IPooledRosterSource Pooled => inner;
 
@@ -87,32 +87,8 @@ public sealed class SourceCapabilityTests : IDisposable
         using var plain = new CsvRosterSource(folder);
         using var wrapped = new ForwardingSource(new CsvRosterSource(folder));
 
-        Assert.Equal(ClassGroupPlanner.GroupFingerprints(plain, AsOf, CancellationToken.None), ClassGroupPlanner.GroupFingerprints(wrapped, AsOf, CancellationToken.None));
+        Assert.Equal(RosterPass.Read(plain, AsOf, null, withGroups: true, CancellationToken.None).GroupFingerprints(), RosterPass.Read(wrapped, AsOf, null, withGroups: true, CancellationToken.None).GroupFingerprints());
         Assert.Equal((1, 0), (wrapped.PooledUserReads, wrapped.UserRecordReads)); // the planner's index read users through the pooled path
-    }
-
-    [Fact]
-    public void Reads_of_a_csv_export_and_of_a_snapshot_are_repeatable_and_a_rest_like_source_is_not()
-    {
-        string folder = District();
-        using var csv = new CsvRosterSource(folder);
-        Assert.IsAssignableFrom<IRepeatableRosterSource>(csv);
-        using var scopable = new ScopableSource(new CsvRosterSource(folder));
-        Assert.False(scopable is IRepeatableRosterSource);
-        using var snapshot = new RosterSnapshot(new ScopableSource(new CsvRosterSource(folder)), parentDirectory: _fixture.Folder);
-        Assert.IsAssignableFrom<IRepeatableRosterSource>(snapshot);
-    }
-
-    [Fact]
-    public void Teacher_scoped_reads_are_found_through_a_snapshot_and_not_invented_for_a_csv_one()
-    {
-        string folder = District();
-        var scopable = new ScopableSource(new CsvRosterSource(folder));
-        using var snapshot = new RosterSnapshot(scopable, parentDirectory: _fixture.Folder);
-        Assert.Same(scopable, RosterCapabilities.Find<ISupportsTeacherScope>(snapshot));
-
-        using var csvSnapshot = new RosterSnapshot(new CsvRosterSource(folder), parentDirectory: _fixture.Folder);
-        Assert.Null(RosterCapabilities.Find<ISupportsTeacherScope>(csvSnapshot));
     }
 
     [Theory]

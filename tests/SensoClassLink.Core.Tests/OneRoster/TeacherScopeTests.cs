@@ -69,18 +69,21 @@ public sealed class TeacherScopeTests
     }
 
     [Fact]
-    public async Task ASnapshotOfARestSourceStillAnswersAFewTeachersWithTargetedReads()
+    public async Task TheReadStageAnswersAFewNamedTeachersWithTargetedReadsAndPlansTheirGroupsFromTheSameRead()
     {
         await using var server = await StartAsync(maxPageSize: 50);
-        using var temp = new TempDirectory();
-        using var snapshot = new RosterSnapshot(Open(OAuth2(server, pageSize: 50)), parentDirectory: temp.Path);
 
-        var evaluation = SensoClassLink.Core.Eligibility.TargetedRoster.Evaluate(snapshot, new DateTime(2025, 10, 1), RosterReadObserver.None,
-            new[] { "jane.doe@riverside.org" }, default);
+        var reading = new SensoClassLink.Core.Sync.RosterReader(_ => Open(OAuth2(server, pageSize: 50)))
+            .Read(new DateTime(2025, 10, 1), withGroups: true, new[] { "jane.doe@riverside.org" }, default);
+        int requests = server.Stats.Requests;
 
-        Assert.NotNull(evaluation.Find("jane.doe@riverside.org"));
+        Assert.True(reading.Targeted);
+        Assert.NotNull(reading.Evaluation.Find("jane.doe@riverside.org"));
         Assert.Equal(new[] { "email='jane.doe@riverside.org'", "user.sourcedId='t-001'" }, server.Stats.Filters.ToArray());
-        Assert.InRange(server.Stats.Requests, 8, 16);
+        Assert.InRange(requests, 8, 16);
+        // The group plan comes from the same scoped read: no request more.
+        Assert.NotEmpty(reading.PlanGroups(new[] { "jane.doe@riverside.org" })["jane.doe@riverside.org"]);
+        Assert.Equal(requests, server.Stats.Requests);
     }
 
     [Theory]

@@ -15,7 +15,7 @@ public sealed class HtmlSyncReportTests : IDisposable
     private static SyncRunRecord Run(int day, SyncRunStatus status = SyncRunStatus.Completed, int eligible = 120, int created = 3, int groups = 14, int failed = 0) => new()
     {
         RunId = $"run-{day:00}",
-        Kind = DataSyncOptions.RunKind,
+        Kind = SyncOptions.NightlyRunKind,
         StartedAt = Start.AddDays(day),
         EndedAt = Start.AddDays(day).AddSeconds(75),
         Status = status,
@@ -32,7 +32,7 @@ public sealed class HtmlSyncReportTests : IDisposable
     private static List<SyncRunRecord> NewestFirst(int count) =>
         Enumerable.Range(0, count).Select(d => Run(d, eligible: 100 + d, created: d % 3)).Reverse().ToList();
 
-    private static DataSyncDecision Decision(string email, string action = DataSyncAction.Exists, string groupSync = DataSyncGroupAction.Unchanged, string message = "") => new()
+    private static DataSyncDecision Decision(string email, DataSyncAction action = DataSyncAction.Exists, GroupSyncStatus groupSync = GroupSyncStatus.Unchanged, string message = "") => new()
     {
         Email = email, SourcedId = "t-" + email.Length, Eligibility = "Eligible", Action = action, GroupSync = groupSync, Message = message,
     };
@@ -53,7 +53,7 @@ public sealed class HtmlSyncReportTests : IDisposable
     {
         var run = new SyncRunRecord
         {
-            RunId = "run-hostile", Kind = DataSyncOptions.RunKind, StartedAt = Start, EndedAt = Start.AddSeconds(5), Status = SyncRunStatus.CompletedWithErrors,
+            RunId = "run-hostile", Kind = SyncOptions.NightlyRunKind, StartedAt = Start, EndedAt = Start.AddSeconds(5), Status = SyncRunStatus.CompletedWithErrors,
             Message = "Held: <b>bold</b> & more",
             Errors = new[] { "Create <script>alert('e')</script>@d.org failed: <iframe src=\"https://evil.example\">" },
             Figures = new SyncRunFigures { TeachersByReason = new Dictionary<string, int> { ["<svg onload=alert(1)>"] = 2 } },
@@ -64,7 +64,7 @@ public sealed class HtmlSyncReportTests : IDisposable
             new DataSyncDecision
             {
                 Email = "o'brien@d.org", SourcedId = "\"><img src=x onerror=alert(2)>", Eligibility = "Eligible", Action = DataSyncAction.Created,
-                GroupSync = DataSyncGroupAction.Synced, GroupsAdded = new[] { "</td><script>x</script>" },
+                GroupSync = GroupSyncStatus.Synced, GroupsAdded = new[] { "</td><script>x</script>" },
             },
         };
 
@@ -87,7 +87,7 @@ public sealed class HtmlSyncReportTests : IDisposable
     public void The_page_loads_nothing_from_anywhere_else()
     {
         var history = NewestFirst(12);
-        string html = Render(history[0], history, new[] { Decision("a@d.org", DataSyncAction.Created, DataSyncGroupAction.Synced), Decision("b@d.org") });
+        string html = Render(history[0], history, new[] { Decision("a@d.org", DataSyncAction.Created, GroupSyncStatus.Synced), Decision("b@d.org") });
 
         Assert.StartsWith("<!DOCTYPE html>", html);
         var csp = Regex.Match(html, "<meta http-equiv=\"Content-Security-Policy\" content=\"([^\"]*)\">");
@@ -168,7 +168,7 @@ public sealed class HtmlSyncReportTests : IDisposable
     [Fact]
     public void A_run_that_stopped_before_judging_the_roster_has_no_reason_chart_but_a_note()
     {
-        var failed = new SyncRunRecord { RunId = "r", Kind = DataSyncOptions.RunKind, StartedAt = Start, Status = SyncRunStatus.Failed, Message = "The roster pull was incomplete." };
+        var failed = new SyncRunRecord { RunId = "r", Kind = SyncOptions.NightlyRunKind, StartedAt = Start, Status = SyncRunStatus.Failed, Message = "The roster pull was incomplete." };
         string html = Render(failed);
 
         Assert.Equal(1, Count(html, "<svg "));
@@ -184,10 +184,10 @@ public sealed class HtmlSyncReportTests : IDisposable
         var decisions = new[]
         {
             Decision("quiet@d.org"),
-            Decision("new@d.org", DataSyncAction.Created, DataSyncGroupAction.Synced),
-            Decision("ineligible@d.org", DataSyncAction.Ineligible, DataSyncGroupAction.None),
-            Decision("broken@d.org", DataSyncAction.CreateFailed, DataSyncGroupAction.None, "Senso answered 409"),
-            Decision("groups@d.org", DataSyncAction.Exists, DataSyncGroupAction.Failed),
+            Decision("new@d.org", DataSyncAction.Created, GroupSyncStatus.Synced),
+            Decision("ineligible@d.org", DataSyncAction.Ineligible, GroupSyncStatus.None),
+            Decision("broken@d.org", DataSyncAction.CreateFailed, GroupSyncStatus.None, "Senso answered 409"),
+            Decision("groups@d.org", DataSyncAction.Exists, GroupSyncStatus.Failed),
         };
         string html = Render(Run(1), decisions: decisions);
 

@@ -1,3 +1,4 @@
+using SensoClassLink.Core.Sync;
 using System.Diagnostics;
 using SensoClassLink.Core.State;
 
@@ -70,13 +71,13 @@ public sealed class StateStoreTests : IDisposable
 
         var job = store.GroupSyncQueue.ClaimNext()!;
         Assert.Equal("a@d.org", job.Email);
-        Assert.Equal(GroupSyncJobStatus.Running, job.Status);
+        Assert.Equal(GroupSyncStatus.Running, job.Status);
         Assert.Equal(1, job.Attempts);
         store.GroupSyncQueue.Complete("a@d.org");
-        Assert.Equal(GroupSyncJobStatus.Completed, store.GroupSyncQueue.GetJobs().Single(j => j.Email == "a@d.org").Status);
+        Assert.Equal(GroupSyncStatus.Completed, store.GroupSyncQueue.GetJobs().Single(j => j.Email == "a@d.org").Status);
 
         Assert.Equal(1, store.GroupSyncQueue.Enqueue(new[] { "a@d.org" }, "roster-change"));
-        var requeued = store.GroupSyncQueue.GetJobs(GroupSyncJobStatus.Queued).Single(j => j.Email == "a@d.org");
+        var requeued = store.GroupSyncQueue.GetJobs(GroupSyncStatus.Queued).Single(j => j.Email == "a@d.org");
         Assert.Equal(0, requeued.Attempts);
         Assert.Equal("roster-change", requeued.Reason);
     }
@@ -90,7 +91,7 @@ public sealed class StateStoreTests : IDisposable
 
         store.GroupSyncQueue.ClaimNext();
         var afterFirst = store.GroupSyncQueue.Fail("t@d.org", "HTTP 503", policy);
-        Assert.Equal(GroupSyncJobStatus.Queued, afterFirst.Status);
+        Assert.Equal(GroupSyncStatus.Queued, afterFirst.Status);
         Assert.Equal(_now + TimeSpan.FromMinutes(5), afterFirst.NextAttemptAt);
         Assert.Null(store.GroupSyncQueue.ClaimNext()); // not due yet
 
@@ -101,7 +102,7 @@ public sealed class StateStoreTests : IDisposable
         _now += TimeSpan.FromMinutes(10);
         Assert.Equal(3, store.GroupSyncQueue.ClaimNext()!.Attempts);
         var failed = store.GroupSyncQueue.Fail("t@d.org", "HTTP 500: boom", policy);
-        Assert.Equal(GroupSyncJobStatus.Failed, failed.Status);
+        Assert.Equal(GroupSyncStatus.Failed, failed.Status);
         Assert.Equal("HTTP 500: boom", failed.LastError);
         Assert.Null(store.GroupSyncQueue.ClaimNext());
     }
@@ -113,7 +114,7 @@ public sealed class StateStoreTests : IDisposable
         store.GroupSyncQueue.Enqueue(new[] { "a@d.org", "b@d.org" }, "import");
         store.GroupSyncQueue.ClaimNext();
         Assert.Equal(1, store.GroupSyncQueue.RequeueInterrupted());
-        Assert.All(store.GroupSyncQueue.GetJobs(), j => Assert.Equal(GroupSyncJobStatus.Queued, j.Status));
+        Assert.All(store.GroupSyncQueue.GetJobs(), j => Assert.Equal(GroupSyncStatus.Queued, j.Status));
     }
 
     [Fact]
@@ -206,7 +207,7 @@ public sealed class StateSqlTests
         string folder = Path.Combine(AppContext.BaseDirectory, "../../../../../src/SensoClassLink.Core/State");
         var files = Directory.GetFiles(folder, "*.cs");
         Assert.Contains(files, f => Path.GetFileName(f) == "GroupSyncQueue.cs");
-        var names = Enum.GetNames<GroupSyncJobStatus>().Concat(Enum.GetNames<SyncRunStatus>()).Distinct();
+        var names = Enum.GetNames<GroupSyncStatus>().Concat(Enum.GetNames<SyncRunStatus>()).Distinct();
         var literals = from file in files
                        let text = File.ReadAllText(file)
                        from name in names

@@ -6,6 +6,7 @@ using SensoClassLink.Core.State;
 using SensoClassLink.Core.Sync;
 using SensoClassLink.OneRosterTestServer;
 using Xunit;
+using static SensoClassLink.Core.Tests.Sync.TestPipelines;
 using static SensoClassLink.Core.Tests.OneRoster.RestTestContext;
 
 namespace SensoClassLink.Core.Tests.Sync;
@@ -22,7 +23,7 @@ public sealed class DataSyncOverRestTests : IDisposable
         senso.SaveSettingsAsync(new IntegrationSettings { AutomaticallyCreateUsers = true, DefaultRole = "Teacher", DefaultSite = "Main" }, default)
             .GetAwaiter().GetResult();
         using var state = new StateStore(_temp.File(name + "-state.db"));
-        return new DataSyncRunner(open, senso, state, new DataSyncOptions { AsOf = AsOf, SnapshotDirectory = _temp.File("snapshots") }).RunAsync(default).GetAwaiter().GetResult();
+        return Nightly(open, senso, state, new SyncOptions { AsOf = AsOf }).GetAwaiter().GetResult();
     }
 
     private static string Decisions(DataSyncResult result) => string.Join("\n", result.Decisions
@@ -55,14 +56,12 @@ public sealed class DataSyncOverRestTests : IDisposable
         Assert.True(first.Run.Figures.UsersCreated > 0 && first.Run.Figures.GroupSyncsCompleted == first.Run.Figures.UsersCreated);
         Assert.Equal((SyncRunStatus.Completed, 0, 0), (second.Run.Status, second.Run.Figures.UsersCreated, second.Run.Figures.GroupSyncsCompleted));
         Assert.Empty(server.Stats.AuthFailures);
-        // A run reads the district once: the REST source is snapshotted on its first read, and fingerprinting and
-        // group planning replay the snapshot. Before the snapshot a run with group syncs took 35 requests (three
-        // reads, enrollments four times) and one without 20; now both take one whole-roster read, 10 requests.
+        // A run reads the district once: one pass of the read stage answers eligibility, fingerprints and group
+        // plans, with no snapshot on disk. Before the snapshot a run with group syncs took 35 requests (three reads,
+        // enrollments four times) and one without 20; both now take one whole-roster read, 10 requests.
         var onePull = new Dictionary<string, int> { ["orgs"] = 1, ["users"] = 3, ["classes"] = 1, ["enrollments"] = 5 };
         Assert.Equal(onePull, firstRequests);
         Assert.Equal(onePull, secondRequests);
-        // The snapshot (personal data) is gone when the run ends; the CSV run never made one.
-        Assert.Empty(Directory.GetFileSystemEntries(_temp.File("snapshots")));
     }
 
     public void Dispose() => _temp.Dispose();

@@ -10,7 +10,7 @@ public sealed class DataSyncReportTests : IDisposable
 
     private static DataSyncDecision Row(string email, string message = "Created.") => new()
     {
-        Email = email, SourcedId = "t-1", Eligibility = "Eligible", Action = DataSyncAction.Created, GroupSync = DataSyncGroupAction.Synced,
+        Email = email, SourcedId = "t-1", Eligibility = "Eligible", Action = DataSyncAction.Created, GroupSync = GroupSyncStatus.Synced,
         GroupsAdded = new[] { "c-1", "c-2" }, Message = message,
     };
 

@@ -5,6 +5,7 @@ using SensoClassLink.Core.State;
 using SensoClassLink.Core.Sync;
 using SensoClassLink.Core.Tests.OneRoster;
 using Xunit;
+using static SensoClassLink.Core.Tests.Sync.TestPipelines;
 using static SensoClassLink.Core.Tests.OneRoster.RosterFixture;
 
 namespace SensoClassLink.Core.Tests.Sync;
@@ -40,13 +41,13 @@ public sealed class DataSyncRunnerTests : IDisposable
 
     private DataSyncResult Run(bool whatIf = false, bool force = false, int maxCreates = 500, StateStore? state = null)
     {
-        var options = new DataSyncOptions { AsOf = AsOf, WhatIf = whatIf, Force = force, MaxCreatesPerRun = maxCreates };
+        var options = new SyncOptions { AsOf = AsOf, WhatIf = whatIf, Force = force, MaxCreatesPerRun = maxCreates };
         if (state is not null)
         {
-            return new DataSyncRunner(o => new CsvRosterSource(_roster.Folder, o), _senso, state, options).RunAsync(default).GetAwaiter().GetResult();
+            return Nightly(o => new CsvRosterSource(_roster.Folder, o), _senso, state, options).GetAwaiter().GetResult();
         }
         using var store = whatIf && !File.Exists(StatePath) ? null : new StateStore(StatePath);
-        return new DataSyncRunner(o => new CsvRosterSource(_roster.Folder, o), _senso, store, options).RunAsync(default).GetAwaiter().GetResult();
+        return Nightly(o => new CsvRosterSource(_roster.Folder, o), _senso, store, options).GetAwaiter().GetResult();
     }
 
     private List<string> SensoEmails() => _senso.SearchUsersAsync(null, 1000, 0, default).Result.Users.Select(u => u.Email).ToList();
@@ -76,9 +77,9 @@ public sealed class DataSyncRunnerTests : IDisposable
 
         Assert.Equal(SyncRunStatus.Completed, second.Run.Status);
         Assert.Equal((0, 3, 0, 0), (second.Run.Figures.UsersCreated, second.Run.Figures.UsersExisting, second.Run.Figures.GroupSyncsQueued, second.Run.Figures.GroupSyncsCompleted));
-        Assert.All(second.Decisions.Where(d => d.Action == DataSyncAction.Exists), d => Assert.Equal(DataSyncGroupAction.Unchanged, d.GroupSync));
+        Assert.All(second.Decisions.Where(d => d.Action == DataSyncAction.Exists), d => Assert.Equal(GroupSyncStatus.Unchanged, d.GroupSync));
         using var state = new StateStore(StatePath);
-        Assert.Equal(2, state.RunHistory.GetRecent(10, DataSyncOptions.RunKind).Count);
+        Assert.Equal(2, state.RunHistory.GetRecent(10, SyncOptions.NightlyRunKind).Count);
     }
 
     [Fact]
@@ -98,7 +99,7 @@ public sealed class DataSyncRunnerTests : IDisposable
         Assert.Equal(SyncRunStatus.Completed, third.Run.Status);
         Assert.Equal(1, third.Run.Figures.UsersCreated);
         Assert.Contains("t9@district.org", SensoEmails());
-        var synced = third.Decisions.Where(d => d.GroupSync == DataSyncGroupAction.Synced).Select(d => d.Email).OrderBy(e => e).ToList();
+        var synced = third.Decisions.Where(d => d.GroupSync == GroupSyncStatus.Synced).Select(d => d.Email).OrderBy(e => e).ToList();
         Assert.Equal(new[] { "t1@district.org", "t2@district.org", "t9@district.org" }, synced);
         Assert.Contains("extra@district.org", Groups("t1@district.org").Single().Members);
         Assert.Empty(Groups("t2@district.org"));
@@ -128,9 +129,9 @@ public sealed class DataSyncRunnerTests : IDisposable
         Assert.Equal(groupsBefore, Groups().Count);
         using (var state = new StateStore(StatePath))
         {
-            Assert.Equal(SyncRunStatus.Held, state.RunHistory.GetLast(DataSyncOptions.RunKind)!.Status);
-            Assert.Equal(24, state.RunHistory.GetLast(DataSyncOptions.RunKind, SyncRunStatus.Completed)!.Figures.EligibleTeachers);
-            Assert.Empty(state.GroupSyncQueue.GetJobs(GroupSyncJobStatus.Queued));
+            Assert.Equal(SyncRunStatus.Held, state.RunHistory.GetLast(SyncOptions.NightlyRunKind)!.Status);
+            Assert.Equal(24, state.RunHistory.GetLast(SyncOptions.NightlyRunKind, SyncRunStatus.Completed)!.Figures.EligibleTeachers);
+            Assert.Empty(state.GroupSyncQueue.GetJobs(GroupSyncStatus.Queued));
         }
 
         var forced = Run(force: true);
@@ -194,7 +195,7 @@ public sealed class DataSyncRunnerTests : IDisposable
         Assert.Equal(SyncRunStatus.Completed, plan.Run.Status);
         Assert.Equal(new[] { DataSyncAction.WouldCreate, DataSyncAction.WouldCreate }, plan.Decisions.Where(d => d.Eligibility == "Eligible").Select(d => d.Action));
         Assert.Equal(new[] { "c0" }, plan.Decisions.Single(d => d.Email == "t0@district.org").GroupsAdded);
-        Assert.Equal(DataSyncGroupAction.WouldSync, plan.Decisions.Single(d => d.Email == "t0@district.org").GroupSync);
+        Assert.Equal(GroupSyncStatus.WouldSync, plan.Decisions.Single(d => d.Email == "t0@district.org").GroupSync);
         Assert.False(File.Exists(StatePath));
         Assert.Empty(SensoEmails());
         Assert.Empty(Groups());
@@ -227,7 +228,7 @@ public sealed class DataSyncRunnerTests : IDisposable
         using (var killed = new StateStore(StatePath, () => past))
         {
             _ = killed.RunLock.Acquire("killed run", TimeSpan.Zero, TimeSpan.FromMinutes(10));
-            killed.RunHistory.Save(new SyncRunRecord { Kind = DataSyncOptions.RunKind, StartedAt = past, Status = SyncRunStatus.Running });
+            killed.RunHistory.Save(new SyncRunRecord { Kind = SyncOptions.NightlyRunKind, StartedAt = past, Status = SyncRunStatus.Running });
             killed.GroupSyncQueue.Enqueue(new[] { "t0@district.org", "t1@district.org", "t2@district.org" }, "new-user");
             killed.GroupSyncQueue.Complete("t0@district.org");
             killed.GroupSyncQueue.Claim("t1@district.org");
@@ -239,7 +240,7 @@ public sealed class DataSyncRunnerTests : IDisposable
         Assert.Equal(3, SensoEmails().Count);
         Assert.Equal(new[] { "c0", "c1", "c2" }, Groups().Select(g => g.Key));
         using var state = new StateStore(StatePath);
-        Assert.All(state.GroupSyncQueue.GetJobs(), j => Assert.Equal(GroupSyncJobStatus.Completed, j.Status));
+        Assert.All(state.GroupSyncQueue.GetJobs(), j => Assert.Equal(GroupSyncStatus.Completed, j.Status));
         var runs = state.RunHistory.GetRecent(10);
         Assert.Equal(SyncRunStatus.Failed, runs.Single(r => r.RunId != next.Run.RunId).Status);
         Assert.StartsWith("Interrupted", runs.Single(r => r.RunId != next.Run.RunId).Message);
@@ -283,14 +284,14 @@ public sealed class DataSyncRunnerTests : IDisposable
         // Once due, it is retried until the policy gives up; then it stays Failed and is not retried again.
         var policy = new GroupSyncRetryPolicy { MaxAttempts = 2, FirstDelay = TimeSpan.Zero, MaxDelay = TimeSpan.Zero };
         var later = DateTimeOffset.UtcNow + TimeSpan.FromHours(1);
-        var options = new DataSyncOptions { AsOf = AsOf, Retry = policy, Clock = () => later };
+        var options = new SyncOptions { AsOf = AsOf, Retry = policy, Clock = () => later };
         using (var state = new StateStore(StatePath, () => later))
         {
-            var last = new DataSyncRunner(o => new CsvRosterSource(_roster.Folder, o), _senso, state, options).RunAsync(default).Result;
+            var last = Nightly(o => new CsvRosterSource(_roster.Folder, o), _senso, state, options).Result;
             Assert.Equal(1, last.Run.Figures.GroupSyncsFailed);
             Assert.Contains("Gave up after 2 attempts", last.Run.Errors.Single());
-            Assert.Equal(GroupSyncJobStatus.Failed, state.GroupSyncQueue.GetJobs().Single(j => j.Email == "ghost@district.org").Status);
-            var after = new DataSyncRunner(o => new CsvRosterSource(_roster.Folder, o), _senso, state, options).RunAsync(default).Result;
+            Assert.Equal(GroupSyncStatus.Failed, state.GroupSyncQueue.GetJobs().Single(j => j.Email == "ghost@district.org").Status);
+            var after = Nightly(o => new CsvRosterSource(_roster.Folder, o), _senso, state, options).Result;
             Assert.Equal((SyncRunStatus.Completed, 0), (after.Run.Status, after.Run.Figures.GroupSyncsFailed));
         }
     }

@@ -1,0 +1,119 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using SensoClassLink.Core.Senso;
+using SensoClassLink.Core.State;
+
+namespace SensoClassLink.Core.Sync;
+
+/// <summary>
+/// The pipeline's apply stage, the same for every command: creates through <see cref="TeacherImporter"/> (the one
+/// code path that makes accounts) and group syncs through the queue and <see cref="GroupSyncProcessor"/> with the
+/// one retry policy. Runs only after the guards passed; under what-if it computes and writes nothing.
+/// </summary>
+public sealed class SyncApplier
+{
+    private readonly ISensoProvider _senso;
+    private readonly StateStore? _state;
+    private readonly SyncOptions _options;
+    private readonly DataSyncObserver _observer;
+    private readonly Action _heartbeat;
+
+    /// <param name="state">The state store; null only under what-if.</param>
+    /// <param name="heartbeat">Called as work completes (the data sync renews its run lock there).</param>
+    public SyncApplier(ISensoProvider senso, StateStore? state, SyncOptions options, DataSyncObserver observer, Action? heartbeat = null)
+    {
+        if (state is null && !options.WhatIf)
+        {
+            throw new ArgumentException("A sync that writes needs the state store.", nameof(state));
+        }
+        _senso = senso;
+        _state = state;
+        _options = options;
+        _observer = observer;
+        _heartbeat = heartbeat ?? (() => { });
+    }
+
+    /// <summary>
+    /// Carries out the planned creates, up to <see cref="SyncOptions.MaxConcurrency"/> at once, and answers one
+    /// decision per create in plan order; each is journaled (in order) as soon as it and those before it are decided.
+    /// <paramref name="verboseEach"/> writes one verbose line per decision (Import-SensoUser; the data sync reports stages).
+    /// </summary>
+    public async Task<IReadOnlyList<ImportDecision>> CreateAsync(IReadOnlyList<PlannedCreate> creates, PlacementPlanner placement,
+        SyncRecorder recorder, bool verboseEach, CancellationToken ct)
+    {
+        var importer = new TeacherImporter(_senso, placement, _options.WhatIf);
+        var decisions = new List<ImportDecision>(creates.Count);
+        if (creates.Count == 0)
+        {
+            return decisions;
+        }
+        int done = 0;
+        using var slots = new SemaphoreSlim(Math.Max(1, _options.MaxConcurrency));
+        // Started in plan order, so a repeated email waits on its first request (one create, then Exists).
+        var work = creates.Select(async create =>
+        {
+            await slots.WaitAsync(ct).ConfigureAwait(false);
+            try
+            {
+                var decision = await importer.ImportAsync(create.Request, create.Teacher, ct).ConfigureAwait(false);
+                int n = Interlocked.Increment(ref done);
+                _observer.Progress?.Invoke($"Creating users: {n:N0} of {creates.Count:N0} decided", n * 100 / creates.Count);
+                _heartbeat();
+                return decision;
+            }
+            finally
+            {
+                slots.Release();
+            }
+        }).ToList();
+        foreach (var task in work)
+        {
+            var decision = await task.ConfigureAwait(false);
+            decisions.Add(decision);
+            if (verboseEach)
+            {
+                _observer.Verbose?.Invoke($"{decision.Email}: {decision.Status} ({decision.Reason})");
+            }
+            recorder.Journal(decision);
+        }
+        recorder.Flush();
+        return decisions;
+    }
+
+    /// <summary>Queues a group sync for each email (nothing under what-if).</summary>
+    public void Enqueue(IEnumerable<string> emails, string reason)
+    {
+        if (!_options.WhatIf)
+        {
+            _state!.GroupSyncQueue.Enqueue(emails, reason);
+        }
+    }
+
+    /// <summary>
+    /// Syncs the users' groups to the roster's, one outcome per email in order. Each user's desired groups come from
+    /// the one reading; jobs are claimed, completed or failed (and retried later) in the queue.
+    /// </summary>
+    public async Task<IReadOnlyList<GroupSyncOutcome>> SyncGroupsAsync(IReadOnlyList<string> emails, RosterReading roster,
+        IReadOnlyCollection<string>? wouldBeCreated, CancellationToken ct)
+    {
+        if (emails.Count == 0)
+        {
+            return Array.Empty<GroupSyncOutcome>();
+        }
+        _observer.Progress?.Invoke($"Planning the groups of {emails.Count:N0} users", -1);
+        var planned = roster.PlanGroups(emails);
+        _heartbeat();
+        int done = 0;
+        void Completed(GroupSyncOutcome _)
+        {
+            int n = Interlocked.Increment(ref done);
+            _observer.Progress?.Invoke($"Syncing class groups: {n:N0} of {emails.Count:N0}", n * 100 / emails.Count);
+            _heartbeat();
+        }
+        var processor = new GroupSyncProcessor(_senso, _options.WhatIf ? null : _state?.GroupSyncQueue, _options.Retry, _options.MaxConcurrency);
+        return await processor.ProcessAsync(emails, planned, _options.WhatIf, Completed, ct, wouldBeCreated).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,216 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using SensoClassLink.Core.Eligibility;
+using SensoClassLink.Core.OneRoster;
+using SensoClassLink.Core.Senso;
+using SensoClassLink.Core.State;
+
+namespace SensoClassLink.Core.Sync;
+
+/// <summary>
+/// The one sync engine. Every command that creates accounts or syncs groups runs it with a <see cref="SyncScope"/>
+/// and <see cref="SyncOptions"/>, through the same stages over one <see cref="SyncPlan"/>:
+/// read (<see cref="RosterReader"/>: one pass, one index) → plan (<see cref="SyncPlanner"/>) → guards
+/// (<see cref="SyncGuards"/>: completeness for every command; shrink guard and mass-change brake for the data sync)
+/// → apply (<see cref="SyncApplier"/>: creates, then group syncs through the queue) → record (<see cref="SyncRecorder"/>:
+/// journal, fingerprints, and the data sync's run record). One instance serves one command.
+/// </summary>
+public sealed class SyncPipeline
+{
+    private const int UserPageSize = 500;
+
+    private readonly Func<RosterReadObserver, IRosterSource> _openRoster;
+    private readonly ISensoProvider _senso;
+    private readonly StateStore? _state;
+    private readonly SyncOptions _options;
+    private readonly DataSyncObserver _observer;
+    private PlacementPlanner? _placement;
+    private RosterReading? _reading;
+
+    /// <param name="openRoster">Opens a fresh roster source reporting through the observer given.</param>
+    /// <param name="state">The state store; null only under what-if when no state file exists yet.</param>
+    public SyncPipeline(Func<RosterReadObserver, IRosterSource> openRoster, ISensoProvider senso, StateStore? state, SyncOptions options,
+        DataSyncObserver? observer = null)
+    {
+        if (state is null && !options.WhatIf)
+        {
+            throw new ArgumentException("A sync that writes needs the state store.", nameof(state));
+        }
+        _openRoster = openRoster;
+        _senso = senso;
+        _state = state;
+        _options = options;
+        _observer = observer ?? DataSyncObserver.None;
+    }
+
+    public SyncOptions Options => _options;
+
+    /// <summary>
+    /// Resolves where new accounts go (role, site by school) before anything is read or written, so an unknown role
+    /// or site fails the command at once. Throws <see cref="NameNotFoundException"/> or <see cref="PlacementException"/>.
+    /// </summary>
+    public async Task PrepareImportAsync(CancellationToken ct)
+    {
+        var settings = await _senso.GetSettingsAsync(ct).ConfigureAwait(false);
+        _placement = await PlacementPlanner.CreateAsync(_senso, _options.Role, _options.Site, settings, _options.SiteBySchool, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Uses a reading the caller already holds (the evaluation its upstream command just made, for the same roster and
+    /// as-of date: see <see cref="RosterHandoff"/>) instead of reading the roster again.
+    /// </summary>
+    public void UseReading(RosterReading reading)
+    {
+        if (reading.AsOf.Date != _options.AsOf.Date)
+        {
+            throw new ArgumentException("The reading is for another as-of date.", nameof(reading));
+        }
+        _reading = reading;
+    }
+
+    /// <summary>
+    /// The read stage alone: the roster read once (or the reading given to <see cref="UseReading"/>, when it has what is
+    /// needed). <paramref name="onlyTeachers"/> lets a scope-capable source (REST) read just those teachers.
+    /// </summary>
+    public RosterReading Read(bool withGroups, IReadOnlyCollection<string>? onlyTeachers, CancellationToken ct) =>
+        _reading is { Targeted: false } held && (!withGroups || held.HasGroups)
+            ? held
+            : new RosterReader(_openRoster, _observer).Read(_options.AsOf, withGroups, onlyTeachers, ct);
+
+    /// <summary>The emails of every Senso user that came from ClassLink (Sync-SensoUserGroup -All).</summary>
+    public async Task<IReadOnlyList<string>> ClassLinkUserEmailsAsync(CancellationToken ct)
+    {
+        var users = await ReadSensoUsersAsync(ct).ConfigureAwait(false);
+        return users.Values.Where(IsFromClassLink).Select(u => u.Email).ToList();
+    }
+
+    /// <summary>
+    /// Runs the pipeline over <paramref name="scope"/>. Throws <see cref="RosterIncompleteException"/> (nothing written)
+    /// when the roster was not read to its end, except for the data sync, which records that as a failed run.
+    /// </summary>
+    public Task<SyncResult> RunAsync(SyncScope scope, CancellationToken ct) => scope.Kind switch
+    {
+        SyncScopeKind.Import => ImportAsync(scope, ct),
+        SyncScopeKind.Users => SyncUsersAsync(scope, ct),
+        _ => NightlyAsync(ct),
+    };
+
+    private async Task<SyncResult> ImportAsync(SyncScope scope, CancellationToken ct)
+    {
+        if (_placement is null)
+        {
+            await PrepareImportAsync(ct).ConfigureAwait(false);
+        }
+        bool groupSyncs = !_options.WhatIf && !_options.NoGroupSync;
+        // Read: groups are only planned when they will be synced now.
+        var roster = Read(withGroups: groupSyncs && !_options.QueueOnly, scope.NamedTeachersOnly ? scope.Emails : null, ct);
+        // Guards: an incomplete roster writes nothing (no account, no queued job).
+        SyncGuards.RequireComplete(roster);
+        // Plan, then apply the creates (journaled as they are decided).
+        var plan = SyncPlanner.PlanImport(scope, roster);
+        var applier = new SyncApplier(_senso, _state, _options, _observer);
+        var recorder = new SyncRecorder(_options.WhatIf ? null : _state, Guid.NewGuid().ToString("D"));
+        var decisions = await applier.CreateAsync(plan.Creates, _placement!, recorder, verboseEach: true, ct).ConfigureAwait(false);
+
+        // Then the group syncs of every teacher with an account.
+        var withAccount = decisions.Where(d => d.HasAccount).ToList();
+        var outcomes = new List<GroupSyncOutcome>();
+        if (groupSyncs && withAccount.Count > 0)
+        {
+            var emails = withAccount.Select(d => d.Email).Distinct(StringComparer.Ordinal).ToList();
+            applier.Enqueue(emails, plan.NewAccountReason);
+            if (_options.QueueOnly)
+            {
+                withAccount.ForEach(d => d.GroupSync = GroupSyncStatus.Queued);
+            }
+            else
+            {
+                _observer.Progress?.Invoke($"Syncing class groups of {emails.Count:N0} users", -1);
+                outcomes.AddRange(await applier.SyncGroupsAsync(emails, roster, null, ct).ConfigureAwait(false));
+                var byEmail = outcomes.ToDictionary(o => o.Email, StringComparer.Ordinal);
+                withAccount.ForEach(d => d.GroupSync = byEmail[d.Email].Status);
+            }
+        }
+        return new SyncResult(plan, decisions, outcomes, null);
+    }
+
+    private async Task<SyncResult> SyncUsersAsync(SyncScope scope, CancellationToken ct)
+    {
+        var emails = scope.Emails;
+        var applier = new SyncApplier(_senso, _state, _options, _observer);
+        if (_options.QueueOnly && !_options.WhatIf)
+        {
+            // Queueing needs no roster: the sync that runs the job reads it.
+            applier.Enqueue(emails, "manual");
+            var queued = emails.Select(e => new GroupSyncOutcome
+            {
+                Email = e, Status = GroupSyncStatus.Queued, Message = "Queued; the next data sync or Sync-SensoUserGroup runs it.",
+            }).ToList();
+            return new SyncResult(null, Array.Empty<ImportDecision>(), queued, null);
+        }
+        _observer.Progress?.Invoke($"Planning the groups of {emails.Count:N0} users from the roster", -1);
+        var roster = Read(withGroups: true, scope.NamedTeachersOnly ? emails : null, ct);
+        SyncGuards.RequireComplete(roster);
+        var plan = SyncPlanner.PlanUsers(scope, roster);
+        foreach (var group in plan.GroupSyncs.GroupBy(g => g.Reason))
+        {
+            applier.Enqueue(group.Select(g => g.Email), group.Key);
+        }
+        var outcomes = await applier.SyncGroupsAsync(plan.GroupSyncs.Select(g => g.Email).ToList(), roster, null, ct).ConfigureAwait(false);
+        return new SyncResult(plan, Array.Empty<ImportDecision>(), outcomes, null);
+    }
+
+    private async Task<SyncResult> NightlyAsync(CancellationToken ct)
+    {
+        var runner = new DataSyncRunner(this, _senso, _state, _options, _observer);
+        var run = await runner.RunAsync(ct).ConfigureAwait(false);
+        run.RosterIncomplete = runner.RosterIncomplete;
+        return new SyncResult(runner.Plan, Array.Empty<ImportDecision>(), Array.Empty<GroupSyncOutcome>(), run);
+    }
+
+    internal async Task<Dictionary<string, SensoUser>> ReadSensoUsersAsync(CancellationToken ct)
+    {
+        var users = new Dictionary<string, SensoUser>(StringComparer.Ordinal);
+        for (int skip = 0; ; skip += UserPageSize)
+        {
+            var page = await _senso.SearchUsersAsync(null, UserPageSize, skip, ct).ConfigureAwait(false);
+            foreach (var user in page.Users)
+            {
+                users[EmailAddress.Normalize(user.Email)] = user;
+            }
+            if (page.Users.Count < UserPageSize)
+            {
+                return users;
+            }
+        }
+    }
+
+    internal static bool IsFromClassLink(SensoUser user) => string.Equals(user.Source, "classlink", StringComparison.OrdinalIgnoreCase);
+}
+
+/// <summary>What one pipeline run did (or, under what-if, would do).</summary>
+public sealed class SyncResult
+{
+    public SyncResult(SyncPlan? plan, IReadOnlyList<ImportDecision> imports, IReadOnlyList<GroupSyncOutcome> groupSyncs, DataSyncResult? run)
+    {
+        Plan = plan;
+        Imports = imports;
+        GroupSyncs = groupSyncs;
+        Run = run;
+    }
+
+    /// <summary>The plan the run carried out; null when it needed none (queueing only) or stopped before planning.</summary>
+    public SyncPlan? Plan { get; }
+
+    /// <summary>Import: one decision per request, in request order (with the group sync that followed).</summary>
+    public IReadOnlyList<ImportDecision> Imports { get; }
+
+    /// <summary>Users scope: one outcome per distinct email, in scope order. Import: one per teacher with an account.</summary>
+    public IReadOnlyList<GroupSyncOutcome> GroupSyncs { get; }
+
+    /// <summary>The data sync: its run record and decisions.</summary>
+    public DataSyncResult? Run { get; }
+}

@@ -1,0 +1,111 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using SensoClassLink.Core.Eligibility;
+using SensoClassLink.Core.Senso;
+using SensoClassLink.Core.State;
+
+namespace SensoClassLink.Core.Sync;
+
+/// <summary>
+/// The pipeline's plan stage: pure functions from a roster reading (and, for the data sync, what Senso and the
+/// state store hold) to a <see cref="SyncPlan"/>. Nothing here reads or writes anything.
+/// </summary>
+public static class SyncPlanner
+{
+    /// <summary>The reason of a planned sync whose job is already queued and due: it is run, not queued again.</summary>
+    public const string AlreadyQueued = "";
+
+    /// <summary>Import-SensoUser: every request is a create (the importer answers ineligible ones); accounts then get a group sync.</summary>
+    public static SyncPlan PlanImport(SyncScope scope, RosterReading roster)
+    {
+        var plan = new SyncPlan(scope, roster) { NewAccountReason = "import" };
+        foreach (var request in scope.Requests)
+        {
+            plan.Creates.Add(new PlannedCreate(request, roster.Evaluation.Find(EmailAddress.Normalize(request.Email))));
+        }
+        return plan;
+    }
+
+    /// <summary>Sync-SensoUserGroup: each named user's groups, queued as a manual sync.</summary>
+    public static SyncPlan PlanUsers(SyncScope scope, RosterReading roster)
+    {
+        var plan = new SyncPlan(scope, roster);
+        foreach (string email in scope.Emails)
+        {
+            plan.GroupSyncs.Add(new PlannedGroupSync(email, "manual"));
+        }
+        return plan;
+    }
+
+    /// <summary>
+    /// The data sync: a decision per roster teacher and per ClassLink user in Senso; the eligible teachers missing from
+    /// Senso; and the group syncs of users whose fingerprint moved since the last successful run (appeared, changed or
+    /// vanished) plus the queued jobs that are due. A changed user whose job waits for its retry time is listed as waiting.
+    /// </summary>
+    public static SyncPlan PlanNightly(RosterReading roster, IReadOnlyDictionary<string, SensoUser> sensoUsers,
+        IReadOnlyDictionary<string, string> storedFingerprints, IReadOnlyCollection<GroupSyncJob> jobs, DateTimeOffset now)
+    {
+        var plan = new SyncPlan(SyncScope.Nightly, roster)
+        {
+            Fingerprints = roster.GroupFingerprints(),
+            StoredFingerprints = storedFingerprints,
+        };
+        plan.ClassLinkUsers.AddRange(sensoUsers.Values.Where(u => string.Equals(u.Source, "classlink", StringComparison.OrdinalIgnoreCase)).Select(u => u.Email));
+        foreach (var teacher in roster.Evaluation.Teachers)
+        {
+            var decision = new DataSyncDecision
+            {
+                Email = teacher.Email,
+                SourcedId = teacher.SourcedIds.FirstOrDefault() ?? "",
+                Eligibility = teacher.Reason.ToString(),
+                Action = !teacher.Eligible ? DataSyncAction.Ineligible : sensoUsers.ContainsKey(teacher.Email) ? DataSyncAction.Exists : DataSyncAction.NotCreated,
+            };
+            plan.Decisions.Add(decision);
+            if (teacher.Email.Length > 0 && !plan.DecisionByEmail.ContainsKey(teacher.Email))
+            {
+                plan.DecisionByEmail.Add(teacher.Email, decision);
+            }
+        }
+        foreach (string email in plan.ClassLinkUsers.Where(e => !plan.DecisionByEmail.ContainsKey(e)))
+        {
+            var decision = new DataSyncDecision { Email = email, Eligibility = OutcomeReason.NotInRoster, Action = DataSyncAction.NotInRoster };
+            plan.Decisions.Add(decision);
+            plan.DecisionByEmail.Add(email, decision);
+        }
+        plan.Missing.AddRange(roster.Evaluation.Teachers.Where(t => t.Eligible && !sensoUsers.ContainsKey(t.Email)));
+        plan.UsersExisting = roster.Evaluation.Teachers.Count(t => t.Eligible && sensoUsers.ContainsKey(t.Email));
+
+        var byEmail = jobs.ToDictionary(j => j.Email, StringComparer.Ordinal);
+        bool InBackoff(string email) => byEmail.TryGetValue(email, out var job) && job.Status == GroupSyncStatus.Queued && job.NextAttemptAt > now;
+        foreach (string email in plan.ClassLinkUsers.Where(e => !SameFingerprint(storedFingerprints, plan.Fingerprints, e)))
+        {
+            plan.GroupSyncs.Add(new PlannedGroupSync(email, "roster-change"));
+            if (InBackoff(email))
+            {
+                plan.Waiting.Add(email);
+            }
+        }
+        foreach (var job in byEmail.Values.Where(j => j.Status == GroupSyncStatus.Queued && j.NextAttemptAt <= now))
+        {
+            plan.GroupSyncs.Add(new PlannedGroupSync(job.Email, AlreadyQueued));
+        }
+        return plan;
+    }
+
+    /// <summary>The nightly's creates: the missing teachers, when Automatically Create Users is on.</summary>
+    public static void PlanAutomaticCreates(SyncPlan plan)
+    {
+        foreach (var teacher in plan.Missing)
+        {
+            plan.Creates.Add(new PlannedCreate(new ImportRequest { Email = teacher.Email }, teacher));
+        }
+    }
+
+    private static bool SameFingerprint(IReadOnlyDictionary<string, string> stored, IReadOnlyDictionary<string, string> current, string email)
+    {
+        bool had = stored.TryGetValue(email, out var before);
+        bool has = current.TryGetValue(email, out var now);
+        return had == has && (!had || string.Equals(before, now, StringComparison.Ordinal));
+    }
+}
