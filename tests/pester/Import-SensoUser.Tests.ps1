@@ -188,6 +188,17 @@ Describe 'Import-SensoUser over a REST roster (<Provider> Senso provider)' -ForE
         Stop-SensoApiTestServer -All
     }
 
+    It 'pulls each collection once for Get-ClassLinkTeacher | Import-SensoUser' {
+        $before = @(Get-OneRosterTestServerRequest -Server $script:server)
+        $results = Get-ClassLinkTeacher | Import-SensoUser -Role Teacher -Site Main
+        $requests = @(Get-OneRosterTestServerRequest -Server $script:server | Select-Object -Skip $before.Count)
+
+        @($results.GroupSync | Select-Object -Unique) | Should -Be @('Completed')
+        foreach ($collection in 'orgs', 'users', 'classes', 'enrollments') {
+            @($requests | Where-Object { $_ -match "/$collection$" }).Count | Should -Be 1 -Because "the import reuses the listing's pull of $collection"
+        }
+    }
+
     It 'evaluates and plans groups from one pull of each collection, with nothing kept on disk' {
         $emails = 'jane.doe@district.example', 'omar.haddad@district.example'
         $before = @(Get-OneRosterTestServerRequest -Server $script:server)
