@@ -92,6 +92,28 @@ public sealed class OneRosterValuesTests
         Assert.Equal(unreadable, bad);
     }
 
+    [Theory]
+    [InlineData("TRUE", "true")]
+    [InlineData(" yes ", "true")]
+    [InlineData("0", "false")]
+    [InlineData("No", "false")]
+    [InlineData("", "")]
+    [InlineData("maybe", "maybe")] // unreadable: left for the rules to judge
+    public void BooleansAreNormalizedForTheRulesAndOtherValuesLeftAsTheyAre(string value, string normalized) =>
+        Assert.Equal(normalized, OneRosterValues.NormalizeBoolean(value));
+
+    [Theory]
+    [InlineData("2025-08-01", "2025-08-01")]
+    [InlineData("2025-08-01T13:02:11.000Z", "2025-08-01")]
+    [InlineData("2025-08-01T23:30:00+0530", "2025-08-01")]
+    [InlineData("2025-08-01T23:30:00.1234567+02", "2025-08-01")]
+    [InlineData("2025-08-01 13:02:11", "2025-08-01")]
+    [InlineData("2024-02-29", "2024-02-29")]
+    [InlineData("01/08/2025", "01/08/2025")] // unreadable: left for the rules to warn about
+    [InlineData("", "")]
+    public void DatesAreNormalizedToTheirDayAndOtherValuesLeftAsTheyAre(string value, string normalized) =>
+        Assert.Equal(normalized, OneRosterValues.NormalizeDate(value));
+
     [Fact]
     public void AnEmailHoldingAnUndecodableCharacterIsInvalid() => Assert.False(EmailAddress.IsValid("jos\uFFFD@district.example"));
 }
