@@ -13,7 +13,7 @@ namespace SensoClassLink.Core.OneRoster.Rest;
 /// A pull that does not end with every page and exactly the announced number of distinct records throws
 /// <see cref="RosterReadException"/>.
 /// </summary>
-public sealed class RestRosterSource : IRosterSource, ISupportsTeacherScope, IPooledRosterSource
+public sealed class RestRosterSource : IRosterSource, ISupportsTeacherScope, IPooledRosterSource, ISupportsAcademicSessions
 {
     private static readonly IReadOnlyList<KeyValuePair<string, string>> NoQuery = Array.Empty<KeyValuePair<string, string>>();
 
@@ -49,6 +49,13 @@ public sealed class RestRosterSource : IRosterSource, ISupportsTeacherScope, IPo
 
     public IEnumerable<RosterEnrollment> ReadEnrollments(CancellationToken cancellationToken) =>
         ReadCollection(RosterCollections.Enrollments, "/enrollments", NoQuery, cancellationToken);
+
+    /// <summary>/academicSessions, read whole like the other collections (a district has a few dozen sessions).</summary>
+    public IEnumerable<RosterAcademicSession>? ReadAcademicSessions(CancellationToken cancellationToken, out string missing)
+    {
+        missing = "academicSessions";
+        return ReadCollection(RosterCollections.AcademicSessions, "/academicSessions", NoQuery, cancellationToken);
+    }
 
     /// <inheritdoc />
     public IRosterSource ScopeToTeacher(string email) => new TeacherScopedRosterSource(this, email, _observer);
