@@ -264,11 +264,19 @@ public sealed class ClassTermsAndScopeTests : IDisposable
             Assert.Contains("t2@district.org:Eligible:c-meet", Render(EligibilityEngine.Evaluate(source, AsOf, RosterReadObserver.None, default)));
         }
 
-        // The teacher scope reads the same sessions: the same answer for one teacher.
+        // The teacher scope reads the same sessions: the same answer for one teacher; two scopes of one command share one read.
+        server.Stats.Paths.Clear();
         using var whole = RestTestContext.Open(RestTestContext.OAuth1(server, pageSize: 2));
-        using var scoped = whole.ScopeToTeacher("t1@district.org");
-        var teacher = EligibilityEngine.Evaluate(scoped, AsOf, RosterReadObserver.None, default).Find("t1@district.org")!;
-        Assert.Equal(("c-fall", "Fall 2025"), (Classes(teacher), teacher.Classes[0].Term));
+        using (var scoped = whole.ScopeToTeacher("t1@district.org"))
+        {
+            var teacher = EligibilityEngine.Evaluate(scoped, AsOf, RosterReadObserver.None, default).Find("t1@district.org")!;
+            Assert.Equal(("c-fall", "Fall 2025"), (Classes(teacher), teacher.Classes[0].Term));
+        }
+        using (var scoped = whole.ScopeToTeacher("t2@district.org"))
+        {
+            Assert.Equal("c-meet", Classes(EligibilityEngine.Evaluate(scoped, AsOf, RosterReadObserver.None, default).Find("t2@district.org")!));
+        }
+        Assert.Equal(2, server.Stats.Paths.Count(p => p.EndsWith("/academicSessions", StringComparison.Ordinal))); // two pages of 2
     }
 
     private static string Render(RosterEvaluation evaluation) => string.Join("\n", evaluation.Teachers.Select(t =>

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using SensoClassLink.Core.Configuration;
@@ -50,11 +51,16 @@ public sealed class RestRosterSource : IRosterSource, ISupportsTeacherScope, IPo
     public IEnumerable<RosterEnrollment> ReadEnrollments(CancellationToken cancellationToken) =>
         ReadCollection(RosterCollections.Enrollments, "/enrollments", NoQuery, cancellationToken);
 
-    /// <summary>/academicSessions, read whole like the other collections (a district has a few dozen sessions).</summary>
+    private List<RosterAcademicSession>? _sessions;
+
+    /// <summary>
+    /// /academicSessions, read whole once per source (a district has a few dozen sessions) and kept, so the teacher
+    /// scopes of one command (one per named teacher) share the one read.
+    /// </summary>
     public IEnumerable<RosterAcademicSession>? ReadAcademicSessions(CancellationToken cancellationToken, out string missing)
     {
         missing = "academicSessions";
-        return ReadCollection(RosterCollections.AcademicSessions, "/academicSessions", NoQuery, cancellationToken);
+        return _sessions ??= ReadCollection(RosterCollections.AcademicSessions, "/academicSessions", NoQuery, cancellationToken).ToList();
     }
 
     /// <inheritdoc />
