@@ -246,6 +246,7 @@ public sealed class ClassTermsAndScopeTests : IDisposable
         {
             var csvWarnings = new List<string>();
             var restWarnings = new List<string>();
+            var restLocations = new List<string>();
             string csv, rest;
             using (var source = new CsvRosterSource(_fixture.Folder))
             {
@@ -253,10 +254,11 @@ public sealed class ClassTermsAndScopeTests : IDisposable
             }
             using (var source = RestTestContext.Open(RestTestContext.OAuth1(server, pageSize: 2)))
             {
-                rest = Render(EligibilityEngine.Evaluate(source, AsOf, new RosterReadObserver { Warning = w => restWarnings.Add(w.Reason) }, default, rules));
+                rest = Render(EligibilityEngine.Evaluate(source, AsOf, new RosterReadObserver { Warning = w => { restWarnings.Add(w.Reason); restLocations.Add(w.Location); } }, default, rules));
             }
             Assert.Equal(csv, rest);
             Assert.Equal(csvWarnings, restWarnings);
+            Assert.All(restLocations, l => Assert.Equal("classes", l)); // a REST warning names the collection
         }
         using (var source = new CsvRosterSource(_fixture.Folder))
         {

@@ -67,7 +67,7 @@ public static class RosterCollections
             else if (r.NameIs(RosterJsonNames.EndDate)) end = OneRosterValues.NormalizeDate(r.ReadTextString());
             else r.SkipValue();
         }
-        return new RosterAcademicSession { SourcedId = id, Status = status, Title = title, StartDate = start, EndDate = end };
+        return new RosterAcademicSession { Location = "academicSessions", SourcedId = id, Status = status, Title = title, StartDate = start, EndDate = end };
     }
 
     private static RosterOrg MapOrg(Utf8JsonCursor r)
@@ -218,9 +218,10 @@ public static class RosterCollections
         {
             AddDistinct(termIds, term.Trim());
         }
+        // The collection names where a class's problems are (its terms), as a CSV file does; REST has no lines.
         return new RosterClass
         {
-            SourcedId = id, Status = status, Title = title, ClassCode = code, SchoolSourcedId = school, CourseSourcedId = course, TermSourcedIds = termIds,
+            Location = "classes", SourcedId = id, Status = status, Title = title, ClassCode = code, SchoolSourcedId = school, CourseSourcedId = course, TermSourcedIds = termIds,
         };
     }
 
