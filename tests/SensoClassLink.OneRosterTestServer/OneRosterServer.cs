@@ -230,6 +230,9 @@ public sealed class OneRosterServer : IAsyncDisposable
             case ["classes"]:
                 await PageAsync(context, "classes", Filter(data.Classes, filter, ClassField), offset, limit, WriteClass, v2);
                 return;
+            case ["academicSessions"]:
+                await PageAsync(context, "academicSessions", Filter(data.Sessions, filter, SessionField), offset, limit, WriteSession, v2);
+                return;
             case ["enrollments"]:
                 await PageAsync(context, "enrollments", filter is null ? data.Enrollments : Filter(data.Enrollments, filter, EnrollmentField), offset, limit, WriteEnrollment, v2);
                 return;
@@ -309,6 +312,11 @@ public sealed class OneRosterServer : IAsyncDisposable
         "sourcedId" => c.SourcedId, "school.sourcedId" => c.SchoolSourcedId, "status" => c.Status, _ => null,
     };
 
+    private static string? SessionField(RosterAcademicSession a, string field) => field switch
+    {
+        "sourcedId" => a.SourcedId, "status" => a.Status, _ => null,
+    };
+
     private static string? EnrollmentField(RosterEnrollment e, string field) => field switch
     {
         "sourcedId" => e.SourcedId, "user.sourcedId" => e.UserSourcedId, "class.sourcedId" => e.ClassSourcedId,
@@ -384,9 +392,17 @@ public sealed class OneRosterServer : IAsyncDisposable
         }, null);
     }
 
-    private static void WriteRef(Utf8JsonWriter w, string name, string type, string sourcedId)
+    /// <summary>A GUIDRef; <paramref name="name"/> null writes it as an array element.</summary>
+    private static void WriteRef(Utf8JsonWriter w, string? name, string type, string sourcedId)
     {
-        w.WriteStartObject(name);
+        if (name is null)
+        {
+            w.WriteStartObject();
+        }
+        else
+        {
+            w.WriteStartObject(name);
+        }
         w.WriteString("href", $"{ForeignHref}/ims/oneroster/v1p1/{type}s/{sourcedId}");
         w.WriteString("sourcedId", sourcedId);
         w.WriteString("type", type);
@@ -491,7 +507,22 @@ public sealed class OneRosterServer : IAsyncDisposable
         WriteRef(w, "course", "course", c.CourseSourcedId);
         WriteRef(w, "school", "org", c.SchoolSourcedId);
         w.WriteStartArray("terms");
+        foreach (string term in c.TermSourcedIds)
+        {
+            WriteRef(w, null, "academicSession", term);
+        }
         w.WriteEndArray();
+        w.WriteEndObject();
+    }
+
+    private static void WriteSession(Utf8JsonWriter w, RosterAcademicSession a, bool v2)
+    {
+        w.WriteStartObject();
+        WriteBase(w, a.SourcedId, a.Status);
+        w.WriteString("title", a.Title);
+        w.WriteString("type", "term");
+        w.WriteString("startDate", a.StartDate);
+        w.WriteString("endDate", a.EndDate);
         w.WriteEndObject();
     }
 
@@ -672,8 +703,10 @@ public sealed class OneRosterServer : IAsyncDisposable
 /// <summary>One read of the CSV folder, sorted by sourcedId as the server pages it, with the folder stamp it was read at.</summary>
 internal sealed class RosterDataset
 {
-    private RosterDataset(string stamp, List<RosterOrg> orgs, List<RosterUser> users, List<RosterClass> classes, IReadOnlyList<RosterEnrollment> enrollments)
+    private RosterDataset(string stamp, List<RosterOrg> orgs, List<RosterUser> users, List<RosterClass> classes, IReadOnlyList<RosterEnrollment> enrollments,
+        List<RosterAcademicSession> sessions)
     {
+        Sessions = sessions;
         Stamp = stamp;
         Orgs = orgs;
         Users = users;
@@ -686,12 +719,14 @@ internal sealed class RosterDataset
     public List<RosterUser> Users { get; }
     public List<RosterClass> Classes { get; }
     public IReadOnlyList<RosterEnrollment> Enrollments { get; }
+    /// <summary>academicSessions.csv (empty when the folder has none: the server then knows no terms).</summary>
+    public List<RosterAcademicSession> Sessions { get; }
 
     public static RosterDataset Load(TestServerOptions options)
     {
         if (options.DataFolder is null)
         {
-            return new RosterDataset("", new(), new(), new(), Array.Empty<RosterEnrollment>());
+            return new RosterDataset("", new(), new(), new(), Array.Empty<RosterEnrollment>(), new());
         }
         // The stamp is taken before reading: an edit during the read changes it, and the next request reads again.
         string stamp = FolderStamp(options.DataFolder);
@@ -702,7 +737,8 @@ internal sealed class RosterDataset
         IReadOnlyList<RosterEnrollment> enrollments = options.SyntheticEnrollments > 0
             ? new SyntheticEnrollments(options.SyntheticEnrollments, users, classes)
             : csv.ReadEnrollments(default).OrderBy(e => e.SourcedId, StringComparer.Ordinal).ToList();
-        return new RosterDataset(stamp, orgs, users, classes, enrollments);
+        var sessions = (csv.ReadAcademicSessions(default, out _) ?? Enumerable.Empty<RosterAcademicSession>()).OrderBy(a => a.SourcedId, StringComparer.Ordinal).ToList();
+        return new RosterDataset(stamp, orgs, users, classes, enrollments, sessions);
     }
 
     /// <summary>Name, length and last write time of every file in the folder: changes whenever a file does.</summary>

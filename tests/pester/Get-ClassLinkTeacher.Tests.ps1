@@ -113,6 +113,54 @@ Describe 'Get-ClassLinkTeacher' {
         }
     }
 
+    Context 'current terms and scope' {
+        BeforeAll {
+            # The example district with Geometry moved into the 2024-2025 session, which ended before the as-of date.
+            $termDistrict = Join-Path $TestDrive 'terms-district'
+            Copy-Item -LiteralPath $exampleDistrict -Destination $termDistrict -Recurse
+            $classes = Join-Path $termDistrict 'classes.csv'
+            (Get-Content -LiteralPath $classes) -replace '^(c-geo,.*),as-2025,', '$1,as-2024,' | Set-Content -LiteralPath $classes
+
+            function Connect-TermDistrict([string] $Roster = '') {
+                $folder = Join-Path $TestDrive ([guid]::NewGuid().ToString('N'))
+                New-Item -ItemType Directory -Path $folder | Out-Null
+                Connect-SensoClassLink -ConfigPath (New-TestConfiguration -Folder $folder -DistrictPath $termDistrict -Extra $Roster)
+            }
+        }
+
+        It 'leaves out a class whose term has ended and shows each class''s term' {
+            Connect-TermDistrict
+            $maria = Get-ClassLinkTeacher -Email 'maria.garcia@riverside.example' -IncludeIneligible -AsOf $asOf -WarningAction SilentlyContinue
+            $maria.Classes.SourcedId | Should -Be 'c-sci7'
+            $maria.Classes[0].Term | Should -Be 'Sample year (always current)'
+            ($maria.Classes | Format-Table | Out-String -Width 200) | Should -Match 'Term'
+            # On a date inside 2024-2025 the ended session's class counts again.
+            (Get-ClassLinkTeacher -Email 'maria.garcia@riverside.example' -AsOf '2025-03-01' -WarningAction SilentlyContinue).Classes.SourcedId |
+                Should -Be @('c-geo', 'c-sci7')
+        }
+
+        It 'restores the old answer with roster.classTerms: any and drops excluded classes' {
+            Connect-TermDistrict "roster:`n  classTerms: any`n  excludeClasses: ['science*']"
+            $maria = Get-ClassLinkTeacher -Email 'maria.garcia@riverside.example' -IncludeIneligible -AsOf $asOf -WarningAction SilentlyContinue
+            $maria.Classes.SourcedId | Should -Be 'c-geo'
+            $maria.Classes[0].Term | Should -Be 'as-2024'
+        }
+
+        It 'keeps only the listed schools'' classes' {
+            Connect-TermDistrict "roster:`n  schools: [north middle]"
+            $teachers = @(Get-ClassLinkTeacher -AsOf $asOf -WarningAction SilentlyContinue)
+            $teachers | ForEach-Object { $_.Classes.School | Sort-Object -Unique | Should -Be 'North Middle' }
+            ($teachers | Where-Object Email -eq 'maria.garcia@riverside.example').Classes.SourcedId | Should -Be 'c-sci7'
+        }
+
+        It 'reports a bad roster key with its line' {
+            $folder = Join-Path $TestDrive 'badroster'
+            New-Item -ItemType Directory -Path $folder | Out-Null
+            $config = New-TestConfiguration -Folder $folder -DistrictPath $termDistrict -Extra "roster:`n  classTerms: sometimes"
+            { Connect-SensoClassLink -ConfigPath $config } | Should -Throw -ExpectedMessage '*roster.classTerms*current, any*'
+        }
+    }
+
     Context 'other sources and failures' {
         It 'reads the district from a zip' {
             $zip = Join-Path $TestDrive 'district.zip'

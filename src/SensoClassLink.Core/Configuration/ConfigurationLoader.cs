@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using SensoClassLink.Core.Eligibility;
 using SensoClassLink.Core.Sqlite;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
@@ -22,6 +23,7 @@ public static class ConfigurationLoader
     private static readonly Dictionary<string, RosterAuthMethod> AuthNames = new() { ["oauth1"] = RosterAuthMethod.OAuth1, ["oauth2"] = RosterAuthMethod.OAuth2, ["bearer"] = RosterAuthMethod.Bearer };
     private static readonly Dictionary<string, OAuth1SignatureMethod> SignatureNames = new() { ["HMAC-SHA256"] = OAuth1SignatureMethod.HmacSha256, ["HMAC-SHA1"] = OAuth1SignatureMethod.HmacSha1 };
     private static readonly Dictionary<string, SensoProviderKind> ProviderNames = new() { ["local"] = SensoProviderKind.Local, ["api"] = SensoProviderKind.Api };
+    private static readonly Dictionary<string, ClassTermRule> ClassTermNames = new() { ["current"] = ClassTermRule.Current, ["any"] = ClassTermRule.Any };
     private static readonly Dictionary<string, SqliteJournalMode> JournalModeNames = new() { ["wal"] = SqliteJournalMode.Wal, ["delete"] = SqliteJournalMode.Delete };
 
     /// <summary>The per-user default path: ~/.config/SensoClassLink/config.yml (or %APPDATA% on Windows).</summary>
@@ -73,12 +75,16 @@ public static class ConfigurationLoader
             problems.Add("", stream.Documents[1].RootNode, "holds more than one YAML document; a configuration is one document.");
         }
 
-        var top = new YamlSection("", root, problems, "classlink", "senso", "import", "state");
+        var top = new YamlSection("", root, problems, "classlink", "senso", "import", "roster", "state");
         var config = new SensoClassLinkConfiguration { SourceFile = fileName };
         top.Require(top.Has("classlink"), "classlink", "is required but missing.");
         ReadClassLink(top.Section("classlink", "source", "csv", "api"), config.ClassLink, baseDirectory);
         ReadSenso(top.Section("senso", "provider", "local", "api"), config.Senso, baseDirectory);
         ReadImport(top.Section("import", "siteBySchool", "maxCreatesPerRun"), config.Import);
+        var roster = top.Section("roster", "classTerms", "schools", "excludeClasses");
+        config.Roster.ClassTerms = roster.Enum("classTerms", ClassTermRule.Current, ClassTermNames);
+        config.Roster.Schools = roster.List("schools") ?? config.Roster.Schools;
+        config.Roster.ExcludeClasses = roster.List("excludeClasses") ?? config.Roster.ExcludeClasses;
         var state = top.Section("state", "path", "journalMode");
         config.State.Path = ResolvePathValue(state.String("path") ?? "./sensoclasslink-state.db", baseDirectory);
         config.State.JournalMode = state.Enum("journalMode", SqliteJournalMode.Wal, JournalModeNames);

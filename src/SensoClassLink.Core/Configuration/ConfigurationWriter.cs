@@ -28,6 +28,7 @@ public static class ConfigurationWriter
         RenderSenso(yaml, draft);
         yaml.Blank();
         RenderImport(yaml);
+        RenderRoster(yaml);
         yaml.Blank();
         yaml.Open("state");
         yaml.Comment("The module's own database: group-sync queue, run history, import journal and run lock.");
@@ -235,6 +236,18 @@ public static class ConfigurationWriter
         yaml.Value("siteBySchool", "{}");
         yaml.Comment("The nightly sync holds a run that would create more users than this; Invoke-ClassLinkSync -Force overrides.");
         yaml.Value("maxCreatesPerRun", defaults.MaxCreatesPerRun.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        yaml.Close();
+    }
+
+    private static void RenderRoster(YamlLines yaml)
+    {
+        yaml.Open("roster");
+        yaml.Comment("current: a class counts only in a current term (its academicSessions); any: terms are not looked at.");
+        yaml.Value("classTerms", "current");
+        yaml.Comment("School names or sourcedIds whose classes count; empty: every school.");
+        yaml.Value("schools", "[]");
+        yaml.Comment("Classes to leave out, matched against title and classCode, for example [\"Dept Meeting*\", \"Study Hall*\"].");
+        yaml.Value("excludeClasses", "[]");
         yaml.Close();
     }
 

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using SensoClassLink.Core.Eligibility;
 using SensoClassLink.Core.Sqlite;
 
 namespace SensoClassLink.Core.Configuration;
@@ -12,6 +13,7 @@ public sealed class SensoClassLinkConfiguration
     public ClassLinkSettings ClassLink { get; set; } = new();
     public SensoSettings Senso { get; set; } = new();
     public ImportSettings Import { get; set; } = new();
+    public RosterSettings Roster { get; set; } = new();
     public StateSettings State { get; set; } = new();
 }
 
@@ -142,6 +144,19 @@ public sealed class ImportSettings
         new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
 
     public int MaxCreatesPerRun { get; set; } = 500;
+}
+
+/// <summary>The roster section: which classes count (terms, schools, exclusions).</summary>
+public sealed class RosterSettings
+{
+    /// <summary>roster.classTerms: current (default) counts a class only in a current term; any ignores terms.</summary>
+    public ClassTermRule ClassTerms { get; set; } = ClassTermRule.Current;
+
+    /// <summary>roster.schools: school names or sourcedIds whose classes count (case-insensitive); empty means all.</summary>
+    public IReadOnlyList<string> Schools { get; set; } = Array.Empty<string>();
+
+    /// <summary>roster.excludeClasses: wildcard patterns matched against class title and classCode.</summary>
+    public IReadOnlyList<string> ExcludeClasses { get; set; } = Array.Empty<string>();
 }
 
 public sealed class StateSettings

@@ -14,8 +14,8 @@ namespace SensoClassLink.Core.Eligibility;
 /// </summary>
 public static class EligibilityEngine
 {
-    public static RosterEvaluation Evaluate(IRosterSource source, DateTime asOf, RosterReadObserver observer, CancellationToken ct) =>
-        RosterPass.Read(source, asOf, observer, withGroups: false, ct).Evaluation;
+    public static RosterEvaluation Evaluate(IRosterSource source, DateTime asOf, RosterReadObserver observer, CancellationToken ct, RosterRules? rules = null) =>
+        RosterPass.Read(source, asOf, observer, withGroups: false, ct, rules).Evaluation;
 
     /// <summary>The eligibility of every teacher, from a pass's index, pairs and deduplicated student lists.</summary>
     internal static RosterEvaluation Evaluate(RosterIndex index, TeacherClassPairs pairs, ClassStudentLists students,
@@ -131,7 +131,7 @@ public static class EligibilityEngine
             {
                 distinct.Add(students.Get(cls, i));
             }
-            classes.Add(new TeacherClass(info.SourcedId, info.Title, info.SchoolSourcedId, index.SchoolName(info.SchoolSourcedId), count));
+            classes.Add(new TeacherClass(info.SourcedId, info.Title, info.SchoolSourcedId, index.SchoolName(info.SchoolSourcedId), count, info.Term));
         }
         classes.Sort((a, b) => string.CompareOrdinal(a.SourcedId, b.SourcedId));
 

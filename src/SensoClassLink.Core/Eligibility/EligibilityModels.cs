@@ -12,7 +12,7 @@ public enum EligibilityReason
     InvalidEmail,
     /// <summary>No record of the teacher is active (status blank/active and enabledUser not false).</summary>
     Inactive,
-    /// <summary>No counting teacher enrollment in an existing, active class.</summary>
+    /// <summary>No counting teacher enrollment in an existing, active class that counts (in scope, in a current term).</summary>
     NoClasses,
     /// <summary>Classes exist but none has a counting, active student.</summary>
     NoStudents,
@@ -21,8 +21,9 @@ public enum EligibilityReason
 /// <summary>One of a teacher's classes, with its distinct counting students.</summary>
 public sealed class TeacherClass
 {
-    public TeacherClass(string sourcedId, string title, string schoolSourcedId, string schoolName, int studentCount)
+    public TeacherClass(string sourcedId, string title, string schoolSourcedId, string schoolName, int studentCount, string term = "")
     {
+        Term = term;
         SourcedId = sourcedId;
         Title = title;
         SchoolSourcedId = schoolSourcedId;
@@ -36,6 +37,8 @@ public sealed class TeacherClass
     /// <summary>The school's name from orgs.csv, or its sourcedId when the roster does not name it.</summary>
     public string SchoolName { get; }
     public int StudentCount { get; }
+    /// <summary>The class's term: the current session's title, else its sessions' titles, else the term ids given ("" when none).</summary>
+    public string Term { get; }
 }
 
 /// <summary>A teacher (all roster records sharing one normalized email) and whether Senso may create them.</summary>

@@ -25,6 +25,10 @@ internal sealed class ClassInfo
     public string Title = "";
     public string SchoolSourcedId = "";
     public bool Active;
+    /// <summary>Active, in the district's scope and (under classTerms: current) in a current term: only then do its enrollments count.</summary>
+    public bool Counts;
+    /// <summary>The class's term as shown (titles of its sessions, or the ids given), "" when it names none.</summary>
+    public string Term = "";
 }
 
 /// <summary>What to keep per user for group planning: nothing, the member key, or its 64-bit hash.</summary>
@@ -62,10 +66,12 @@ internal sealed class RosterIndex
     private readonly Dictionary<int, int> _teacherRecordOfUser = new();
     private readonly SourcedIdIndex _classes;
     private readonly string _asOf;
+    private readonly RosterRules _rules;
 
-    private RosterIndex(IRosterSource source, string asOf, Action<DataQualityWarning> warn)
+    private RosterIndex(IRosterSource source, string asOf, RosterRules rules, Action<DataQualityWarning> warn)
     {
         _asOf = asOf;
+        _rules = rules;
         _warn = warn;
         _users = new SourcedIdIndex(source);
         _classes = new SourcedIdIndex(source);
@@ -86,9 +92,10 @@ internal sealed class RosterIndex
     public static string FormatDate(DateTime asOf) => asOf.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     /// <summary>Reads orgs, users and classes (in that order) into an index.</summary>
-    public static RosterIndex Build(IRosterSource source, DateTime asOf, Action<DataQualityWarning> warn, MemberKeyMode members, CancellationToken ct)
+    public static RosterIndex Build(IRosterSource source, DateTime asOf, Action<DataQualityWarning> warn, MemberKeyMode members, CancellationToken ct,
+        RosterRules? rules = null)
     {
-        var index = new RosterIndex(source, FormatDate(asOf), warn);
+        var index = new RosterIndex(source, FormatDate(asOf), rules ?? RosterRules.Default, warn);
         if (members == MemberKeyMode.Keys)
         {
             index.MemberKeys = new List<string>();
@@ -99,7 +106,7 @@ internal sealed class RosterIndex
         }
         index.ReadOrgs(source, ct);
         index.ReadUsers(source, asOf, ct);
-        index.ReadClasses(source, ct);
+        index.ReadClasses(source, asOf, ct);
         return index;
     }
 
@@ -213,8 +220,11 @@ internal sealed class RosterIndex
         public IReadOnlyList<string> OrgSourcedIds => _user.OrgSourcedIds;
     }
 
-    private void ReadClasses(IRosterSource source, CancellationToken ct)
+    private void ReadClasses(IRosterSource source, DateTime asOf, CancellationToken ct)
     {
+        // Term ids and where each class is, kept only until the sessions have judged them.
+        var termIds = new List<IReadOnlyList<string>>();
+        var places = new List<(string Location, long Line)>();
         foreach (var cls in source.ReadClasses(ct))
         {
             if (cls.SourcedId.Length == 0)
@@ -227,13 +237,55 @@ internal sealed class RosterIndex
                 _warn(new DataQualityWarning(cls.Location, cls.Line, "another class has the same sourcedId"));
                 continue;
             }
+            string title = cls.Title.Trim();
+            bool inScope = _rules.Scope.IsAll || _rules.Scope.Includes(title, cls.ClassCode, cls.SchoolSourcedId, SchoolName(cls.SchoolSourcedId));
             Classes.Add(new ClassInfo
             {
                 SourcedId = cls.SourcedId,
-                Title = cls.Title.Trim(),
+                Title = title,
                 SchoolSourcedId = cls.SchoolSourcedId,
                 Active = cls.IsActive,
+                Counts = cls.IsActive && inScope,
+                Term = string.Join(", ", cls.TermSourcedIds),
             });
+            termIds.Add(cls.TermSourcedIds);
+            places.Add((cls.Location, cls.Line));
+        }
+        ApplyTerms(source, asOf, termIds, places, ct);
+    }
+
+    /// <summary>
+    /// Under <c>classTerms: current</c>, a class whose known terms are all over (or not begun) on the as-of date stops
+    /// counting. The sessions are read once, and only when some class names a term.
+    /// </summary>
+    private void ApplyTerms(IRosterSource source, DateTime asOf, List<IReadOnlyList<string>> termIds, List<(string Location, long Line)> places, CancellationToken ct)
+    {
+        if (_rules.ClassTerms != ClassTermRule.Current || source is not ISupportsAcademicSessions sessions || !termIds.Exists(t => t.Count > 0))
+        {
+            return;
+        }
+        var records = sessions.ReadAcademicSessions(ct, out string missing);
+        if (records is null)
+        {
+            _warn(new DataQualityWarning(missing, 0, "the export has no academic sessions, so classes are not judged by their terms; every class counts"));
+            return;
+        }
+        var calendar = TermCalendar.Build(records, asOf, _warn);
+        var unresolved = new List<string>();
+        for (int c = 0; c < Classes.Count; c++)
+        {
+            if (termIds[c].Count == 0)
+            {
+                continue;
+            }
+            unresolved.Clear();
+            var verdict = calendar.Judge(termIds[c], unresolved);
+            foreach (string _ in unresolved)
+            {
+                _warn(new DataQualityWarning(places[c].Location, places[c].Line, "the class refers to a term that is not in the roster's academic sessions"));
+            }
+            Classes[c].Term = verdict.Term;
+            Classes[c].Counts &= verdict.Counts;
         }
     }
 
@@ -280,7 +332,7 @@ internal sealed class RosterIndex
             _warn(new DataQualityWarning(location, line, "the enrollment refers to a user that is not in the roster"));
             return EnrollmentKind.None;
         }
-        if (!active || !Classes[cls].Active)
+        if (!active || !Classes[cls].Counts)
         {
             return EnrollmentKind.None;
         }

@@ -45,7 +45,8 @@ public sealed class RosterPass
     /// kept too (a string per student), so that <see cref="PlanGroups"/> and <see cref="GroupFingerprints"/> can be
     /// answered; without it (listing teachers only) memory grows with users and classes, not with their emails.
     /// </summary>
-    public static RosterPass Read(IRosterSource source, DateTime asOf, RosterReadObserver? observer, bool withGroups, CancellationToken ct)
+    public static RosterPass Read(IRosterSource source, DateTime asOf, RosterReadObserver? observer, bool withGroups, CancellationToken ct,
+        RosterRules? rules = null)
     {
         if (source is null)
         {
@@ -61,7 +62,7 @@ public sealed class RosterPass
 
         // Row-level warnings (unreadable rows) go from the source to the observer it was built with; the ones
         // counted here are the rules' own: duplicates, dangling references, unreadable dates.
-        var index = RosterIndex.Build(source, asOf, Warn, withGroups ? MemberKeyMode.Keys : MemberKeyMode.None, ct);
+        var index = RosterIndex.Build(source, asOf, Warn, withGroups ? MemberKeyMode.Keys : MemberKeyMode.None, ct, rules);
         var students = new ClassStudentLists(index.Classes.Count);
         var teacherClasses = new List<long>();
         EligibilityEngine.ReadEnrollments(source, index, students, teacherClasses, ct, out long enrollments, out long counting);

@@ -16,7 +16,7 @@ namespace SensoClassLink.Core.OneRoster;
 /// read becomes a <see cref="DataQualityWarning"/>; a missing required file or column, a delta (change-set) manifest
 /// or an export that is not OneRoster is a <see cref="RosterReadException"/>, raised before anything is read.
 /// </summary>
-public sealed partial class CsvRosterSource : IRosterSource, IPooledRosterSource, ISupportsRoleDates
+public sealed partial class CsvRosterSource : IRosterSource, IPooledRosterSource, ISupportsRoleDates, ISupportsAcademicSessions
 {
     /// <summary>The files the reader reads (roles.csv only for 1.2): the ones a delta or absent manifest entry matters for.</summary>
     private static readonly string[] RosterFiles = { "orgs.csv", "users.csv", "classes.csv", "enrollments.csv", "roles.csv" };
@@ -234,7 +234,7 @@ public sealed partial class CsvRosterSource : IRosterSource, IPooledRosterSource
         ReadRows<RosterClass>("classes.csv", new[] { "sourcedId", "title", "schoolSourcedId" }, cancellationToken, row =>
         {
             int id = row.Column("sourcedId"), status = row.Column("status"), title = row.Column("title"), code = row.Column("classCode"),
-                school = row.Column("schoolSourcedId"), course = row.Column("courseSourcedId");
+                school = row.Column("schoolSourcedId"), course = row.Column("courseSourcedId"), terms = row.Column("termSourcedIds");
             return line => new RosterClass
             {
                 Location = "classes.csv",
@@ -245,8 +245,34 @@ public sealed partial class CsvRosterSource : IRosterSource, IPooledRosterSource
                 ClassCode = row.Get(code),
                 SchoolSourcedId = row.Get(school).Trim(),
                 CourseSourcedId = row.Get(course).Trim(),
+                TermSourcedIds = SplitList(row.Get(terms)),
             };
         });
+
+    /// <summary>academicSessions.csv, or null (and <paramref name="missing"/> names it) when the export has no such file.</summary>
+    public IEnumerable<RosterAcademicSession>? ReadAcademicSessions(CancellationToken cancellationToken, out string missing)
+    {
+        missing = _files.Name("academicSessions.csv");
+        if (!_files.Exists("academicSessions.csv"))
+        {
+            return null;
+        }
+        return ReadRows<RosterAcademicSession>("academicSessions.csv", new[] { "sourcedId" }, cancellationToken, row =>
+        {
+            int id = row.Column("sourcedId"), status = row.Column("status"), title = row.Column("title"),
+                start = row.Column("startDate"), end = row.Column("endDate");
+            return line => new RosterAcademicSession
+            {
+                Location = "academicSessions.csv",
+                Line = line,
+                SourcedId = row.Get(id).Trim(),
+                Status = row.Get(status),
+                Title = row.Get(title),
+                StartDate = row.Get(start).Trim(),
+                EndDate = row.Get(end).Trim(),
+            };
+        });
+    }
 
     public IEnumerable<RosterEnrollment> ReadEnrollments(CancellationToken cancellationToken) =>
         ReadRows<RosterEnrollment>("enrollments.csv", new[] { "sourcedId", "classSourcedId", "userSourcedId", "role" }, cancellationToken, row =>

@@ -62,6 +62,21 @@ public sealed class RosterClass : RosterRecord
     public string ClassCode { get; init; } = "";
     public string SchoolSourcedId { get; init; } = "";
     public string CourseSourcedId { get; init; } = "";
+    /// <summary>The academicSessions (terms) the class runs in: <c>termSourcedIds</c> (CSV) or <c>terms</c> (REST).</summary>
+    public IReadOnlyList<string> TermSourcedIds { get; init; } = Array.Empty<string>();
+}
+
+/// <summary>An academic session (term, semester, school year) with its dates, as classes reference it.</summary>
+public sealed class RosterAcademicSession : RosterRecord
+{
+    public string SourcedId { get; init; } = "";
+    public string Status { get; init; } = "";
+    /// <summary>The OneRoster status rule: blank or "active"; tobedeleted and the legacy inactive are not.</summary>
+    public bool IsActive => RosterStatus.IsActive(Status);
+    public string Title { get; init; } = "";
+    /// <summary>Raw dates as the source gave them; parsed by the term rule.</summary>
+    public string StartDate { get; init; } = "";
+    public string EndDate { get; init; } = "";
 }
 
 /// <summary>One user's enrollment in one class, with its role there and its dates.</summary>

@@ -21,12 +21,15 @@ public sealed class RosterReader
 
     private readonly Func<RosterReadObserver, IRosterSource> _open;
     private readonly DataSyncObserver _observer;
+    private readonly RosterRules _rules;
 
     /// <param name="open">Opens a fresh roster source reporting through the observer given.</param>
-    public RosterReader(Func<RosterReadObserver, IRosterSource> open, DataSyncObserver? observer = null)
+    /// <param name="rules">Which classes count (the configuration's roster section); null: the defaults.</param>
+    public RosterReader(Func<RosterReadObserver, IRosterSource> open, DataSyncObserver? observer = null, RosterRules? rules = null)
     {
         _open = open;
         _observer = observer ?? DataSyncObserver.None;
+        _rules = rules ?? RosterRules.Default;
     }
 
     /// <summary>
@@ -60,7 +63,7 @@ public sealed class RosterReader
             foreach (string email in onlyTeachers)
             {
                 using var scoped = scopes.ScopeToTeacher(email);
-                var pass = RosterPass.Read(scoped, asOf, observer, withGroups, ct);
+                var pass = RosterPass.Read(scoped, asOf, observer, withGroups, ct, _rules);
                 if (pass.Evaluation.Find(email) is { } teacher)
                 {
                     found.Add(teacher);
@@ -70,7 +73,7 @@ public sealed class RosterReader
             var evaluation = new RosterEvaluation(found, new RosterStatistics { Teachers = found.Count, EligibleTeachers = found.Count(t => t.Eligible) });
             return new RosterReading(passes, evaluation, targeted: true, truncation, warnings, asOf);
         }
-        var whole = RosterPass.Read(source, asOf, observer, withGroups, ct);
+        var whole = RosterPass.Read(source, asOf, observer, withGroups, ct, _rules);
         return new RosterReading(new[] { whole }, whole.Evaluation, targeted: false, truncation, warnings, asOf);
     }
 }

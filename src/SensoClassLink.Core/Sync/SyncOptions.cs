@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using SensoClassLink.Core.Eligibility;
 using SensoClassLink.Core.State;
 
 namespace SensoClassLink.Core.Sync;
@@ -38,6 +39,9 @@ public sealed class SyncOptions
 
     /// <summary>ClassLink school name or sourcedId to Senso site name (import.siteBySchool).</summary>
     public IReadOnlyDictionary<string, string> SiteBySchool { get; init; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Which classes count: terms, schools, exclusions (the configuration's roster section).</summary>
+    public RosterRules Roster { get; init; } = RosterRules.Default;
 
     /// <summary>The one retry policy of group syncs, whichever command runs them.</summary>
     public GroupSyncRetryPolicy Retry { get; init; } = new();

@@ -78,7 +78,7 @@ public sealed class SyncPipeline
     public RosterReading Read(bool withGroups, IReadOnlyCollection<string>? onlyTeachers, CancellationToken ct) =>
         _reading is { Targeted: false } held && (!withGroups || held.HasGroups)
             ? held
-            : new RosterReader(_openRoster, _observer).Read(_options.AsOf, withGroups, onlyTeachers, ct);
+            : new RosterReader(_openRoster, _observer, _options.Roster).Read(_options.AsOf, withGroups, onlyTeachers, ct);
 
     /// <summary>The emails of every Senso user that came from ClassLink (Sync-SensoUserGroup -All).</summary>
     public async Task<IReadOnlyList<string>> ClassLinkUserEmailsAsync(CancellationToken ct)

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
 using System.Management.Automation;
+using SensoClassLink.Core.Eligibility;
 using SensoClassLink.Core.OneRoster;
 using SensoClassLink.Core.Reporting;
 using SensoClassLink.Core.Sqlite;
@@ -77,6 +78,7 @@ public sealed class InvokeClassLinkSyncCommand : SensoCommandBase
             WhatIf = whatIf,
             MaxCreatesPerRun = import.MaxCreatesPerRun,
             SiteBySchool = import.SiteBySchool,
+            Roster = RosterRules.From(connection.Configuration.Roster),
             MaxConcurrency = RequestConcurrency,
             LockOwner = $"Invoke-ClassLinkSync ({Environment.UserName})",
         };

@@ -64,7 +64,8 @@ public sealed class SyncSensoUserGroupCommand : SensoCommandBase
         var connection = Connection;
         var progress = new ProgressReporter(this, 3, "Resyncing ClassLink class groups");
         var engine = new EngineRun(this, progress);
-        var options = new SyncOptions { AsOf = AsOf, WhatIf = whatIf, QueueOnly = QueueOnly, MaxConcurrency = RequestConcurrency };
+        var options = new SyncOptions { AsOf = AsOf, WhatIf = whatIf, QueueOnly = QueueOnly, MaxConcurrency = RequestConcurrency,
+            Roster = RosterRules.From(connection.Configuration.Roster) };
         var pipeline = new SyncPipeline(o => connection.OpenRoster(o), Senso, whatIf ? connection.ExistingState : connection.State, options, engine.Observer);
         try
         {

@@ -35,7 +35,7 @@ public sealed class ClassLinkTeacher
         teacher.FamilyName,
         teacher.SourcedIds,
         teacher.SchoolNames,
-        teacher.Classes.Select(c => new ClassLinkClassSummary(c.SourcedId, c.Title, c.SchoolName, c.StudentCount)).ToArray(),
+        teacher.Classes.Select(c => new ClassLinkClassSummary(c.SourcedId, c.Title, c.SchoolName, c.StudentCount, c.Term)).ToArray(),
         teacher.PopulatedClassCount,
         teacher.StudentCount,
         teacher.Eligible,
@@ -79,8 +79,9 @@ public sealed class ClassLinkValueList : ReadOnlyCollection<string>
 /// <summary>One of a teacher's classes.</summary>
 public sealed class ClassLinkClassSummary
 {
-    public ClassLinkClassSummary(string sourcedId, string title, string school, int studentCount)
+    public ClassLinkClassSummary(string sourcedId, string title, string school, int studentCount, string term = "")
     {
+        Term = term;
         SourcedId = sourcedId;
         Title = title;
         School = school;
@@ -91,6 +92,8 @@ public sealed class ClassLinkClassSummary
     public string Title { get; }
     public string School { get; }
     public int StudentCount { get; }
+    /// <summary>The class's term: its current academic session's title, else its sessions' titles, else the term ids ("" when none).</summary>
+    public string Term { get; }
 
     public override string ToString() => $"{Title} ({StudentCount})";
 }

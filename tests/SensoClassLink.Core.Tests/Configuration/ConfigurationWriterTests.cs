@@ -59,6 +59,19 @@ public sealed class ConfigurationWriterTests
     }
 
     [Fact]
+    public void TheWrittenFileShowsTheRosterSectionWithItsDefaults()
+    {
+        using var temp = new TempDirectory();
+        string path = temp.File("config.yml");
+
+        ConfigurationWriter.Write(CsvDraft("./district"), path, overwrite: false);
+        var roster = ConfigurationLoader.LoadFile(path).Roster;
+
+        Assert.Contains("roster:\n  # current:", File.ReadAllText(path).Replace("\r\n", "\n"));
+        Assert.Equal((SensoClassLink.Core.Eligibility.ClassTermRule.Current, 0, 0), (roster.ClassTerms, roster.Schools.Count, roster.ExcludeClasses.Count));
+    }
+
+    [Fact]
     public void EveryKeyHasACommentAbove()
     {
         string text = ConfigurationWriter.Render(ApiDraft("abc", SecretReference.FromEnvironment("CLASSLINK_SECRET", "k")));

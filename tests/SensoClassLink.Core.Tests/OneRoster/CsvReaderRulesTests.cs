@@ -185,13 +185,14 @@ public sealed class CsvReaderRulesTests : IDisposable
     [Fact]
     public void ZipWithTwoTopFoldersIsRefusedSayingWhatItHolds()
     {
+        // Each fixture folder holds its five roster files and academicSessions.csv (the terms its classes name).
         string zip = CsvRuleFixtures.Zip(_zips, ("classlink-trailing-comma", "district-a/"), ("manifest-spellings", "district-b/"));
 
         var ex = Assert.Throws<RosterReadException>(() => new CsvRosterSource(zip, Observer));
 
         Assert.Contains(Path.GetFileName(zip), ex.Message);
-        Assert.Contains("'district-a/' (5 files)", ex.Message);
-        Assert.Contains("'district-b/' (5 files)", ex.Message);
+        Assert.Contains("'district-a/' (6 files)", ex.Message);
+        Assert.Contains("'district-b/' (6 files)", ex.Message);
     }
 
     [Fact]

@@ -9,6 +9,7 @@ public sealed class RosterFixture : IDisposable
     public const string OrgsHeader = "sourcedId,status,dateLastModified,name,type,identifier,parentSourcedId";
     public const string UsersHeader = "sourcedId,status,dateLastModified,enabledUser,orgSourcedIds,role,username,userIds,givenName,familyName,middleName,identifier,email,sms,phone,agentSourcedIds,grades,password";
     public const string ClassesHeader = "sourcedId,status,dateLastModified,title,grades,courseSourcedId,classCode,classType,location,schoolSourcedId,termSourcedIds,subjects,subjectCodes,periods";
+    public const string SessionsHeader = "sourcedId,status,dateLastModified,title,type,startDate,endDate,parentSourcedId,schoolYear";
     public const string EnrollmentsHeader = "sourcedId,status,dateLastModified,classSourcedId,schoolSourcedId,userSourcedId,role,primary,beginDate,endDate";
     public const string Manifest11 = "propertyName,value\noneroster.version,1.1\nfile.orgs,bulk\nfile.users,bulk\nfile.classes,bulk\nfile.enrollments,bulk\n";
 
@@ -25,12 +26,19 @@ public sealed class RosterFixture : IDisposable
     public List<string> Classes { get; } = new();
     public List<string> Enrollments { get; } = new();
 
+    /// <summary>academicSessions.csv rows; by default the open-ended term-1 every <see cref="Class"/> names. Null: no such file.</summary>
+    public List<string>? Sessions { get; set; } = new() { Session("term-1", "Term 1") };
+
+    /// <summary>An academicSessions.csv row; blank dates are open.</summary>
+    public static string Session(string id, string title, string start = "", string end = "", string status = "") =>
+        $"{id},{status},,{Csv(title)},term,{start},{end},,";
+
     /// <summary>A users.csv row in the 1.1 column order.</summary>
     public static string User(string id, string role, string email, string status = "", string enabled = "", string orgs = "s1", string given = "Given", string family = "Family") =>
         $"{id},{status},,{enabled},{Csv(orgs)},{role},{id}-login,,{Csv(given)},{Csv(family)},,,{Csv(email)},,,,,";
 
-    public static string Class(string id, string title = "Class", string school = "s1", string status = "") =>
-        $"{id},{status},,{Csv(title)},,course-1,,scheduled,,{school},term-1,,,";
+    public static string Class(string id, string title = "Class", string school = "s1", string status = "", string terms = "term-1", string classCode = "") =>
+        $"{id},{status},,{Csv(title)},,course-1,{Csv(classCode)},scheduled,,{school},{Csv(terms)},,,";
 
     public static string Enrollment(string id, string cls, string user, string role, string status = "", string begin = "", string end = "") =>
         $"{id},{status},,{cls},s1,{user},{role},,{begin},{end}";
@@ -59,6 +67,15 @@ public sealed class RosterFixture : IDisposable
         WriteFile("users.csv", UsersHeader + "\n" + string.Join("\n", Users) + "\n");
         WriteFile("classes.csv", ClassesHeader + "\n" + string.Join("\n", Classes) + "\n");
         WriteFile("enrollments.csv", EnrollmentsHeader + "\n" + string.Join("\n", Enrollments) + "\n");
+        string sessions = Path.Combine(Folder, "academicSessions.csv");
+        if (Sessions is null)
+        {
+            File.Delete(sessions);
+        }
+        else
+        {
+            WriteFile("academicSessions.csv", SessionsHeader + "\n" + string.Join("\n", Sessions) + "\n");
+        }
         return Folder;
     }
 

@@ -51,6 +51,24 @@ public static class RosterCollections
     public static readonly RosterCollection<RosterUser> Users = new("users", "users", "user", MapUser, u => u.SourcedId);
     public static readonly RosterCollection<RosterClass> Classes = new("classes", "classes", "class", MapClass, c => c.SourcedId);
     public static readonly RosterCollection<RosterEnrollment> Enrollments = new("enrollments", "enrollments", "enrollment", MapEnrollment, e => e.SourcedId);
+    public static readonly RosterCollection<RosterAcademicSession> AcademicSessions =
+        new("academicSessions", "academicSessions", "academicSession", MapAcademicSession, s => s.SourcedId);
+
+    private static RosterAcademicSession MapAcademicSession(Utf8JsonCursor r)
+    {
+        string id = "", status = "", title = "", start = "", end = "";
+        r.BeginObject();
+        while (r.NextProperty())
+        {
+            if (r.NameIs(RosterJsonNames.SourcedId)) id = r.ReadTextString();
+            else if (r.NameIs(RosterJsonNames.Status)) status = r.ReadTextString();
+            else if (r.NameIs(RosterJsonNames.Title)) title = r.ReadTextString();
+            else if (r.NameIs(RosterJsonNames.StartDate)) start = OneRosterValues.NormalizeDate(r.ReadTextString());
+            else if (r.NameIs(RosterJsonNames.EndDate)) end = OneRosterValues.NormalizeDate(r.ReadTextString());
+            else r.SkipValue();
+        }
+        return new RosterAcademicSession { Location = "academicSessions", SourcedId = id, Status = status, Title = title, StartDate = start, EndDate = end };
+    }
 
     private static RosterOrg MapOrg(Utf8JsonCursor r)
     {
@@ -182,6 +200,7 @@ public static class RosterCollections
     private static RosterClass MapClass(Utf8JsonCursor r)
     {
         string id = "", status = "", title = "", code = "", school = "", course = "";
+        List<string>? terms = null;
         r.BeginObject();
         while (r.NextProperty())
         {
@@ -191,9 +210,19 @@ public static class RosterCollections
             else if (r.NameIs(RosterJsonNames.ClassCode)) code = r.ReadTextString();
             else if (r.NameIs(RosterJsonNames.School)) school = r.ReadRefString();
             else if (r.NameIs(RosterJsonNames.Course)) course = r.ReadRefString();
+            else if (r.NameIs(RosterJsonNames.Terms)) terms = ReadOrgRefs(r);
             else r.SkipValue();
         }
-        return new RosterClass { SourcedId = id, Status = status, Title = title, ClassCode = code, SchoolSourcedId = school, CourseSourcedId = course };
+        var termIds = new List<string>();
+        foreach (string term in terms ?? Enumerable.Empty<string>())
+        {
+            AddDistinct(termIds, term.Trim());
+        }
+        // The collection names where a class's problems are (its terms), as a CSV file does; REST has no lines.
+        return new RosterClass
+        {
+            Location = "classes", SourcedId = id, Status = status, Title = title, ClassCode = code, SchoolSourcedId = school, CourseSourcedId = course, TermSourcedIds = termIds,
+        };
     }
 
     private static RosterEnrollment MapEnrollment(Utf8JsonCursor r)

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using SensoClassLink.Core.Configuration;
@@ -13,7 +14,7 @@ namespace SensoClassLink.Core.OneRoster.Rest;
 /// A pull that does not end with every page and exactly the announced number of distinct records throws
 /// <see cref="RosterReadException"/>.
 /// </summary>
-public sealed class RestRosterSource : IRosterSource, ISupportsTeacherScope, IPooledRosterSource
+public sealed class RestRosterSource : IRosterSource, ISupportsTeacherScope, IPooledRosterSource, ISupportsAcademicSessions
 {
     private static readonly IReadOnlyList<KeyValuePair<string, string>> NoQuery = Array.Empty<KeyValuePair<string, string>>();
 
@@ -49,6 +50,18 @@ public sealed class RestRosterSource : IRosterSource, ISupportsTeacherScope, IPo
 
     public IEnumerable<RosterEnrollment> ReadEnrollments(CancellationToken cancellationToken) =>
         ReadCollection(RosterCollections.Enrollments, "/enrollments", NoQuery, cancellationToken);
+
+    private List<RosterAcademicSession>? _sessions;
+
+    /// <summary>
+    /// /academicSessions, read whole once per source (a district has a few dozen sessions) and kept, so the teacher
+    /// scopes of one command (one per named teacher) share the one read.
+    /// </summary>
+    public IEnumerable<RosterAcademicSession>? ReadAcademicSessions(CancellationToken cancellationToken, out string missing)
+    {
+        missing = "academicSessions";
+        return _sessions ??= ReadCollection(RosterCollections.AcademicSessions, "/academicSessions", NoQuery, cancellationToken).ToList();
+    }
 
     /// <inheritdoc />
     public IRosterSource ScopeToTeacher(string email) => new TeacherScopedRosterSource(this, email, _observer);

@@ -13,7 +13,7 @@ namespace SensoClassLink.Core.OneRoster.Rest;
 /// full pull matched locally, so the answer always equals the full computation's for this teacher.
 /// The scope is read once, on first use, and is small (one teacher's classes), so it is held in memory.
 /// </summary>
-public sealed class TeacherScopedRosterSource : IRosterSource
+public sealed class TeacherScopedRosterSource : IRosterSource, ISupportsAcademicSessions
 {
     private static readonly IReadOnlyList<KeyValuePair<string, string>> NoQuery = Array.Empty<KeyValuePair<string, string>>();
     private readonly RestRosterSource _source;
@@ -40,6 +40,10 @@ public sealed class TeacherScopedRosterSource : IRosterSource
     public IEnumerable<RosterClass> ReadClasses(CancellationToken cancellationToken) => Load(cancellationToken).Classes;
 
     public IEnumerable<RosterEnrollment> ReadEnrollments(CancellationToken cancellationToken) => Load(cancellationToken).Enrollments;
+
+    /// <summary>The district's sessions (few), so a scoped teacher's classes are judged by the same terms as a full read.</summary>
+    public IEnumerable<RosterAcademicSession>? ReadAcademicSessions(CancellationToken cancellationToken, out string missing) =>
+        _source.ReadAcademicSessions(cancellationToken, out missing);
 
     public void Dispose()
     {

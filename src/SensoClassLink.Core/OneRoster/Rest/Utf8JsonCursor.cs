@@ -658,4 +658,6 @@ internal static class RosterJsonNames
     public static readonly byte[] User = Encoding.UTF8.GetBytes("user");
     public static readonly byte[] BeginDate = Encoding.UTF8.GetBytes("beginDate");
     public static readonly byte[] EndDate = Encoding.UTF8.GetBytes("endDate");
+    public static readonly byte[] StartDate = Encoding.UTF8.GetBytes("startDate");
+    public static readonly byte[] Terms = Encoding.UTF8.GetBytes("terms");
 }
