@@ -52,6 +52,7 @@ public sealed class ClassLinkSyncRun
     public int UsersCreated => _figures.UsersCreated;
     public int UsersExisting => _figures.UsersExisting;
     public int UsersFailed => _figures.UsersFailed;
+    public int UsersRenamed => _figures.UsersRenamed;
     public int GroupSyncsQueued => _figures.GroupSyncsQueued;
     public int GroupSyncsCompleted => _figures.GroupSyncsCompleted;
     public int GroupSyncsFailed => _figures.GroupSyncsFailed;
