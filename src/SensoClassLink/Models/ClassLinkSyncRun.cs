@@ -88,7 +88,7 @@ public sealed class ClassLinkSyncDecision
     public string Email { get; }
     public string SourcedId { get; }
     public string Eligibility { get; }
-    /// <summary>Created, WouldCreate, Exists, NotCreated, CreateFailed, Ineligible or NotInRoster.</summary>
+    /// <summary>Created, WouldCreate, Exists, NotCreated, CreateFailed, Ineligible, NotInRoster, Renamed, WouldRename or RenameFailed.</summary>
     public DataSyncAction Action { get; }
     public string Reason { get; }
     /// <summary>None, Unchanged, Synced, WouldSync, Failed or Pending.</summary>
