@@ -52,6 +52,7 @@ public sealed class IdentityPlan
             return plan;
         }
         var seen = new HashSet<string>(StringComparer.Ordinal);
+        var claims = new Dictionary<string, int>(StringComparer.Ordinal); // user id -> roster teachers that are this user
         foreach (var teacher in teachers)
         {
             if (teacher.Email.Length == 0 || !seen.Add(teacher.Email)
@@ -74,6 +75,7 @@ public sealed class IdentityPlan
                 continue;
             }
             var user = matches[0];
+            claims[user.Id] = claims.TryGetValue(user.Id, out int n) ? n + 1 : 1;
             string current = EmailAddress.Normalize(user.Email);
             if (current == teacher.Email)
             {
@@ -87,15 +89,12 @@ public sealed class IdentityPlan
             }
             plan.Renames.Add(new PlannedRename(user, current, teacher.Email));
         }
-        // One account claimed by two roster teachers cannot be both of them: neither is renamed.
-        foreach (var claimed in plan.Renames.GroupBy(r => r.User.Id, StringComparer.Ordinal).Where(g => g.Count() > 1).ToList())
+        // One account claimed by two roster teachers (one of them perhaps still under its email) cannot be both: it is not renamed.
+        foreach (var rename in plan.Renames.Where(r => claims[r.User.Id] > 1).ToList())
         {
-            foreach (var rename in claimed)
-            {
-                plan.Renames.Remove(rename);
-                plan.Conflicts.Add(new IdentityConflict(rename.NewEmail, OutcomeReason.AmbiguousIdentity, new[] { rename.User },
-                    $"The Senso account {rename.OldEmail} holds the sourcedIds of {claimed.Count()} roster teachers; nothing was changed."));
-            }
+            plan.Renames.Remove(rename);
+            plan.Conflicts.Add(new IdentityConflict(rename.NewEmail, OutcomeReason.AmbiguousIdentity, new[] { rename.User },
+                $"The Senso account {rename.OldEmail} holds the sourcedIds of {claims[rename.User.Id]} roster teachers; nothing was changed."));
         }
         return plan;
     }

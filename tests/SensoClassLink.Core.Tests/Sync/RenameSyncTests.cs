@@ -172,6 +172,21 @@ public sealed class RenameSyncTests : IDisposable
     }
 
     [Fact]
+    public async Task An_account_holding_the_sourcedIds_of_two_roster_teachers_is_not_renamed_away_from_either()
+    {
+        // One account carries t1's and t2's sourcedIds (two records once merged under one email); t2 now has its own email.
+        var shared = (await _senso.CreateUserAsync(new NewSensoUser { Email = Old, Role = "Teacher", Site = "Main", SourcedIds = new[] { "t1", "t2" } }, default)).User;
+
+        var run = await RunNightly();
+
+        var decision = run.Decisions.Single(d => d.Email == "t2@district.org");
+        Assert.Equal((DataSyncAction.RenameFailed, OutcomeReason.AmbiguousIdentity), (decision.Action, decision.Reason));
+        Assert.Equal(shared.Id, (await _senso.FindUserByEmailAsync(Old, default))!.Id);
+        Assert.Null(await _senso.FindUserByEmailAsync("t2@district.org", default));
+        Assert.Equal(0, run.Run.Figures.UsersRenamed);
+    }
+
+    [Fact]
     public async Task A_user_made_by_hand_in_senso_is_never_renamed()
     {
         await RunNightly();
