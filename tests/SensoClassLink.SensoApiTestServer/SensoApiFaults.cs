@@ -6,6 +6,7 @@ public sealed class SensoApiFaults
     private int _rateLimited;
     private int _rejectNext;
     private long _stallNextCreateMs;
+    private long _stallNextRenameMs;
 
     public int RetryAfterSeconds { get; private set; } = 1;
 
@@ -68,6 +69,18 @@ public sealed class SensoApiFaults
 
     /// <summary>The next POST /users commits the user, then stalls the answer for <paramref name="stall"/> (the client times out).</summary>
     public void CommitThenStallNextCreate(TimeSpan stall) => Interlocked.Exchange(ref _stallNextCreateMs, (long)stall.TotalMilliseconds);
+
+    /// <summary>The next PATCH /users/{id} commits the rename, then stalls the answer for <paramref name="stall"/> (the client times out and resends).</summary>
+    public void CommitThenStallNextRename(TimeSpan stall) => Interlocked.Exchange(ref _stallNextRenameMs, (long)stall.TotalMilliseconds);
+
+    /// <summary>PATCH /users/{id} requests that reached the tenant.</summary>
+    public int RenameRequests;
+
+    internal TimeSpan? TakeRenameStall()
+    {
+        long ms = Interlocked.Exchange(ref _stallNextRenameMs, 0);
+        return ms > 0 ? TimeSpan.FromMilliseconds(ms) : null;
+    }
 
     internal bool TakeRateLimit() => TakeOne(ref _rateLimited);
 

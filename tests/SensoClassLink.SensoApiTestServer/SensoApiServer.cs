@@ -136,6 +136,10 @@ public sealed class SensoApiServer : IAsyncDisposable
             {
                 return await Problem(http, 422, SensoApiProtocol.UnknownNameProblem, "Unknown name", ex.Message, ex.Kind, ex.Requested, ex.Closest);
             }
+            catch (SensoEmailInUseException ex)
+            {
+                return await Problem(http, 409, SensoApiProtocol.EmailInUseProblem, "Email in use", ex.Message, requested: ex.Email);
+            }
             catch (SensoUserNotFoundException ex)
             {
                 return await Problem(http, 404, SensoApiProtocol.UserNotFoundProblem, "User not found", ex.Message, requested: ex.Email);
@@ -176,6 +180,17 @@ public sealed class SensoApiServer : IAsyncDisposable
             c.Response.Headers.Location = "/api/users/" + result.User.Id;
             return await Json(c, result.Outcome == CreateUserOutcome.Created ? 201 : 409, result.User);
         });
+        api.MapPatch("/users/{id}", async (HttpContext c, string id) =>
+        {
+            var request = SensoApiProtocol.Deserialize<UserRenameDto>(await new StreamReader(c.Request.Body).ReadToEndAsync());
+            Interlocked.Increment(ref Faults.RenameRequests);
+            var renamed = _tenant.RenameUser(id, request.Email);
+            if (Faults.TakeRenameStall() is { } stall)
+            {
+                await Task.Delay(stall, c.RequestAborted); // committed, but the client gives up before hearing it
+            }
+            return await Json(c, 200, renamed);
+        });
         api.MapPut("/users/{id}/groups", async (HttpContext c, string id) =>
         {
             var request = SensoApiProtocol.Deserialize<GroupSetDto>(await new StreamReader(c.Request.Body).ReadToEndAsync());
@@ -205,7 +220,7 @@ public sealed class SensoApiServer : IAsyncDisposable
     /// <summary>
     /// Test-only control and counters for a server running as its own process (Pester): no authentication, loopback only.
     /// GET /test/in-flight; POST /test/in-flight/reset; PUT /test/latency/{ms}; POST /test/faults/reject-next-token,
-    /// /test/faults/rate-limit/{count}/{retryAfterSeconds}, /test/faults/stall-next-create/{ms}; GET /test/tokens (every token issued, revoked ones too,
+    /// /test/faults/rate-limit/{count}/{retryAfterSeconds}, /test/faults/stall-next-create/{ms}, /test/faults/stall-next-rename/{ms}; GET /test/tokens (every token issued, revoked ones too,
     /// so a test can prove none of them reached the client's output).
     /// </summary>
     private void MapTestControl(WebApplication app)
@@ -235,6 +250,11 @@ public sealed class SensoApiServer : IAsyncDisposable
         test.MapPost("/faults/stall-next-create/{ms:int}", (HttpContext c, int ms) =>
         {
             Faults.CommitThenStallNextCreate(TimeSpan.FromMilliseconds(ms));
+            return Json(c, 200, new { });
+        });
+        test.MapPost("/faults/stall-next-rename/{ms:int}", (HttpContext c, int ms) =>
+        {
+            Faults.CommitThenStallNextRename(TimeSpan.FromMilliseconds(ms));
             return Json(c, 200, new { });
         });
         test.MapGet("/tokens", (Func<HttpContext, Task<IResult>>)(c => Json(c, 200, _issuedTokens.ToList())));

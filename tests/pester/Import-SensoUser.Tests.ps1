@@ -40,6 +40,29 @@ Describe 'Import-SensoUser (<Provider> Senso provider)' -ForEach $providers {
         @(Get-SensoGroup -Owner 'jane.doe@district.example').Key | Should -Be @('c-1')
     }
 
+    It 'renames the account of a teacher whose roster email changed (same sourcedId) instead of creating a second one' {
+        $first = Import-SensoUser -Email 'jane.doe@district.example' -Role Teacher -Site Main
+        $users = Join-Path $world 'district/users.csv'
+        (Get-Content -LiteralPath $users) -replace 'Jane\.Doe@district\.example', 'Jane.Smith@district.example' | Set-Content -LiteralPath $users
+
+        $preview = Import-SensoUser -Email 'jane.smith@district.example' -Role Teacher -Site Main -WhatIf
+        $preview.Status | Should -Be 'WhatIf'
+        $preview.PreviousEmail | Should -Be 'jane.doe@district.example'
+        (Get-SensoUser -Email 'jane.doe@district.example').Id | Should -Be $first.UserId
+
+        $renamed = Import-SensoUser -Email 'jane.smith@district.example' -Role Teacher -Site Main -InformationVariable overview
+
+        $renamed.Status | Should -Be 'Renamed'
+        $renamed.PreviousEmail | Should -Be 'jane.doe@district.example'
+        $renamed.UserId | Should -Be $first.UserId
+        $renamed.GroupSync | Should -Be 'Completed'
+        ($overview | Out-String) | Should -Match 'Import: 0 created, 1 renamed, 0 existing, 0 failed'
+        @(Get-SensoUser).Count | Should -Be 1
+        (Get-SensoUser -Email 'jane.smith@district.example').Id | Should -Be $first.UserId
+        @(Get-SensoGroup -Owner 'jane.smith@district.example').Key | Should -Be @('c-1')
+        @(Get-SensoGroup -Owner 'jane.doe@district.example').Count | Should -Be 0
+    }
+
     It 'bulk-imports every eligible teacher in input order with an overview' {
         $results = Get-ClassLinkTeacher | Import-SensoUser -Role Teacher -Site Main -InformationVariable overview
 

@@ -159,6 +159,35 @@ Describe 'Invoke-ClassLinkSync on a <Source> roster' -ForEach $sources {
         @(Get-ClassLinkSyncRun).Count | Should -Be 2
     }
 
+    It 'renames the account of a teacher whose email changed (same sourcedId): one account, same Id, groups kept; -WhatIf only says so' {
+        $world = New-SyncWorld -Teachers 24 -Source $Source
+        Invoke-ClassLinkSync | Out-Null
+        $id = (Get-SensoUser -Email 't1@district.example').Id
+        $users = Join-Path $world.District 'users.csv'
+        (Get-Content $users) -replace '^t1,(.*),t1@district\.example,', 't1,$1,T1.New@district.example,' | Set-Content $users
+        $before = Get-TenantSnapshot $world
+
+        $plan = Invoke-ClassLinkSync -WhatIf
+
+        $wouldRename = @($plan.Decisions | Where-Object Action -eq 'WouldRename')
+        @($wouldRename.Email) | Should -Be @('t1.new@district.example')
+        $wouldRename[0].Message | Should -Match 't1@district\.example'
+        (Get-TenantSnapshot $world).Users | Should -Be $before.Users
+
+        $run = Invoke-ClassLinkSync
+
+        $run.Status | Should -Be 'Completed'
+        ($run.UsersRenamed, $run.UsersCreated) | Should -Be @(1, 0)
+        ($run.Decisions | Where-Object Email -eq 't1.new@district.example').Action | Should -Be 'Renamed'
+        @($run.Decisions | Where-Object Email -eq 't1@district.example').Count | Should -Be 0
+        (Get-SensoUser -Email 't1.new@district.example').Id | Should -Be $id
+        $after = Get-TenantSnapshot $world
+        $after.Users | Should -Be @(@('t1.new@district.example') + (2..24 | ForEach-Object { "t$_@district.example" }) | Sort-Object)
+        $after.Groups | Should -Be @((Get-ExpectedGroups -Teachers 24) -replace 't1@district\.example', 't1.new@district.example' | Sort-Object)
+        (Get-ClassLinkSyncRun -Last 1).UsersRenamed | Should -Be 1
+        (Invoke-ClassLinkSync).UsersRenamed | Should -Be 0
+    }
+
     It 'after CSV edits creates the new teacher and resyncs exactly the affected users' {
         $world = New-SyncWorld -Teachers 24 -Source $Source
         Invoke-ClassLinkSync | Out-Null

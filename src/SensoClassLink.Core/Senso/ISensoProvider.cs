@@ -28,6 +28,16 @@ public interface ISensoProvider : IDisposable
     Task<CreateUserResult> CreateUserAsync(NewSensoUser user, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Changes the email (the username) of the user with Senso id <paramref name="userId"/> to <paramref name="newEmail"/>
+    /// (normalized) and answers the user as it now is: the same Id, role, site, source, sourcedIds and groups (groups that
+    /// name the user as an owner by email follow the rename). Atomic and idempotent: renaming to the email the user already
+    /// has (case-insensitive) succeeds and changes nothing, so a retried or repeated rename is safe.
+    /// Throws <see cref="SensoEmailInUseException"/> when another account has the new email (nothing changed),
+    /// <see cref="SensoUserNotFoundException"/> when there is no such user, <see cref="ArgumentException"/> for an empty email.
+    /// </summary>
+    Task<SensoUser> RenameUserAsync(string userId, string newEmail, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Makes the set of ClassLink groups owned by <paramref name="ownerEmail"/> equal to <paramref name="groups"/>:
     /// adds and updates those given, and drops the owner from groups not given (a group is deleted only when it
     /// has no owner left). Atomic: either the whole set is applied or nothing is.

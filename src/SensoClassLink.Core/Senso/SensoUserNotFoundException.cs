@@ -11,5 +11,15 @@ public sealed class SensoUserNotFoundException : Exception
         Email = email;
     }
 
+    /// <summary>For operations that name the user by Senso id (a rename): <see cref="Email"/> then holds the id asked for.</summary>
+    public static SensoUserNotFoundException ForId(string id) =>
+        new(id, $"Senso has no user with the id '{id}'.");
+
+    private SensoUserNotFoundException(string requested, string message)
+        : base(message)
+    {
+        Email = requested;
+    }
+
     public string Email { get; }
 }

@@ -39,4 +39,7 @@ public sealed record SyncRunFigures
     public int GroupSyncsFailed { get; init; }
     /// <summary>Group syncs still queued when the run ended (waiting for their retry time).</summary>
     public int GroupSyncsPending { get; init; }
+    /// <summary>ClassLink users given the roster's new email (matched by sourcedId). Figures added later go last, so
+    /// the details document of an older run keeps its keys in their order when it is saved again.</summary>
+    public int UsersRenamed { get; init; }
 }

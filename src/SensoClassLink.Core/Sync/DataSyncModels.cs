@@ -35,6 +35,12 @@ public enum DataSyncAction
     Ineligible,
     /// <summary>A Senso user from ClassLink who is no longer a teacher in the roster.</summary>
     NotInRoster,
+    /// <summary>The teacher's account (matched by sourcedId) was given the roster's new email.</summary>
+    Renamed,
+    /// <summary>-WhatIf: the account would be renamed.</summary>
+    WouldRename,
+    /// <summary>Not renamed, nothing changed: EmailInUse, AmbiguousIdentity or SensoError (see Reason).</summary>
+    RenameFailed,
 }
 
 /// <summary>One row of the run report: one teacher decision. Holds emails and group keys, never roster payloads.</summary>
@@ -54,6 +60,8 @@ public sealed class DataSyncDecision
     public IReadOnlyList<string> GroupsUpdated { get; set; } = Array.Empty<string>();
     public IReadOnlyList<string> GroupsRemoved { get; set; } = Array.Empty<string>();
     public string Message { get; set; } = "";
+    /// <summary>Renamed or WouldRename: the email the account had before (the report says it in Message).</summary>
+    public string PreviousEmail { get; set; } = "";
 }
 
 /// <summary>The outcome of one data sync: the run record (as saved, or as it would be saved under what-if) and its decisions.</summary>

@@ -170,11 +170,14 @@ internal sealed class DataSyncRunner
             Verbose("Stage 2 (shrink guard): roster size is plausible.");
         }
 
-        // 4. Automatic creation, behind the mass-change brake. Placement names are resolved before any write.
+        // 4. Identity: accounts whose roster email changed (same sourcedId) are renamed, before anything could create a second one.
+        var applier = new SyncApplier(_senso, _state, _options, _observer, Heartbeat);
+        await RenameAsync(run, plan, applier, ct).ConfigureAwait(false);
+
+        // 5. Automatic creation, behind the mass-change brake. Placement names are resolved before any write.
         stage.Restart();
         var settings = await _senso.GetSettingsAsync(ct).ConfigureAwait(false);
         var missing = plan.Missing;
-        var applier = new SyncApplier(_senso, _state, _options, _observer, Heartbeat);
         var newUsers = new List<string>();
         if (!settings.AutomaticallyCreateUsers)
         {
@@ -223,7 +226,7 @@ internal sealed class DataSyncRunner
         run.UsersExisting = plan.UsersExisting;
         Heartbeat();
 
-        // 5. Group syncs: new users, users whose roster groups changed, and queued jobs that are due.
+        // 6. Group syncs: new users, users whose roster groups changed, and queued jobs that are due.
         stage.Restart();
         await SyncGroupsAsync(run, roster, plan, applier, newUsers, decisions, ct).ConfigureAwait(false);
         Verbose($"Stage 4 (group sync): {run.GroupSyncsQueued:N0} queued, {run.GroupSyncsCompleted:N0} completed, {run.GroupSyncsFailed:N0} failed, " +
@@ -234,6 +237,57 @@ internal sealed class DataSyncRunner
 
     /// <summary>Set when the run failed because the roster was not read to its end (the command reports it as such).</summary>
     public RosterIncompleteException? RosterIncomplete { get; private set; }
+
+    /// <summary>Applies the planned renames and reports them, and the identity conflicts, in the decisions and the run's errors.</summary>
+    private async Task RenameAsync(RunBuilder run, SyncPlan plan, SyncApplier applier, CancellationToken ct)
+    {
+        foreach (var conflict in plan.Identity.Conflicts)
+        {
+            run.Errors.Add($"{conflict.Email}: not renamed ({conflict.Reason}): {conflict.Message}");
+        }
+        var outcomes = await applier.RenameAsync(plan.Identity.Renames, ct).ConfigureAwait(false);
+        foreach (var outcome in outcomes)
+        {
+            var decision = plan.DecisionByEmail[outcome.Rename.NewEmail];
+            decision.Message = outcome.Message;
+            if (outcome.Renamed)
+            {
+                decision.Action = _options.WhatIf ? DataSyncAction.WouldRename : DataSyncAction.Renamed;
+                if (!_options.WhatIf)
+                {
+                    run.UsersRenamed++;
+                }
+                else
+                {
+                    // Under what-if the account still has its old email, so its groups cannot be previewed under the new one.
+                    plan.IdentityHeld.Add(outcome.Rename.NewEmail);
+                }
+                continue;
+            }
+            // Not renamed: the account keeps its old email and its groups are left as they are.
+            decision.Action = DataSyncAction.RenameFailed;
+            decision.Reason = outcome.Reason;
+            decision.PreviousEmail = "";
+            int at = plan.ClassLinkUsers.IndexOf(outcome.Rename.NewEmail);
+            if (at >= 0)
+            {
+                plan.ClassLinkUsers[at] = outcome.Rename.OldEmail;
+            }
+            plan.IdentityHeld.Add(outcome.Rename.NewEmail);
+            plan.IdentityHeld.Add(outcome.Rename.OldEmail);
+            plan.GroupSyncs.RemoveAll(g => g.Email == outcome.Rename.NewEmail || g.Email == outcome.Rename.OldEmail);
+            run.Errors.Add($"{outcome.Rename.NewEmail}: not renamed ({outcome.Reason}): {outcome.Message}");
+        }
+        if (plan.IdentityHeld.Count > 0)
+        {
+            plan.GroupSyncs.RemoveAll(g => plan.IdentityHeld.Contains(g.Email));
+        }
+        if (plan.Identity.Renames.Count + plan.Identity.Conflicts.Count > 0)
+        {
+            Verbose($"Identity: {outcomes.Count(o => o.Renamed):N0} {(_options.WhatIf ? "would be renamed" : "renamed")}, " +
+                    $"{outcomes.Count(o => !o.Renamed) + plan.Identity.Conflicts.Count:N0} not renamed (conflicts).");
+        }
+    }
 
     /// <summary>Counts the creates into the run and its decisions; returns the users whose groups are synced like a new user's.</summary>
     private static List<string> CountCreates(RunBuilder run, IReadOnlyList<ImportDecision> results, SyncPlan plan)
@@ -309,7 +363,7 @@ internal sealed class DataSyncRunner
                 Describe(decisions, plan.DecisionByEmail, outcome.Email, GroupSyncStatus.Failed, outcome.Message);
             }
         }
-        foreach (var decision in plan.DecisionByEmail.Values.Where(d => d.GroupSync == GroupSyncStatus.None && d.Action is DataSyncAction.Exists or DataSyncAction.Created))
+        foreach (var decision in plan.DecisionByEmail.Values.Where(d => d.GroupSync == GroupSyncStatus.None && d.Action is DataSyncAction.Exists or DataSyncAction.Created or DataSyncAction.Renamed))
         {
             decision.GroupSync = GroupSyncStatus.Unchanged;
         }
@@ -393,6 +447,7 @@ internal sealed class DataSyncRunner
         public int UsersCreated { get; set; }
         public int UsersExisting { get; set; }
         public int UsersFailed { get; set; }
+        public int UsersRenamed { get; set; }
         public int GroupSyncsQueued { get; set; }
         public int GroupSyncsCompleted { get; set; }
         public int GroupSyncsFailed { get; set; }
@@ -429,6 +484,7 @@ internal sealed class DataSyncRunner
                 UsersCreated = UsersCreated,
                 UsersExisting = UsersExisting,
                 UsersFailed = UsersFailed,
+                UsersRenamed = UsersRenamed,
                 GroupSyncsQueued = GroupSyncsQueued,
                 GroupSyncsCompleted = GroupSyncsCompleted,
                 GroupSyncsFailed = GroupSyncsFailed,

@@ -8,6 +8,8 @@ public enum ImportStatus
 {
     Created,
     Exists,
+    /// <summary>The teacher's account (matched by roster sourcedId) now has the roster's new email: the same user, renamed.</summary>
+    Renamed,
     Failed,
     WhatIf,
 }
@@ -27,6 +29,10 @@ public static class OutcomeReason
     public const string NoSite = "NoSite";
     public const string NotInSenso = "NotInSenso";
     public const string SensoError = "SensoError";
+    /// <summary>A rename refused: the roster's new email already belongs to another Senso account.</summary>
+    public const string EmailInUse = "EmailInUse";
+    /// <summary>A rename refused: the teacher's sourcedIds belong to more than one Senso user.</summary>
+    public const string AmbiguousIdentity = "AmbiguousIdentity";
 }
 
 /// <summary>One teacher to import, as the caller named them (pipeline object, CSV row or -Email).</summary>
@@ -52,7 +58,10 @@ public sealed class ImportDecision
     public GroupSyncStatus GroupSync { get; set; } = GroupSyncStatus.NotRequested;
 
     /// <summary>True when the teacher has (or, under -WhatIf, would have) a Senso account after this decision.</summary>
-    public bool HasAccount => Status is ImportStatus.Created or ImportStatus.Exists;
+    public bool HasAccount => Status is ImportStatus.Created or ImportStatus.Exists or ImportStatus.Renamed;
+
+    /// <summary>Renamed (or, under -WhatIf, would be renamed): the email the account had before.</summary>
+    public string? PreviousEmail { get; init; }
 }
 
 /// <summary>What a group sync did, or would do, for one user.</summary>

@@ -83,6 +83,46 @@ public sealed class SyncApplier
         return decisions;
     }
 
+    /// <summary>
+    /// Carries out the planned renames through the provider, one at a time and in plan order (renames are rare; each is
+    /// one atomic, idempotent provider call, so a killed run is finished by running again). Under what-if nothing is
+    /// written. Senso's refusals are answered (EmailInUse, SensoError), never thrown; cancellation is thrown.
+    /// </summary>
+    public async Task<IReadOnlyList<RenameOutcome>> RenameAsync(IReadOnlyList<PlannedRename> renames, CancellationToken ct)
+    {
+        var outcomes = new List<RenameOutcome>(renames.Count);
+        foreach (var rename in renames)
+        {
+            ct.ThrowIfCancellationRequested();
+            if (_options.WhatIf)
+            {
+                outcomes.Add(new RenameOutcome(rename, true, OutcomeReason.Eligible, $"Would rename from {rename.OldEmail} to {rename.NewEmail} (same account and groups).", null));
+                continue;
+            }
+            try
+            {
+                var user = await _senso.RenameUserAsync(rename.User.Id, rename.NewEmail, ct).ConfigureAwait(false);
+                outcomes.Add(new RenameOutcome(rename, true, OutcomeReason.Eligible, $"Renamed from {rename.OldEmail} to {rename.NewEmail}.", user));
+            }
+            catch (SensoEmailInUseException)
+            {
+                outcomes.Add(new RenameOutcome(rename, false, OutcomeReason.EmailInUse,
+                    $"Not renamed from {rename.OldEmail}: {rename.NewEmail} already belongs to another Senso account; nothing was changed.", null));
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                throw;
+            }
+            catch (Exception ex)
+            {
+                outcomes.Add(new RenameOutcome(rename, false, OutcomeReason.SensoError,
+                    $"Not renamed from {rename.OldEmail}: Senso refused or failed the request: {ex.Message}", null));
+            }
+            _heartbeat();
+        }
+        return outcomes;
+    }
+
     /// <summary>Queues a group sync for each email (nothing under what-if).</summary>
     public void Enqueue(IEnumerable<string> emails, string reason)
     {

@@ -113,7 +113,7 @@ public sealed class SyncPipeline
         var plan = SyncPlanner.PlanImport(scope, roster);
         var applier = new SyncApplier(_senso, _state, _options, _observer);
         var recorder = new SyncRecorder(_options.WhatIf ? null : _state, Guid.NewGuid().ToString("D"));
-        var decisions = await applier.CreateAsync(plan.Creates, _placement!, recorder, verboseEach: true, ct).ConfigureAwait(false);
+        var decisions = await ImportOrRenameAsync(plan, applier, recorder, ct).ConfigureAwait(false);
 
         // Then the group syncs of every teacher with an account.
         var withAccount = decisions.Where(d => d.HasAccount).ToList();
@@ -135,6 +135,84 @@ public sealed class SyncPipeline
             }
         }
         return new SyncResult(plan, decisions, outcomes, null);
+    }
+
+    /// <summary>
+    /// The import's apply stage: a requested teacher whose roster sourcedId is already a ClassLink user's under another
+    /// email is that user renamed (never a second account); an identity conflict fails and changes nothing; the rest are
+    /// created through <see cref="TeacherImporter"/>. Decisions in request order, each journaled.
+    /// </summary>
+    private async Task<List<ImportDecision>> ImportOrRenameAsync(SyncPlan plan, SyncApplier applier, SyncRecorder recorder, CancellationToken ct)
+    {
+        var candidates = plan.Creates.Where(c => c.Teacher is { Email.Length: > 0 }).Select(c => c.Teacher!).ToList();
+        if (candidates.Count > 0)
+        {
+            plan.Identity = IdentityPlan.For(candidates, await ReadSensoUsersAsync(ct).ConfigureAwait(false));
+        }
+        var identity = plan.Identity;
+        var renameOutcomes = (await applier.RenameAsync(identity.Renames, ct).ConfigureAwait(false))
+            .ToDictionary(o => o.Rename.NewEmail, StringComparer.Ordinal);
+        var toCreate = new List<PlannedCreate>();
+        var byIndex = new ImportDecision?[plan.Creates.Count];
+        var answered = new HashSet<string>(StringComparer.Ordinal);
+        for (int i = 0; i < plan.Creates.Count; i++)
+        {
+            var create = plan.Creates[i];
+            string email = create.Teacher?.Email ?? "";
+            bool repeat = email.Length > 0 && !answered.Add(email);
+            if (email.Length > 0 && renameOutcomes.TryGetValue(email, out var outcome))
+            {
+                byIndex[i] = RenameDecision(outcome, repeat);
+            }
+            else if (email.Length > 0 && identity.ConflictFor(email) is { } conflict)
+            {
+                byIndex[i] = new ImportDecision
+                {
+                    Email = email, DisplayName = (create.Teacher!.GivenName + " " + create.Teacher.FamilyName).Trim(),
+                    Status = ImportStatus.Failed, Reason = conflict.Reason, Message = conflict.Message,
+                };
+            }
+            else
+            {
+                toCreate.Add(create);
+            }
+        }
+        var created = await applier.CreateAsync(toCreate, _placement!, recorder, verboseEach: true, ct).ConfigureAwait(false);
+        var decisions = new List<ImportDecision>(plan.Creates.Count);
+        int next = 0;
+        foreach (var decision in byIndex)
+        {
+            if (decision is null)
+            {
+                decisions.Add(created[next++]);
+                continue;
+            }
+            decisions.Add(decision);
+            _observer.Verbose?.Invoke($"{decision.Email}: {decision.Status} ({decision.Reason})");
+            recorder.Journal(decision);
+        }
+        recorder.Flush();
+        return decisions;
+    }
+
+    private ImportDecision RenameDecision(RenameOutcome outcome, bool repeat)
+    {
+        var user = outcome.User ?? outcome.Rename.User;
+        if (!outcome.Renamed)
+        {
+            return new ImportDecision
+            {
+                Email = outcome.Rename.NewEmail, DisplayName = user.DisplayName, Role = user.Role, Site = user.Site,
+                Status = ImportStatus.Failed, Reason = outcome.Reason, Message = outcome.Message, UserId = user.Id,
+            };
+        }
+        return new ImportDecision
+        {
+            Email = outcome.Rename.NewEmail, DisplayName = user.DisplayName, Role = user.Role, Site = user.Site, UserId = user.Id,
+            Status = _options.WhatIf ? ImportStatus.WhatIf : repeat ? ImportStatus.Exists : ImportStatus.Renamed,
+            Reason = OutcomeReason.Eligible, PreviousEmail = outcome.Rename.OldEmail,
+            Message = repeat ? "Already renamed earlier in this run." : outcome.Message,
+        };
     }
 
     private async Task<SyncResult> SyncUsersAsync(SyncScope scope, CancellationToken ct)

@@ -27,6 +27,12 @@ public sealed class SyncPlan
     /// <summary>Accounts to create, in order. Import: every request (the importer answers the ineligible ones); nightly: the eligible teachers missing from Senso.</summary>
     public List<PlannedCreate> Creates { get; } = new();
 
+    /// <summary>Identity by sourcedId: accounts to rename and teachers whose account conflicts (nothing changes for them).</summary>
+    public IdentityPlan Identity { get; internal set; } = IdentityPlan.Empty;
+
+    /// <summary>Nightly: emails whose groups this run leaves alone and whose stored fingerprint is kept (identity conflicts, failed renames).</summary>
+    public HashSet<string> IdentityHeld { get; } = new(StringComparer.Ordinal);
+
     /// <summary>Users whose groups are synced in this run (besides the new accounts), each with the reason its job is queued under.</summary>
     public List<PlannedGroupSync> GroupSyncs { get; } = new();
 

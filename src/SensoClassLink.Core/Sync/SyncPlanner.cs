@@ -46,12 +46,28 @@ public static class SyncPlanner
     public static SyncPlan PlanNightly(RosterReading roster, IReadOnlyDictionary<string, SensoUser> sensoUsers,
         IReadOnlyDictionary<string, string> storedFingerprints, IReadOnlyCollection<GroupSyncJob> jobs, DateTimeOffset now)
     {
+        // Identity first: a renamed account is the teacher's account under its new email, not a missing one plus one gone.
+        var identity = IdentityPlan.For(roster.Evaluation.Teachers, sensoUsers);
+        var renamedFrom = identity.Renames.ToDictionary(r => r.OldEmail, r => r, StringComparer.Ordinal);
+        var renamedTo = identity.Renames.ToDictionary(r => r.NewEmail, r => r, StringComparer.Ordinal);
+        var conflictOf = identity.Conflicts.ToDictionary(c => c.Email, c => c, StringComparer.Ordinal);
+        var heldAccounts = new HashSet<string>(identity.Conflicts.SelectMany(c => c.Users).Select(u => EmailAddress.Normalize(u.Email)), StringComparer.Ordinal);
+        bool HasAccount(string email) => sensoUsers.ContainsKey(email) || renamedTo.ContainsKey(email);
+
+        // The groups a renamed account owns follow it, so its stored fingerprint does too.
+        var stored = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var pair in storedFingerprints)
+        {
+            stored[renamedFrom.TryGetValue(pair.Key, out var rename) ? rename.NewEmail : pair.Key] = pair.Value;
+        }
         var plan = new SyncPlan(SyncScope.Nightly, roster)
         {
             Fingerprints = roster.GroupFingerprints(),
-            StoredFingerprints = storedFingerprints,
+            StoredFingerprints = stored,
+            Identity = identity,
         };
-        plan.ClassLinkUsers.AddRange(sensoUsers.Values.Where(u => string.Equals(u.Source, "classlink", StringComparison.OrdinalIgnoreCase)).Select(u => u.Email));
+        plan.ClassLinkUsers.AddRange(sensoUsers.Values.Where(u => string.Equals(u.Source, "classlink", StringComparison.OrdinalIgnoreCase))
+            .Select(u => renamedFrom.TryGetValue(u.Email, out var rename) ? rename.NewEmail : u.Email));
         foreach (var teacher in roster.Evaluation.Teachers)
         {
             var decision = new DataSyncDecision
@@ -59,26 +75,41 @@ public static class SyncPlanner
                 Email = teacher.Email,
                 SourcedId = teacher.SourcedIds.FirstOrDefault() ?? "",
                 Eligibility = teacher.Reason.ToString(),
-                Action = !teacher.Eligible ? DataSyncAction.Ineligible : sensoUsers.ContainsKey(teacher.Email) ? DataSyncAction.Exists : DataSyncAction.NotCreated,
+                Action = !teacher.Eligible ? DataSyncAction.Ineligible : HasAccount(teacher.Email) ? DataSyncAction.Exists : DataSyncAction.NotCreated,
             };
+            if (teacher.Email.Length > 0 && renamedTo.TryGetValue(teacher.Email, out var rename) && !plan.DecisionByEmail.ContainsKey(teacher.Email))
+            {
+                decision.Action = DataSyncAction.Renamed;
+                decision.PreviousEmail = rename.OldEmail;
+            }
+            else if (teacher.Email.Length > 0 && conflictOf.TryGetValue(teacher.Email, out var conflict) && !plan.DecisionByEmail.ContainsKey(teacher.Email))
+            {
+                decision.Action = DataSyncAction.RenameFailed;
+                decision.Reason = conflict.Reason;
+                decision.Message = conflict.Message;
+            }
             plan.Decisions.Add(decision);
             if (teacher.Email.Length > 0 && !plan.DecisionByEmail.ContainsKey(teacher.Email))
             {
                 plan.DecisionByEmail.Add(teacher.Email, decision);
             }
         }
-        foreach (string email in plan.ClassLinkUsers.Where(e => !plan.DecisionByEmail.ContainsKey(e)))
+        // Accounts a conflicting teacher points at are that teacher's, not gone from the roster: they are left as they are.
+        foreach (string email in plan.ClassLinkUsers.Where(e => !plan.DecisionByEmail.ContainsKey(e) && !heldAccounts.Contains(e)))
         {
             var decision = new DataSyncDecision { Email = email, Eligibility = OutcomeReason.NotInRoster, Action = DataSyncAction.NotInRoster };
             plan.Decisions.Add(decision);
             plan.DecisionByEmail.Add(email, decision);
         }
-        plan.Missing.AddRange(roster.Evaluation.Teachers.Where(t => t.Eligible && !sensoUsers.ContainsKey(t.Email)));
-        plan.UsersExisting = roster.Evaluation.Teachers.Count(t => t.Eligible && sensoUsers.ContainsKey(t.Email));
+        plan.IdentityHeld.UnionWith(heldAccounts);
+        plan.IdentityHeld.UnionWith(conflictOf.Keys);
+        plan.Missing.AddRange(roster.Evaluation.Teachers.Where(t => t.Eligible && !HasAccount(t.Email) && !conflictOf.ContainsKey(t.Email)));
+        plan.UsersExisting = roster.Evaluation.Teachers.Count(t => t.Eligible && HasAccount(t.Email));
+        var storedFingerprintsView = stored;
 
         var byEmail = jobs.ToDictionary(j => j.Email, StringComparer.Ordinal);
         bool InBackoff(string email) => byEmail.TryGetValue(email, out var job) && job.Status == GroupSyncStatus.Queued && job.NextAttemptAt > now;
-        foreach (string email in plan.ClassLinkUsers.Where(e => !SameFingerprint(storedFingerprints, plan.Fingerprints, e)))
+        foreach (string email in plan.ClassLinkUsers.Where(e => !plan.IdentityHeld.Contains(e) && !SameFingerprint(storedFingerprintsView, plan.Fingerprints, e)))
         {
             plan.GroupSyncs.Add(new PlannedGroupSync(email, "roster-change"));
             if (InBackoff(email))
@@ -86,7 +117,7 @@ public static class SyncPlanner
                 plan.Waiting.Add(email);
             }
         }
-        foreach (var job in byEmail.Values.Where(j => j.Status == GroupSyncStatus.Queued && j.NextAttemptAt <= now))
+        foreach (var job in byEmail.Values.Where(j => j.Status == GroupSyncStatus.Queued && j.NextAttemptAt <= now && !plan.IdentityHeld.Contains(j.Email)))
         {
             plan.GroupSyncs.Add(new PlannedGroupSync(job.Email, AlreadyQueued));
         }

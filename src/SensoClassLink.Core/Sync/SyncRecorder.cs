@@ -56,7 +56,8 @@ public sealed class SyncRecorder
     /// <summary>
     /// Records what Senso now holds: the roster's fingerprint for every ClassLink user except those whose sync is still
     /// pending (they keep the old one, so the change is still seen until their job succeeds). A job that gave up takes
-    /// the new fingerprint: it stays Failed and reported rather than reset every night. Returns the pending count.
+    /// the new fingerprint: it stays Failed and reported rather than reset every night. Users held by an identity conflict or a
+    /// failed rename keep theirs too. Returns the pending count.
     /// </summary>
     public int RecordFingerprints(SyncPlan plan, IEnumerable<string> newUsers)
     {
@@ -65,7 +66,7 @@ public sealed class SyncRecorder
         var synced = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (string email in plan.ClassLinkUsers.Concat(newUsers).Distinct(StringComparer.Ordinal))
         {
-            string? value = pending.Contains(email)
+            string? value = pending.Contains(email) || plan.IdentityHeld.Contains(email)
                 ? (plan.StoredFingerprints.TryGetValue(email, out var old) ? old : null)
                 : (plan.Fingerprints.TryGetValue(email, out var current) ? current : null);
             if (value is not null)

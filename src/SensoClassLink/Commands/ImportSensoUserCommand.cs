@@ -177,9 +177,12 @@ public sealed class ImportSensoUserCommand : SensoCommandBase
         int created = decisions.Count(d => d.Status == ImportStatus.Created);
         int existing = decisions.Count(d => d.Status == ImportStatus.Exists);
         int failed = decisions.Count(d => d.Status == ImportStatus.Failed);
+        int renamed = decisions.Count(d => d.Status == ImportStatus.Renamed);
         string overview = _whatIf
             ? $"What if: {decisions.Count(d => d.Status == ImportStatus.WhatIf)} teachers would be imported or kept, {failed} would fail."
-            : $"Import: {created} created, {existing} existing, {failed} failed.";
+            : renamed > 0
+                ? $"Import: {created} created, {renamed} renamed, {existing} existing, {failed} failed."
+                : $"Import: {created} created, {existing} existing, {failed} failed.";
         WriteInformation(new InformationRecord(overview, "Import-SensoUser"));
     }
 

@@ -41,6 +41,7 @@ public sealed class ClassLinkIntegrationStatistic
     public int RosterEnrollments => _lastRunFigures.RosterEnrollments;
     public int DataQualityWarnings => _lastRunFigures.DataQualityWarnings;
     public int UsersCreated => _lastRunFigures.UsersCreated;
+    public int UsersRenamed => _lastRunFigures.UsersRenamed;
     public int GroupSyncsCompleted => _lastRunFigures.GroupSyncsCompleted;
     public int GroupSyncsFailed => _lastRunFigures.GroupSyncsFailed;
     /// <summary>When the last Completed or CompletedWithErrors run ended; null when none has.</summary>

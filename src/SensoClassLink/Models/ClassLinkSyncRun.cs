@@ -52,6 +52,7 @@ public sealed class ClassLinkSyncRun
     public int UsersCreated => _figures.UsersCreated;
     public int UsersExisting => _figures.UsersExisting;
     public int UsersFailed => _figures.UsersFailed;
+    public int UsersRenamed => _figures.UsersRenamed;
     public int GroupSyncsQueued => _figures.GroupSyncsQueued;
     public int GroupSyncsCompleted => _figures.GroupSyncsCompleted;
     public int GroupSyncsFailed => _figures.GroupSyncsFailed;
@@ -87,7 +88,7 @@ public sealed class ClassLinkSyncDecision
     public string Email { get; }
     public string SourcedId { get; }
     public string Eligibility { get; }
-    /// <summary>Created, WouldCreate, Exists, NotCreated, CreateFailed, Ineligible or NotInRoster.</summary>
+    /// <summary>Created, WouldCreate, Exists, NotCreated, CreateFailed, Ineligible, NotInRoster, Renamed, WouldRename or RenameFailed.</summary>
     public DataSyncAction Action { get; }
     public string Reason { get; }
     /// <summary>None, Unchanged, Synced, WouldSync, Failed or Pending.</summary>

@@ -16,13 +16,14 @@ public sealed class SensoUserImportResult
         Message = decision.Message;
         UserId = decision.UserId;
         GroupSync = decision.GroupSync;
+        PreviousEmail = decision.PreviousEmail;
     }
 
     public string Email { get; }
     public string DisplayName { get; }
     public string Role { get; }
     public string Site { get; }
-    /// <summary>Created, Exists, Failed or WhatIf.</summary>
+    /// <summary>Created, Exists, Renamed, Failed or WhatIf.</summary>
     public ImportStatus Status { get; }
     /// <summary>A stable code: Eligible, NotInRoster, NoStudents, InvalidEmail, RoleNotFound, SensoError, ...</summary>
     public string Reason { get; }
@@ -30,6 +31,8 @@ public sealed class SensoUserImportResult
     public string? UserId { get; }
     /// <summary>Completed, Queued, Failed or NotRequested.</summary>
     public GroupSyncStatus GroupSync { get; }
+    /// <summary>Renamed (or would be, under -WhatIf): the email the account had before; null otherwise.</summary>
+    public string? PreviousEmail { get; }
 
     public override string ToString() => $"{Email}: {Status}";
 }

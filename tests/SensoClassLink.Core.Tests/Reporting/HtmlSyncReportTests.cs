@@ -201,6 +201,24 @@ public sealed class HtmlSyncReportTests : IDisposable
     }
 
     [Fact]
+    public void A_refused_rename_is_a_problem_listed_first_and_a_rename_is_shown_as_done()
+    {
+        var decisions = new[]
+        {
+            Decision("quiet@d.org"),
+            Decision("renamed@d.org", DataSyncAction.Renamed, GroupSyncStatus.Synced, "Renamed from old@d.org to renamed@d.org."),
+            Decision("taken@d.org", DataSyncAction.RenameFailed, GroupSyncStatus.None, "taken@d.org already belongs to another Senso account"),
+        };
+        string html = Render(Run(1), decisions: decisions);
+
+        var emails = Regex.Matches(html, "<tr(?: class=\"problem\")?><td>([^<]+)</td>").Select(m => m.Groups[1].Value).ToList();
+        Assert.Equal(new[] { "taken@d.org", "renamed@d.org", "quiet@d.org" }, emails);
+        Assert.Equal(1, Count(html, "<tr class=\"problem\">"));
+        Assert.Contains("<span class=\"tag bad\">RenameFailed</span>", html);
+        Assert.Contains("<span class=\"tag good\">Renamed</span>", html);
+    }
+
+    [Fact]
     public void Without_decisions_the_report_says_where_to_get_them()
     {
         Assert.Contains("Invoke-ClassLinkSync -ReportPath run.html", Render(Run(1), decisions: null));

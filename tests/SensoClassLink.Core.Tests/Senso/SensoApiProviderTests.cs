@@ -87,6 +87,35 @@ public sealed class SensoApiProviderTests : SensoProviderContractTests
     }
 
     [Fact]
+    public async Task A_rename_that_times_out_after_the_server_committed_is_resent_and_answers_the_renamed_user()
+    {
+        var retry = new HttpRetryOptions { MaxRetries = 3, BaseDelay = TimeSpan.FromMilliseconds(5), MaxDelay = TimeSpan.FromMilliseconds(20), AttemptTimeout = TimeSpan.FromMilliseconds(700) };
+        using var provider = OpenProvider(retry);
+        var jane = (await provider.CreateUserAsync(Teacher("jane@d.org"), None)).User;
+        Server.Faults.CommitThenStallNextRename(TimeSpan.FromSeconds(10));
+
+        var renamed = await provider.RenameUserAsync(jane.Id, "jane.new@d.org", None);
+
+        Assert.Equal(jane.Id, renamed.Id);
+        Assert.Equal("jane.new@d.org", renamed.Email);
+        Assert.Equal(2, Server.Faults.RenameRequests); // the resend met the committed rename and changed nothing
+        Assert.Equal(1, (await provider.SearchUsersAsync(null, 10, 0, None)).Total);
+        Assert.Null(await provider.FindUserByEmailAsync("jane@d.org", None));
+    }
+
+    [Fact]
+    public async Task A_renamed_users_groups_are_replaced_through_the_id_learned_under_the_new_email()
+    {
+        var jane = (await Provider.CreateUserAsync(Teacher("jane@d.org"), None)).User;
+        await Provider.ReplaceUserGroupsAsync("jane@d.org", new[] { new SensoGroup { Key = "c1", Name = "Math" } }, None);
+        await Provider.RenameUserAsync(jane.Id, "jane.new@d.org", None);
+
+        await Assert.ThrowsAsync<SensoUserNotFoundException>(() => Provider.ReplaceUserGroupsAsync("jane@d.org", Array.Empty<SensoGroup>(), None));
+        var diff = await Provider.ReplaceUserGroupsAsync("jane.new@d.org", Array.Empty<SensoGroup>(), None);
+        Assert.Equal(new[] { "c1" }, diff.Removed);
+    }
+
+    [Fact]
     public async Task A_429_storm_is_waited_out_with_a_bounded_number_of_requests()
     {
         await Provider.GetRolesAsync(None);

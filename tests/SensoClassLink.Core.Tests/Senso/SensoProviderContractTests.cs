@@ -227,6 +227,86 @@ public abstract class SensoProviderContractTests : IDisposable
     }
 
     [Fact]
+    public async Task Rename_keeps_the_user_its_role_site_sourcedids_and_groups()
+    {
+        var created = (await Provider.CreateUserAsync(Teacher("old@district.org", role: "Administrator", site: "North"), None)).User;
+        await Provider.ReplaceUserGroupsAsync("old@district.org", new[]
+        {
+            new SensoGroup { Key = "c1", Name = "Math", Members = new[] { "kid@district.org" } },
+            new SensoGroup { Key = "c2", Name = "Art", Owners = new[] { "co@district.org" } },
+        }, None);
+
+        var renamed = await Provider.RenameUserAsync(created.Id, "  New.Name@District.org ", None);
+
+        Assert.Equal(created.Id, renamed.Id);
+        Assert.Equal("new.name@district.org", renamed.Email);
+        Assert.Equal("Administrator", renamed.Role);
+        Assert.Equal("North", renamed.Site);
+        Assert.Equal("classlink", renamed.Source);
+        Assert.Equal(created.SourcedIds, renamed.SourcedIds);
+        Assert.Equal(created.DisplayName, renamed.DisplayName);
+        Assert.Null(await Provider.FindUserByEmailAsync("old@district.org", None));
+        Assert.Equal(created.Id, (await Provider.FindUserByEmailAsync("NEW.NAME@district.org", None))!.Id);
+        Assert.Equal(1, (await Provider.SearchUsersAsync(null, 10, 0, None)).Total);
+
+        Assert.Empty(await Provider.GetGroupsAsync("old@district.org", None));
+        var groups = await Provider.GetGroupsAsync("new.name@district.org", None);
+        Assert.Equal(new[] { "c1", "c2" }, groups.Select(g => g.Key));
+        Assert.Equal(new[] { "new.name@district.org" }, groups[0].Owners);
+        Assert.Equal(new[] { "co@district.org", "new.name@district.org" }, groups[1].Owners);
+        Assert.Equal(new[] { "kid@district.org" }, groups[0].Members);
+
+        // The renamed user's groups are replaced under the new email like anyone's.
+        var diff = await Provider.ReplaceUserGroupsAsync("new.name@district.org", new[] { groups[0] }, None);
+        Assert.Equal(new[] { "c2" }, diff.Removed);
+        Assert.Equal(new[] { "c1" }, diff.Unchanged);
+    }
+
+    [Fact]
+    public async Task Rename_to_the_email_the_user_has_succeeds_and_changes_nothing()
+    {
+        var created = (await Provider.CreateUserAsync(Teacher("same@district.org"), None)).User;
+        await Provider.ReplaceUserGroupsAsync("same@district.org", new[] { new SensoGroup { Key = "c1", Name = "Math" } }, None);
+
+        var again = await Provider.RenameUserAsync(created.Id, "SAME@District.org", None);
+        var twice = await Provider.RenameUserAsync(created.Id, "same@district.org", None);
+
+        Assert.Equal(created.Id, again.Id);
+        Assert.Equal("same@district.org", again.Email);
+        Assert.Equal("same@district.org", twice.Email);
+        Assert.Equal(created.CreatedAt, twice.CreatedAt);
+        Assert.Single(await Provider.GetGroupsAsync("same@district.org", None));
+    }
+
+    [Fact]
+    public async Task Rename_to_an_email_another_account_has_is_refused_and_changes_nothing()
+    {
+        var jane = (await Provider.CreateUserAsync(Teacher("jane@district.org"), None)).User;
+        var bob = (await Provider.CreateUserAsync(Teacher("bob@district.org"), None)).User;
+        await Provider.ReplaceUserGroupsAsync("jane@district.org", new[] { new SensoGroup { Key = "c1", Name = "Math" } }, None);
+
+        var error = await Assert.ThrowsAsync<SensoEmailInUseException>(() => Provider.RenameUserAsync(jane.Id, "BOB@District.org", None));
+
+        Assert.Equal("bob@district.org", error.Email);
+        Assert.Equal(jane.Id, (await Provider.FindUserByEmailAsync("jane@district.org", None))!.Id);
+        Assert.Equal(bob.Id, (await Provider.FindUserByEmailAsync("bob@district.org", None))!.Id);
+        Assert.Single(await Provider.GetGroupsAsync("jane@district.org", None));
+        Assert.Empty(await Provider.GetGroupsAsync("bob@district.org", None));
+        Assert.Equal(2, (await Provider.SearchUsersAsync(null, 10, 0, None)).Total);
+    }
+
+    [Fact]
+    public async Task Rename_of_an_unknown_id_or_to_an_empty_email_is_refused()
+    {
+        var jane = (await Provider.CreateUserAsync(Teacher("jane@district.org"), None)).User;
+
+        await Assert.ThrowsAsync<SensoUserNotFoundException>(() => Provider.RenameUserAsync("no-such-id", "x@district.org", None));
+        await Assert.ThrowsAsync<ArgumentException>(() => Provider.RenameUserAsync(jane.Id, "  ", None));
+        Assert.Null(await Provider.FindUserByEmailAsync("x@district.org", None));
+        Assert.Equal("jane@district.org", (await Provider.FindUserByEmailAsync("jane@district.org", None))!.Email);
+    }
+
+    [Fact]
     public async Task Settings_default_to_off_and_round_trip_with_resolved_names()
     {
         var initial = await Provider.GetSettingsAsync(None);

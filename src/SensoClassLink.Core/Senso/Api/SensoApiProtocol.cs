@@ -11,6 +11,7 @@ public static class SensoApiProtocol
     public const string ProblemContentType = "application/problem+json";
     public const string UnknownNameProblem = "urn:senso:problem:unknown-name";
     public const string UserNotFoundProblem = "urn:senso:problem:user-not-found";
+    public const string EmailInUseProblem = "urn:senso:problem:email-in-use";
     public const string ValidationProblem = "urn:senso:problem:validation";
     public const string UnauthorizedProblem = "urn:senso:problem:unauthorized";
     public const string RateLimitedProblem = "urn:senso:problem:rate-limited";
@@ -36,6 +37,12 @@ public sealed class UserPageDto
 {
     public List<SensoUser> Users { get; set; } = new();
     public int Total { get; set; }
+}
+
+/// <summary>PATCH /users/{id} body: the new username.</summary>
+public sealed class UserRenameDto
+{
+    public string Email { get; set; } = "";
 }
 
 /// <summary>PUT /users/{id}/groups body.</summary>

@@ -180,6 +180,31 @@ public sealed class SensoApiProvider : ISensoProvider, ISupportsCommandScope
         }
     }
 
+    public async Task<SensoUser> RenameUserAsync(string userId, string newEmail, CancellationToken cancellationToken)
+    {
+        string email = EmailAddress.Normalize(newEmail);
+        if (email.Length == 0)
+        {
+            throw new ArgumentException("A Senso user needs an email address (it is the username).", nameof(newEmail));
+        }
+        string path = "users/" + Uri.EscapeDataString(userId ?? "");
+        // PATCH with the target email is idempotent (the same answer however often it arrives), so the normal retry pipeline may resend it.
+        using var response = await SendAuthorizedAsync(_sender, new HttpMethod("PATCH"), path, SensoApiProtocol.Serialize(new UserRenameDto { Email = email }), cancellationToken)
+            .ConfigureAwait(false);
+        if (response.StatusCode == HttpStatusCode.Conflict)
+        {
+            throw await ErrorFor(response, "PATCH", path).ConfigureAwait(false);
+        }
+        var renamed = await ReadAsync<SensoUser>(response, "PATCH", path).ConfigureAwait(false);
+        // The id cache is keyed by email: the old email no longer names this user.
+        foreach (var entry in _userIds.Where(e => e.Value == renamed.Id).ToList())
+        {
+            _userIds.TryRemove(entry.Key, out _);
+        }
+        _userIds[EmailAddress.Normalize(renamed.Email)] = renamed.Id;
+        return renamed;
+    }
+
     public async Task<GroupReplaceResult> ReplaceUserGroupsAsync(string ownerEmail, IReadOnlyList<SensoGroup> groups, CancellationToken cancellationToken)
     {
         string owner = EmailAddress.Normalize(ownerEmail);
@@ -357,6 +382,10 @@ public sealed class SensoApiProvider : ISensoProvider, ISupportsCommandScope
         if (problem?.Type == SensoApiProtocol.UserNotFoundProblem && problem.Requested is not null)
         {
             return new SensoUserNotFoundException(problem.Requested);
+        }
+        if (problem?.Type == SensoApiProtocol.EmailInUseProblem && problem.Requested is not null)
+        {
+            return new SensoEmailInUseException(problem.Requested);
         }
         if (problem?.Type == SensoApiProtocol.ValidationProblem)
         {

@@ -134,6 +134,42 @@ public sealed class LocalTenantProvider : ISensoProvider
         });
     }
 
+    public Task<SensoUser> RenameUserAsync(string userId, string newEmail, CancellationToken cancellationToken) =>
+        Run(cancellationToken, () => RenameUser(userId, newEmail));
+
+    /// <summary>
+    /// Synchronous form of <see cref="RenameUserAsync"/>: one IMMEDIATE transaction moves the username and every group
+    /// ownership (group_owners holds owners by email), so no reader ever sees the user under one email and its groups under the other.
+    /// </summary>
+    public SensoUser RenameUser(string userId, string newEmail)
+    {
+        string newKey = EmailAddress.Normalize(newEmail);
+        if (newKey.Length == 0)
+        {
+            throw new ArgumentException("A Senso user needs an email address (it is the username).", nameof(newEmail));
+        }
+        return _file.Write((c, t) =>
+        {
+            var user = FindUserById(c, t, userId) ?? throw SensoUserNotFoundException.ForId(userId);
+            string oldKey = EmailAddress.Normalize(user.Email);
+            if (oldKey == newKey)
+            {
+                return user;
+            }
+            if (FindUser(c, t, newKey) is not null)
+            {
+                throw new SensoEmailInUseException(newKey);
+            }
+            SqliteFile.Execute(c, t, "UPDATE users SET email = $e, email_key = $e WHERE id = $id;", ("$e", newKey), ("$id", user.Id));
+            // A group may already list the new email as a co-owner (co-owners need not be Senso users yet): keep one row.
+            SqliteFile.Execute(c, t,
+                "DELETE FROM group_owners WHERE owner_key = $old AND group_key IN (SELECT group_key FROM group_owners WHERE owner_key = $new);",
+                ("$old", oldKey), ("$new", newKey));
+            SqliteFile.Execute(c, t, "UPDATE group_owners SET owner_key = $new WHERE owner_key = $old;", ("$old", oldKey), ("$new", newKey));
+            return FindUserById(c, t, user.Id)!;
+        });
+    }
+
     public Task<GroupReplaceResult> ReplaceUserGroupsAsync(string ownerEmail, IReadOnlyList<SensoGroup> groups, CancellationToken cancellationToken) =>
         Run(cancellationToken, () => ReplaceUserGroups(ownerEmail, groups));
 
@@ -264,6 +300,13 @@ public sealed class LocalTenantProvider : ISensoProvider
     private static SensoUser? FindUser(SqliteConnection c, SqliteTransaction? t, string emailKey)
     {
         using var command = SqliteFile.Command(c, t, UserSelect + "WHERE u.email_key = $k;", ("$k", emailKey));
+        using var reader = command.ExecuteReader();
+        return reader.Read() ? ReadUser(reader) : null;
+    }
+
+    private static SensoUser? FindUserById(SqliteConnection c, SqliteTransaction? t, string id)
+    {
+        using var command = SqliteFile.Command(c, t, UserSelect + "WHERE u.id = $id;", ("$id", id ?? ""));
         using var reader = command.ExecuteReader();
         return reader.Read() ? ReadUser(reader) : null;
     }
