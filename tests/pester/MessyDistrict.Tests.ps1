@@ -79,6 +79,8 @@ Describe 'A delta (change-set) export' {
         { Import-SensoUser -Email 'ana.silva@riverbend.example' -Role Teacher -Site Main } | Should -Throw -ErrorId 'RosterUnreadable*'
         { Sync-SensoUserGroup -Email 'ana.silva@riverbend.example' } | Should -Throw -ErrorId 'RosterUnreadable*'
         @(Get-SensoUser).Count | Should -Be 0
+        # The resync reads the roster before it queues, so a refused export leaves no job behind either.
+        @(Get-SensoGroupSyncJob).Count | Should -Be 0
     }
 
     It 'fails the nightly sync saying why, having written nothing to Senso' {
