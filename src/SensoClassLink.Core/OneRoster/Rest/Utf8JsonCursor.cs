@@ -101,23 +101,11 @@ internal sealed class Utf8JsonCursor
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool NextProperty()
     {
-        byte b = Peek();
-        if (b == '}')
+        if (!NextInContainer((byte)'}'))
         {
-            _pos++;
-            _depth--;
             return false;
         }
-        if (_needComma[_depth])
-        {
-            if (b != ',')
-            {
-                throw new JsonSyntaxException();
-            }
-            _pos++;
-            b = Peek();
-        }
-        if (b != '"')
+        if (Peek() != '"')
         {
             throw new JsonSyntaxException();
         }
@@ -134,8 +122,24 @@ internal sealed class Utf8JsonCursor
     /// <summary>Moves to the next element of the current array (read or skip it before calling again); false, with the ']' consumed, at its end.</summary>
     public bool NextElement()
     {
+        if (!NextInContainer((byte)']'))
+        {
+            return false;
+        }
+        _needComma[_depth] = true;
+        return true;
+    }
+
+    /// <summary>
+    /// The step NextProperty and NextElement share: false, with <paramref name="closer"/> consumed and the depth left,
+    /// when the container ends; otherwise true, past the comma that must separate this member from the one before
+    /// (a comma followed by the closer is a syntax error).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool NextInContainer(byte closer)
+    {
         byte b = Peek();
-        if (b == ']')
+        if (b == closer)
         {
             _pos++;
             _depth--;
@@ -148,12 +152,11 @@ internal sealed class Utf8JsonCursor
                 throw new JsonSyntaxException();
             }
             _pos++;
-            if (Peek() == ']')
+            if (Peek() == closer)
             {
                 throw new JsonSyntaxException();
             }
         }
-        _needComma[_depth] = true;
         return true;
     }
 
