@@ -66,6 +66,7 @@ function Invoke-Build {
 function Invoke-Test {
     Invoke-Build
     $totals = [ordered]@{ Passed = 0; Failed = 0; Skipped = 0 }
+    $failedNames = [System.Collections.Generic.List[string]]::new()
 
     Write-Step 'Engine tests (xunit)'
     foreach ($project in Get-ChildItem (Join-Path $PSScriptRoot 'tests') -Recurse -Filter '*.Tests.csproj') {
@@ -73,6 +74,7 @@ function Invoke-Test {
         $totals.Passed += $result.Passed
         $totals.Failed += $result.Failed
         $totals.Skipped += $result.Skipped
+        foreach ($failedName in $result.FailedNames) { $failedNames.Add("xunit: $failedName") }
     }
 
     # The HTML report's browser tests need headless Chromium: installed here when missing and allowed, else skipped.
@@ -84,8 +86,11 @@ function Invoke-Test {
     $totals.Passed += $result.Passed
     $totals.Failed += $result.Failed
     $totals.Skipped += $result.Skipped
+    foreach ($failedName in $result.FailedNames) { $failedNames.Add("Pester: $failedName") }
 
     Write-Host ''
+    # Named again at the end: CI keeps only the last lines of a run.
+    foreach ($failedName in $failedNames) { Write-Host "FAILED $failedName" }
     Write-Host "$($totals.Passed) passed, $($totals.Failed) failed, $($totals.Skipped) skipped"
     if ($totals.Failed -gt 0 -or $totals.Passed -eq 0) { exit 1 }
 }

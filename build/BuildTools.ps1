@@ -81,7 +81,9 @@ function Invoke-XunitProject {
     # TRX counts skipped tests as not executed.
     $skipped = [int]$counters.notExecuted
     Write-Host "xunit $name`: $($counters.passed) passed, $failed failed, $skipped skipped"
-    return [pscustomobject]@{ Passed = [int]$counters.passed; Failed = $failed; Skipped = $skipped }
+    $results = ([xml](Get-Content -Raw $trx)).TestRun.Results.UnitTestResult
+    $failedNames = @($results | Where-Object { $_.outcome -notin 'Passed', 'NotExecuted' } | ForEach-Object { $_.testName })
+    return [pscustomobject]@{ Passed = [int]$counters.passed; Failed = $failed; Skipped = $skipped; FailedNames = $failedNames }
 }
 
 function Get-PesterModulePath {

@@ -28,5 +28,10 @@ $result = Invoke-Pester -Configuration $configuration
 
 $failed = $result.FailedCount + $result.FailedBlocksCount + $result.FailedContainersCount
 # Skipped tests (-Skip, e.g. the browser tests without a browser) are counted as skipped, never as passed.
-[ordered]@{ Passed = $result.PassedCount; Failed = $failed; Skipped = $result.SkippedCount } | ConvertTo-Json | Set-Content -LiteralPath $SummaryPath
+# The names of what failed travel with the counts, so the last lines of a long run say what to look at.
+$failedNames = @($result.Failed | ForEach-Object { $_.ExpandedPath }) +
+    @($result.FailedBlocks | ForEach-Object { "$($_.ExpandedPath) (block)" }) +
+    @($result.FailedContainers | ForEach-Object { "$($_.Item) (file)" })
+[ordered]@{ Passed = $result.PassedCount; Failed = $failed; Skipped = $result.SkippedCount; FailedNames = $failedNames } |
+    ConvertTo-Json | Set-Content -LiteralPath $SummaryPath
 if ($failed -gt 0) { exit 1 }

@@ -17,13 +17,15 @@ public sealed class ResilientHttpSenderTests
 
     private sealed class ScriptedHandler(params Func<HttpRequestMessage, Task<HttpResponseMessage>>[] steps) : HttpMessageHandler
     {
-        public int Calls;
+        private int calls;
+        public int Calls => Volatile.Read(ref calls);
         public List<string?> Authorizations { get; } = new();
 
+        // Several tests send from concurrent callers: the count and the list must not lose an attempt.
         protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
-            Authorizations.Add(request.Headers.Authorization?.ToString());
-            int index = Math.Min(Calls++, steps.Length - 1);
+            lock (Authorizations) { Authorizations.Add(request.Headers.Authorization?.ToString()); }
+            int index = Math.Min(Interlocked.Increment(ref calls) - 1, steps.Length - 1);
             return steps[index](request);
         }
     }
