@@ -42,4 +42,12 @@ public sealed record SyncRunFigures
     /// <summary>ClassLink users given the roster's new email (matched by sourcedId). Figures added later go last, so
     /// the details document of an older run keeps its keys in their order when it is saved again.</summary>
     public int UsersRenamed { get; init; }
+    /// <summary>ClassLink users in Senso with no active teacher record in this (complete) roster.</summary>
+    public int UsersDeparted { get; init; }
+    /// <summary>Departed users suspended by this run (SuspendDepartedUsers, after SuspendAfterDays roster dates).</summary>
+    public int UsersSuspended { get; init; }
+    /// <summary>Suspended users whose active record returned, made active again by this run.</summary>
+    public int UsersReactivated { get; init; }
+    /// <summary>Class groups taken from their owners by this run's group syncs (a group whose last owner leaves is removed).</summary>
+    public int GroupsRemoved { get; init; }
 }

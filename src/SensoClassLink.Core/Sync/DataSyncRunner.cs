@@ -354,6 +354,7 @@ internal sealed class DataSyncRunner
             if (outcome.Status == GroupSyncStatus.Completed)
             {
                 run.GroupSyncsCompleted++;
+                run.GroupsRemoved.UnionWith(outcome.GroupsRemoved);
                 Describe(decisions, plan.DecisionByEmail, outcome.Email, whatIf ? GroupSyncStatus.WouldSync : GroupSyncStatus.Synced, outcome.Message, outcome);
             }
             else
@@ -448,6 +449,11 @@ internal sealed class DataSyncRunner
         public int UsersExisting { get; set; }
         public int UsersFailed { get; set; }
         public int UsersRenamed { get; set; }
+        public int UsersDeparted { get; set; }
+        public int UsersSuspended { get; set; }
+        public int UsersReactivated { get; set; }
+        /// <summary>Distinct group keys removed from an owner by this run's group syncs.</summary>
+        public HashSet<string> GroupsRemoved { get; } = new(StringComparer.Ordinal);
         public int GroupSyncsQueued { get; set; }
         public int GroupSyncsCompleted { get; set; }
         public int GroupSyncsFailed { get; set; }
@@ -485,6 +491,10 @@ internal sealed class DataSyncRunner
                 UsersExisting = UsersExisting,
                 UsersFailed = UsersFailed,
                 UsersRenamed = UsersRenamed,
+                UsersDeparted = UsersDeparted,
+                UsersSuspended = UsersSuspended,
+                UsersReactivated = UsersReactivated,
+                GroupsRemoved = GroupsRemoved.Count,
                 GroupSyncsQueued = GroupSyncsQueued,
                 GroupSyncsCompleted = GroupSyncsCompleted,
                 GroupSyncsFailed = GroupSyncsFailed,

@@ -42,6 +42,10 @@ public sealed class ClassLinkIntegrationStatistic
     public int DataQualityWarnings => _lastRunFigures.DataQualityWarnings;
     public int UsersCreated => _lastRunFigures.UsersCreated;
     public int UsersRenamed => _lastRunFigures.UsersRenamed;
+    public int UsersDeparted => _lastRunFigures.UsersDeparted;
+    public int UsersSuspended => _lastRunFigures.UsersSuspended;
+    public int UsersReactivated => _lastRunFigures.UsersReactivated;
+    public int GroupsRemoved => _lastRunFigures.GroupsRemoved;
     public int GroupSyncsCompleted => _lastRunFigures.GroupSyncsCompleted;
     public int GroupSyncsFailed => _lastRunFigures.GroupSyncsFailed;
     /// <summary>When the last Completed or CompletedWithErrors run ended; null when none has.</summary>

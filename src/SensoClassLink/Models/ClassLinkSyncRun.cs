@@ -53,6 +53,10 @@ public sealed class ClassLinkSyncRun
     public int UsersExisting => _figures.UsersExisting;
     public int UsersFailed => _figures.UsersFailed;
     public int UsersRenamed => _figures.UsersRenamed;
+    public int UsersDeparted => _figures.UsersDeparted;
+    public int UsersSuspended => _figures.UsersSuspended;
+    public int UsersReactivated => _figures.UsersReactivated;
+    public int GroupsRemoved => _figures.GroupsRemoved;
     public int GroupSyncsQueued => _figures.GroupSyncsQueued;
     public int GroupSyncsCompleted => _figures.GroupSyncsCompleted;
     public int GroupSyncsFailed => _figures.GroupSyncsFailed;

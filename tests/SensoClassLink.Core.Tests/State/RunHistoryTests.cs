@@ -133,7 +133,8 @@ public sealed class RunHistoryTests : IDisposable
         check.Open();
         using var select = check.CreateCommand();
         select.CommandText = "SELECT details FROM sync_runs WHERE run_id = 'old';";
-        Assert.Equal(oldDetails.Replace(",\"Forced\"", ",\"UsersRenamed\":0,\"Forced\""), (string)select.ExecuteScalar()!);
+        const string figuresAddedSince = ",\"UsersRenamed\":0,\"UsersDeparted\":0,\"UsersSuspended\":0,\"UsersReactivated\":0,\"GroupsRemoved\":0";
+        Assert.Equal(oldDetails.Replace(",\"Forced\"", figuresAddedSince + ",\"Forced\""), (string)select.ExecuteScalar()!);
     }
 
     [Fact]
