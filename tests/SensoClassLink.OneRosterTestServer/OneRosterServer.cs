@@ -512,6 +512,12 @@ public sealed class OneRosterServer : IAsyncDisposable
             WriteRef(w, null, "academicSession", term);
         }
         w.WriteEndArray();
+        w.WriteStartArray("periods");
+        foreach (string period in c.Periods)
+        {
+            w.WriteStringValue(period);
+        }
+        w.WriteEndArray();
         w.WriteEndObject();
     }
 

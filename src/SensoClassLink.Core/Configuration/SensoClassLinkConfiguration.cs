@@ -144,6 +144,9 @@ public sealed class ImportSettings
         new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
 
     public int MaxCreatesPerRun { get; set; } = 500;
+
+    /// <summary>import.groupName: how class groups are named (default <c>{title}</c>, the class title).</summary>
+    public GroupNameTemplate GroupName { get; set; } = GroupNameTemplate.Default;
 }
 
 /// <summary>The roster section: which classes count (terms, schools, exclusions).</summary>

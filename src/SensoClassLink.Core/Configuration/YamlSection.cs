@@ -196,6 +196,38 @@ internal sealed class YamlSection
         return uri;
     }
 
+    /// <summary>
+    /// Reads a group name template (<c>import.groupName</c>). A problem in it is reported at the column of the brace or
+    /// field it concerns; an unquoted template, which YAML reads as a mapping, is told to be quoted.
+    /// </summary>
+    public Eligibility.GroupNameTemplate? GroupNameTemplate(string key)
+    {
+        var node = Raw(key);
+        if (node is YamlMappingNode)
+        {
+            _problems.Add(Join(Path, key), node, "must be quoted: YAML reads an unquoted {...} as a mapping. Write it as groupName: '{classCode} {title}'.");
+            return null;
+        }
+        string? text = String(key);
+        if (text is null)
+        {
+            return null;
+        }
+        if (Eligibility.GroupNameTemplate.TryParse(text, out var template, out var problem))
+        {
+            return template;
+        }
+        var scalar = (YamlScalarNode)node!;
+        long column = scalar.Start.Column;
+        if (scalar.Start.Line == scalar.End.Line)
+        {
+            // Exact for a plain scalar and for quoted text without escapes before the problem, which templates rarely have.
+            column += problem!.Offset + (scalar.Style == YamlDotNet.Core.ScalarStyle.Plain ? 0 : 1);
+        }
+        _problems.Add(Join(Path, key), scalar.Start.Line, column, problem!.Message);
+        return null;
+    }
+
     /// <summary>Reads a secret reference. A literal secret is refused, and its value is never echoed.</summary>
     public SecretReference? Secret(string key, string baseDirectory, bool required = false)
     {
@@ -246,6 +278,9 @@ internal sealed class ConfigurationProblems
     public IReadOnlyList<ConfigurationProblem> Items => _items.OrderBy(p => p.Line).ThenBy(p => p.Column).ToList();
 
     public bool Any => _items.Count > 0;
+
+    public void Add(string key, long line, long column, string message) =>
+        _items.Add(new ConfigurationProblem(_file, key, line, column, message));
 
     public void Add(string key, YamlNode? node, string message)
     {

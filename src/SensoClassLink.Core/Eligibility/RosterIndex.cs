@@ -29,6 +29,8 @@ internal sealed class ClassInfo
     public bool Counts;
     /// <summary>The class's term as shown (titles of its sessions, or the ids given), "" when it names none.</summary>
     public string Term = "";
+    /// <summary>The name of the class's Senso group (<c>import.groupName</c>; the title by default).</summary>
+    public string GroupName = "";
 }
 
 /// <summary>What to keep per user for group planning: nothing, the member key, or its 64-bit hash.</summary>
@@ -225,6 +227,8 @@ internal sealed class RosterIndex
         // Term ids and where each class is, kept only until the sessions have judged them.
         var termIds = new List<IReadOnlyList<string>>();
         var places = new List<(string Location, long Line)>();
+        // classCode and periods, kept only when the group name template uses them (and only until the names are made).
+        var naming = _rules.GroupNames.IsTitleOnly ? null : new List<(string ClassCode, IReadOnlyList<string> Periods)>();
         foreach (var cls in source.ReadClasses(ct))
         {
             if (cls.SourcedId.Length == 0)
@@ -250,8 +254,27 @@ internal sealed class RosterIndex
             });
             termIds.Add(cls.TermSourcedIds);
             places.Add((cls.Location, cls.Line));
+            naming?.Add((cls.ClassCode, cls.Periods));
         }
         ApplyTerms(source, asOf, termIds, places, ct);
+        NameGroups(naming);
+    }
+
+    /// <summary>Each class's group name, once its term is known; the default template is the title itself.</summary>
+    private void NameGroups(List<(string ClassCode, IReadOnlyList<string> Periods)>? naming)
+    {
+        var template = _rules.GroupNames;
+        for (int c = 0; c < Classes.Count; c++)
+        {
+            var info = Classes[c];
+            if (naming is null)
+            {
+                info.GroupName = info.Title;
+                continue;
+            }
+            string school = OrgNames.TryGetValue(info.SchoolSourcedId, out string? name) ? name : "";
+            info.GroupName = template.Render(new GroupNameFields(info.Title, naming[c].ClassCode.Trim(), school, info.Term, string.Join(", ", naming[c].Periods)));
+        }
     }
 
     /// <summary>
@@ -260,14 +283,32 @@ internal sealed class RosterIndex
     /// </summary>
     private void ApplyTerms(IRosterSource source, DateTime asOf, List<IReadOnlyList<string>> termIds, List<(string Location, long Line)> places, CancellationToken ct)
     {
-        if (_rules.ClassTerms != ClassTermRule.Current || source is not ISupportsAcademicSessions sessions || !termIds.Exists(t => t.Count > 0))
+        // Under classTerms: any the sessions are read only for their titles, when a group name shows {term}.
+        bool judge = _rules.ClassTerms == ClassTermRule.Current;
+        if ((!judge && !_rules.GroupNames.Uses(GroupNameField.Term)) || source is not ISupportsAcademicSessions sessions || !termIds.Exists(t => t.Count > 0))
         {
             return;
         }
         var records = sessions.ReadAcademicSessions(ct, out string missing);
         if (records is null)
         {
-            _warn(new DataQualityWarning(missing, 0, "the export has no academic sessions, so classes are not judged by their terms; every class counts"));
+            if (judge)
+            {
+                _warn(new DataQualityWarning(missing, 0, "the export has no academic sessions, so classes are not judged by their terms; every class counts"));
+            }
+            return;
+        }
+        if (!judge)
+        {
+            var titles = TermCalendar.Build(records, asOf, _ => { });
+            var ignored = new List<string>();
+            for (int c = 0; c < Classes.Count; c++)
+            {
+                if (termIds[c].Count > 0)
+                {
+                    Classes[c].Term = titles.Judge(termIds[c], ignored).Term;
+                }
+            }
             return;
         }
         var calendar = TermCalendar.Build(records, asOf, _warn);

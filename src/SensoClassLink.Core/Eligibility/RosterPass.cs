@@ -78,7 +78,7 @@ public sealed class RosterPass
 
     /// <summary>
     /// For each requested teacher (normalized email) found in the roster: one group per class of theirs with at
-    /// least one counting student. Key = class sourcedId, Name = title, Owners = valid emails of every teacher with a
+    /// least one counting student. Key = class sourcedId, Name = the class's group name (<c>import.groupName</c>, the title by default), Owners = valid emails of every teacher with a
     /// counting teacher enrollment in the class, Members = student emails (sourcedId when blank or invalid); sorted,
     /// distinct. A teacher not in the roster gets no entry.
     /// </summary>
@@ -114,7 +114,7 @@ public sealed class RosterPass
                 list.Add(new SensoGroup
                 {
                     Key = _index.Classes[cls].SourcedId,
-                    Name = _index.Classes[cls].Title,
+                    Name = _index.Classes[cls].GroupName,
                     Owners = ClassGroupPlanner.OwnerEmails(_pairs.OwnersOf(cls), _index),
                     Members = members.ToArray(),
                 });
@@ -145,7 +145,7 @@ public sealed class RosterPass
             }
             var populated = ClassGroupPlanner.ClassesOf(group, _index, _pairs).Where(c => _students.Count(c) > 0)
                 .OrderBy(c => _index.Classes[c].SourcedId, StringComparer.Ordinal)
-                .Select(c => (_index.Classes[c].SourcedId, _index.Classes[c].Title, ClassGroupPlanner.OwnerEmails(_pairs.OwnersOf(c), _index), _memberSums![c]))
+                .Select(c => (_index.Classes[c].SourcedId, _index.Classes[c].GroupName, ClassGroupPlanner.OwnerEmails(_pairs.OwnersOf(c), _index), _memberSums![c]))
                 .ToList();
             if (populated.Count > 0)
             {

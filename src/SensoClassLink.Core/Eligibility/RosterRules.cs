@@ -2,7 +2,7 @@ using SensoClassLink.Core.Configuration;
 
 namespace SensoClassLink.Core.Eligibility;
 
-/// <summary>The district's choices about which classes count, applied in the read stage (the <c>roster</c> section).</summary>
+/// <summary>The district's choices about which classes count (the <c>roster</c> section) and how their groups are named, applied in the read stage.</summary>
 public sealed class RosterRules
 {
     /// <summary>Current terms only, every school, no class excluded: the defaults of a configuration without a roster section.</summary>
@@ -12,9 +12,13 @@ public sealed class RosterRules
 
     public ClassScope Scope { get; init; } = ClassScope.All;
 
-    public static RosterRules From(RosterSettings settings) => new()
+    /// <summary><c>import.groupName</c>: the name each class's group gets, rendered while the classes are read.</summary>
+    public GroupNameTemplate GroupNames { get; init; } = GroupNameTemplate.Default;
+
+    public static RosterRules From(RosterSettings settings, ImportSettings? import = null) => new()
     {
         ClassTerms = settings.ClassTerms,
         Scope = new ClassScope(settings.Schools, settings.ExcludeClasses),
+        GroupNames = import?.GroupName ?? GroupNameTemplate.Default,
     };
 }

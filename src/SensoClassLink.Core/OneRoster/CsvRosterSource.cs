@@ -234,7 +234,8 @@ public sealed partial class CsvRosterSource : IRosterSource, IPooledRosterSource
         ReadRows<RosterClass>("classes.csv", new[] { "sourcedId", "title", "schoolSourcedId" }, cancellationToken, row =>
         {
             int id = row.Column("sourcedId"), status = row.Column("status"), title = row.Column("title"), code = row.Column("classCode"),
-                school = row.Column("schoolSourcedId"), course = row.Column("courseSourcedId"), terms = row.Column("termSourcedIds");
+                school = row.Column("schoolSourcedId"), course = row.Column("courseSourcedId"), terms = row.Column("termSourcedIds"),
+                periods = row.Column("periods");
             return line => new RosterClass
             {
                 Location = "classes.csv",
@@ -246,6 +247,7 @@ public sealed partial class CsvRosterSource : IRosterSource, IPooledRosterSource
                 SchoolSourcedId = row.Get(school).Trim(),
                 CourseSourcedId = row.Get(course).Trim(),
                 TermSourcedIds = SplitList(row.Get(terms)),
+                Periods = SplitList(row.Get(periods)),
             };
         });
 

@@ -64,6 +64,8 @@ public sealed class RosterClass : RosterRecord
     public string CourseSourcedId { get; init; } = "";
     /// <summary>The academicSessions (terms) the class runs in: <c>termSourcedIds</c> (CSV) or <c>terms</c> (REST).</summary>
     public IReadOnlyList<string> TermSourcedIds { get; init; } = Array.Empty<string>();
+    /// <summary>The class's periods (<c>periods</c>: a quoted list in CSV, an array in REST), trimmed, blanks dropped.</summary>
+    public IReadOnlyList<string> Periods { get; init; } = Array.Empty<string>();
 }
 
 /// <summary>An academic session (term, semester, school year) with its dates, as classes reference it.</summary>

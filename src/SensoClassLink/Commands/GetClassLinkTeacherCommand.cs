@@ -69,7 +69,7 @@ public sealed class GetClassLinkTeacherCommand : SensoClassLinkCmdlet
         try
         {
             WriteVerbose($"Reading the roster, enrollments current on {AsOf:yyyy-MM-dd}.");
-            var reader = new RosterReader(o => connection.OpenRoster(o), engine.Observer, RosterRules.From(connection.Configuration.Roster));
+            var reader = new RosterReader(o => connection.OpenRoster(o), engine.Observer, RosterRules.From(connection.Configuration.Roster, connection.Configuration.Import));
             reading = engine.Run(() => Task.FromResult(reader.Read(AsOf.Date, withGroups: downstream, exact, CancellationToken)), CancellationToken);
         }
         finally

@@ -82,7 +82,7 @@ public sealed class ImportSensoUserCommand : SensoCommandBase
         {
             AsOf = AsOf, WhatIf = _whatIf, QueueOnly = QueueOnly, NoGroupSync = NoGroupSync, MaxConcurrency = RequestConcurrency,
             Role = Role, Site = Site, SiteBySchool = connection.Configuration.Import.SiteBySchool,
-            Roster = RosterRules.From(connection.Configuration.Roster),
+            Roster = RosterRules.From(connection.Configuration.Roster, connection.Configuration.Import),
         };
         var pipeline = new SyncPipeline(o => connection.OpenRoster(o), Senso, _whatIf ? connection.ExistingState : connection.State, options, _engine.Observer);
         try

@@ -78,7 +78,7 @@ public sealed class InvokeClassLinkSyncCommand : SensoCommandBase
             WhatIf = whatIf,
             MaxCreatesPerRun = import.MaxCreatesPerRun,
             SiteBySchool = import.SiteBySchool,
-            Roster = RosterRules.From(connection.Configuration.Roster),
+            Roster = RosterRules.From(connection.Configuration.Roster, connection.Configuration.Import),
             MaxConcurrency = RequestConcurrency,
             LockOwner = $"Invoke-ClassLinkSync ({Environment.UserName})",
         };

@@ -65,7 +65,7 @@ public sealed class SyncSensoUserGroupCommand : SensoCommandBase
         var progress = new ProgressReporter(this, 3, "Resyncing ClassLink class groups");
         var engine = new EngineRun(this, progress);
         var options = new SyncOptions { AsOf = AsOf, WhatIf = whatIf, QueueOnly = QueueOnly, MaxConcurrency = RequestConcurrency,
-            Roster = RosterRules.From(connection.Configuration.Roster) };
+            Roster = RosterRules.From(connection.Configuration.Roster, connection.Configuration.Import) };
         var pipeline = new SyncPipeline(o => connection.OpenRoster(o), Senso, whatIf ? connection.ExistingState : connection.State, options, engine.Observer);
         try
         {

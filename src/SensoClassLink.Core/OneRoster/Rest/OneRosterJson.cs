@@ -160,6 +160,43 @@ public static class RosterCollections
         return refs;
     }
 
+    /// <summary>
+    /// A list of strings such as <c>periods</c>: an array's string elements (others ignored), or one comma-separated
+    /// string as some exports send it; trimmed, blanks and repeats dropped.
+    /// </summary>
+    private static IReadOnlyList<string> ReadTextList(Utf8JsonCursor r)
+    {
+        byte kind = r.Peek();
+        if (kind == '"')
+        {
+            var split = new List<string>();
+            foreach (string item in r.ReadTextString().Split(','))
+            {
+                AddDistinct(split, item.Trim());
+            }
+            return split;
+        }
+        if (kind != '[')
+        {
+            r.SkipValue();
+            return Array.Empty<string>();
+        }
+        var items = new List<string>();
+        r.BeginArray();
+        while (r.NextElement())
+        {
+            if (r.Peek() == '"')
+            {
+                AddDistinct(items, r.ReadTextString().Trim());
+            }
+            else
+            {
+                r.SkipValue();
+            }
+        }
+        return items;
+    }
+
     /// <summary><c>roles</c> (1.2): each object's role and org, or a bare string role; other elements are ignored.</summary>
     private static List<(string Role, string Org)>? ReadRoleEntries(Utf8JsonCursor r)
     {
@@ -201,6 +238,7 @@ public static class RosterCollections
     {
         string id = "", status = "", title = "", code = "", school = "", course = "";
         List<string>? terms = null;
+        IReadOnlyList<string> periods = Array.Empty<string>();
         r.BeginObject();
         while (r.NextProperty())
         {
@@ -211,6 +249,7 @@ public static class RosterCollections
             else if (r.NameIs(RosterJsonNames.School)) school = r.ReadRefString();
             else if (r.NameIs(RosterJsonNames.Course)) course = r.ReadRefString();
             else if (r.NameIs(RosterJsonNames.Terms)) terms = ReadOrgRefs(r);
+            else if (r.NameIs(RosterJsonNames.Periods)) periods = ReadTextList(r);
             else r.SkipValue();
         }
         var termIds = new List<string>();
@@ -222,6 +261,7 @@ public static class RosterCollections
         return new RosterClass
         {
             Location = "classes", SourcedId = id, Status = status, Title = title, ClassCode = code, SchoolSourcedId = school, CourseSourcedId = course, TermSourcedIds = termIds,
+            Periods = periods,
         };
     }
 

@@ -655,6 +655,7 @@ internal static class RosterJsonNames
     public static readonly byte[] Identifier = Encoding.UTF8.GetBytes("identifier");
     public static readonly byte[] Title = Encoding.UTF8.GetBytes("title");
     public static readonly byte[] ClassCode = Encoding.UTF8.GetBytes("classCode");
+    public static readonly byte[] Periods = Encoding.UTF8.GetBytes("periods");
     public static readonly byte[] School = Encoding.UTF8.GetBytes("school");
     public static readonly byte[] Course = Encoding.UTF8.GetBytes("course");
     public static readonly byte[] Class = Encoding.UTF8.GetBytes("class");
