@@ -236,6 +236,8 @@ public static class ConfigurationWriter
         yaml.Value("siteBySchool", "{}");
         yaml.Comment("The nightly sync holds a run that would create more users than this; Invoke-ClassLinkSync -Force overrides.");
         yaml.Value("maxCreatesPerRun", defaults.MaxCreatesPerRun.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        yaml.Comment("Senso group names: {title}, {classCode}, {school}, {term}, {period}, for example \"{classCode} {title}\"; quote it.");
+        yaml.Value("groupName", YamlScalar.Quote(defaults.GroupName.Text));
         yaml.Close();
     }
 

@@ -150,7 +150,7 @@ public sealed class GroupNameTemplate
                     i++;
                     continue;
                 }
-                problem = new GroupNameTemplateProblem(i, "has a '}' that closes no field; write '}}' for a brace in the name.");
+                problem = new GroupNameTemplateProblem(i, "has a '}' that closes no field; write '}}' for a brace in the name. " + KnownFields());
                 return false;
             }
             if (c != '{')

@@ -37,8 +37,9 @@ public sealed class RosterFixture : IDisposable
     public static string User(string id, string role, string email, string status = "", string enabled = "", string orgs = "s1", string given = "Given", string family = "Family") =>
         $"{id},{status},,{enabled},{Csv(orgs)},{role},{id}-login,,{Csv(given)},{Csv(family)},,,{Csv(email)},,,,,";
 
-    public static string Class(string id, string title = "Class", string school = "s1", string status = "", string terms = "term-1", string classCode = "") =>
-        $"{id},{status},,{Csv(title)},,course-1,{Csv(classCode)},scheduled,,{school},{Csv(terms)},,,";
+    public static string Class(string id, string title = "Class", string school = "s1", string status = "", string terms = "term-1", string classCode = "",
+        string periods = "") =>
+        $"{id},{status},,{Csv(title)},,course-1,{Csv(classCode)},scheduled,,{school},{Csv(terms)},,,{Csv(periods)}";
 
     public static string Enrollment(string id, string cls, string user, string role, string status = "", string begin = "", string end = "") =>
         $"{id},{status},,{cls},s1,{user},{role},,{begin},{end}";
