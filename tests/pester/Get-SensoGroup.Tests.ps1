@@ -61,3 +61,58 @@ Describe 'Get-SensoGroup' {
         $text | Should -Match 'jane.doe@district.example, omar.haddad@district.example'
     }
 }
+
+Describe 'Get-SensoGroup names groups by import.groupName (the CSV example district)' {
+    BeforeAll {
+        $repoRoot = Resolve-Path (Join-Path $PSScriptRoot '../..')
+        $folder = Join-Path $TestDrive 'named'
+        New-Item -ItemType Directory -Path $folder | Out-Null
+        $asOf = [datetime]'2025-10-01'
+        $classes = @{}
+        Import-Csv -LiteralPath (Join-Path $repoRoot 'examples/district/classes.csv') | ForEach-Object { $classes[$_.sourcedId] = $_ }
+
+        function Invoke-NamedSync([string] $Template) {
+            # A configuration edited between runs, as a district would: the next run reads the new template.
+            $config = New-TestConfiguration -Folder $folder -DistrictPath (Join-Path $repoRoot 'examples/district') -Extra "import:`n  groupName: '$Template'"
+            Connect-SensoClassLink -ConfigPath $config
+            Set-ClassLinkIntegrationSetting -AutomaticallyCreateUsers $true -DefaultRole Teacher -DefaultSite Main
+            Invoke-ClassLinkSync -AsOf $asOf -WarningAction SilentlyContinue
+        }
+
+        $first = Invoke-NamedSync '{classCode} {title}'
+        $before = @(Get-SensoGroup)
+    }
+
+    It 'gives each group the classCode and the title' {
+        $first.Status | Should -Be 'Succeeded'
+        $before.Count | Should -BeGreaterThan 5
+        foreach ($group in $before) {
+            $class = $classes[$group.Key]
+            $group.Name | Should -BeExactly "$($class.classCode) $($class.title)"
+        }
+        ($before | Where-Object Key -EQ 'c-alg1').Name | Should -BeExactly 'C-ALG1 Algebra I'
+        ($before | Where-Object Key -EQ 'c-geo').Name | Should -BeExactly 'C-GEO Geometry, Period 2'
+    }
+
+    It 'renames the groups in the next run when the template changes, keeping their members and owners' {
+        $second = Invoke-NamedSync '{title} ({classCode})'
+        $second.Status | Should -Be 'Succeeded'
+        $after = @(Get-SensoGroup)
+        $after.Key | Should -Be $before.Key
+        for ($i = 0; $i -lt $after.Count; $i++) {
+            $class = $classes[$after[$i].Key]
+            $after[$i].Name | Should -BeExactly "$($class.title) ($($class.classCode))"
+            $after[$i].Members | Should -Be $before[$i].Members
+            $after[$i].Owners | Should -Be $before[$i].Owners
+        }
+        # Renamed in place: every group updated, none removed and re-created.
+        $synced = @($second.Decisions | Where-Object GroupSync -EQ 'Synced')
+        $synced.Count | Should -BeGreaterThan 0
+        @($synced.GroupsUpdated | Sort-Object -Unique) | Should -Be @($before.Key | Sort-Object)
+        @($second.Decisions.GroupsAdded).Count + @($second.Decisions.GroupsRemoved).Count | Should -Be 0
+
+        # The same template again: nothing to resync.
+        $third = Invoke-NamedSync '{title} ({classCode})'
+        @($third.Decisions | Where-Object GroupSync -EQ 'Synced').Count | Should -Be 0
+    }
+}

@@ -111,6 +111,18 @@ public sealed class OneRosterStreamingJsonTests
     }
 
     [Theory]
+    [InlineData("[\"1\",\" 2 \",\"\",\"1\"]", "1|2")] // trimmed, blanks and repeats dropped
+    [InlineData("\"3, 4\"", "3|4")] // some exports send one comma-separated string
+    [InlineData("[5,{\"x\":1},\"6\"]", "6")] // only string elements are periods
+    [InlineData("null", "")]
+    [InlineData("{}", "")]
+    public void A_class_s_periods_are_read_from_an_array_or_a_list_string(string periods, string expected)
+    {
+        var c = Assert.Single(Read("{\"classes\":[{\"sourcedId\":\"c1\",\"periods\":" + periods + ",\"title\":\"Bio\"}]}", RosterCollections.Classes));
+        Assert.Equal((expected, "Bio"), (string.Join("|", c.Periods), c.Title));
+    }
+
+    [Theory]
     [InlineData("\"true\"", "true")]
     [InlineData("true", "true")]
     [InlineData("\"TRUE\"", "true")]
