@@ -55,6 +55,9 @@ public sealed class GroupNameTemplateTests : IDisposable
     [InlineData("{title} - {period} - {term}", "", "", "Fall 2025", "Algebra I - Fall 2025")]
     [InlineData("{title} ({period})", "", "1, 2", "", "Algebra I (1, 2)")]
     [InlineData("{title} ({period})", "", "", "", "Algebra I")]
+    [InlineData("{title} ({period}) - {term}", "", "1, 2", "Fall 2025", "Algebra I (1, 2) - Fall 2025")] // the README's example
+    [InlineData("{title} ({period}) - {term}", "", "", "Fall 2025", "Algebra I - Fall 2025")]
+    [InlineData("{title} ({period}) - {term}", "", "", "", "Algebra I")]
     [InlineData("{title} (P{period}) {term}", "", "", "Fall", "Algebra I Fall")]
     [InlineData("{title} (P{period}) {term}", "", "2", "Fall", "Algebra I (P2) Fall")]
     [InlineData("[{classCode}] {title}", "", "", "", "Algebra I")]
