@@ -71,12 +71,12 @@ Describe 'Get-SensoGroup names groups by import.groupName (the CSV example distr
         $classes = @{}
         Import-Csv -LiteralPath (Join-Path $repoRoot 'examples/district/classes.csv') | ForEach-Object { $classes[$_.sourcedId] = $_ }
 
-        function Invoke-NamedSync([string] $Template) {
+        function Invoke-NamedSync([string] $Template, [switch] $WhatIf) {
             # A configuration edited between runs, as a district would: the next run reads the new template.
             $config = New-TestConfiguration -Folder $folder -DistrictPath (Join-Path $repoRoot 'examples/district') -Extra "import:`n  groupName: '$Template'"
             Connect-SensoClassLink -ConfigPath $config
-            Set-ClassLinkIntegrationSetting -AutomaticallyCreateUsers $true -DefaultRole Teacher -DefaultSite Main
-            Invoke-ClassLinkSync -AsOf $asOf -WarningAction SilentlyContinue
+            if (-not $WhatIf) { Set-ClassLinkIntegrationSetting -AutomaticallyCreateUsers $true -DefaultRole Teacher -DefaultSite Main }
+            Invoke-ClassLinkSync -AsOf $asOf -WhatIf:$WhatIf -WarningAction SilentlyContinue
         }
 
         $first = Invoke-NamedSync '{classCode} {title}'
@@ -92,6 +92,12 @@ Describe 'Get-SensoGroup names groups by import.groupName (the CSV example distr
         }
         ($before | Where-Object Key -EQ 'c-alg1').Name | Should -BeExactly 'C-ALG1 Algebra I'
         ($before | Where-Object Key -EQ 'c-geo').Name | Should -BeExactly 'C-GEO Geometry, Period 2'
+    }
+
+    It 'shows the renames under -WhatIf and writes nothing' {
+        $preview = Invoke-NamedSync '{title} ({classCode})' -WhatIf
+        @($preview.Decisions | Where-Object GroupSync -EQ 'WouldSync').GroupsUpdated | Sort-Object -Unique | Should -Be @($before.Key | Sort-Object)
+        (Get-SensoGroup).Name | Should -Be $before.Name
     }
 
     It 'renames the groups in the next run when the template changes, keeping their members and owners' {
