@@ -283,7 +283,8 @@ internal sealed class RosterIndex
     /// </summary>
     private void ApplyTerms(IRosterSource source, DateTime asOf, List<IReadOnlyList<string>> termIds, List<(string Location, long Line)> places, CancellationToken ct)
     {
-        // Under classTerms: any the sessions are read only for their titles, when a group name shows {term}.
+        // Under classTerms: any the sessions are read only for their titles, when a group name shows {term}. A failed read
+        // fails the command as under current: falling back to ids would rename groups back and forth between runs.
         bool judge = _rules.ClassTerms == ClassTermRule.Current;
         if ((!judge && !_rules.GroupNames.Uses(GroupNameField.Term)) || source is not ISupportsAcademicSessions sessions || !termIds.Exists(t => t.Count > 0))
         {
