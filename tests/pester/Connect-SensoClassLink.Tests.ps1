@@ -39,6 +39,14 @@ Describe 'Connect-SensoClassLink' {
         $err.FullyQualifiedErrorId | Should -BeLike 'InvalidConfiguration*'
     }
 
+    It 'names an unknown group name field with its line and column and lists the fields' {
+        $path = Join-Path $folder 'bad.yml'
+        Set-Content $path "classlink:`n  csv:`n    path: ./d`nimport:`n  groupName: '{classCode} {titel}'`n"
+        $err = { Connect-SensoClassLink -ConfigPath $path } | Should -Throw -PassThru
+        $err.Exception.Message | Should -BeLike "*line 5, column 27 'import.groupName'*'{titel}'*did you mean '{title}'*{title}, {classCode}, {school}, {term}, {period}*"
+        $err.FullyQualifiedErrorId | Should -BeLike 'InvalidConfiguration*'
+    }
+
     It 'names a key with the wrong type' {
         $path = Join-Path $folder 'bad.yml'
         Set-Content $path "classlink:`n  csv:`n    path: ./d`nimport:`n  maxCreatesPerRun: many`n"
