@@ -104,7 +104,42 @@ Describe 'Export-ClassLinkSyncReport and Invoke-ClassLinkSync -ReportPath .html'
         $err.Exception.Message | Should -BeLike '*must end in .csv, .json or .html*'
     }
 
+    It 'shows the school-year figures: a teacher renamed by sourcedId and the group of a class its teacher left' {
+        # Jane's email changes in the roster (same sourcedId t-1); Omar (t-2) no longer teaches Biology (c-2), its only owner.
+        $users = Join-Path $folder 'district/users.csv'
+        (Get-Content -LiteralPath $users) -replace 'Jane\.Doe@district\.example', 'jane.roe@district.example' | Set-Content -LiteralPath $users
+        $enrollments = Join-Path $folder 'district/enrollments.csv'
+        Get-Content -LiteralPath $enrollments | Where-Object { $_ -notmatch '^e-5,' } | Set-Content -LiteralPath $enrollments
+        $report = Join-Path $folder 'school-year.html'
+
+        $run = Invoke-ClassLinkSync -ReportPath $report
+
+        $run.UsersRenamed | Should -Be 1
+        $run.GroupsRemoved | Should -Be 1
+        $html = Get-Content -Raw -LiteralPath $report
+        $html | Should -Match '<section class="cards school-year" aria-label="Through the school year">'
+        $html | Should -Match '<div class="card-title">Users renamed</div><div class="card-value">1</div>'
+        $html | Should -Match '<div class="card-title">Groups removed</div><div class="card-value">1</div>'
+        $html | Should -Match '<div class="card-title">Users suspended</div><div class="card-value">0</div>'
+        $html | Should -Match '<title>[^<]* · Users renamed: 1</title>'
+        $html | Should -Match '>jane\.roe@district\.example</td>'
+        $html | Should -Not -Match '<script'
+    }
+
     Context 'in a real browser (headless Chromium)' -Skip:$noBrowser {
+        It 'renders the school-year figures of a run that renamed a teacher and removed a group (--dump-dom)' {
+            $page = Invoke-TestBrowser -Browser $browser -Path (Join-Path $folder 'school-year.html') -DumpDom
+
+            $page.ExitCode | Should -Be 0
+            foreach ($card in 'Users renamed', 'Users departed', 'Users suspended', 'Users reactivated', 'Groups removed') {
+                $page.Dom | Should -Match "<div class=""card-title"">$card</div><div class=""card-value"">\d+</div>"
+            }
+            $page.Dom | Should -Match '<div class="card-title">Users renamed</div><div class="card-value">1</div>'
+            $page.Dom | Should -Match '<div class="card-title">Groups removed</div><div class="card-value">1</div>'
+            $page.Dom | Should -Match '<text class="series-name" x="0" y="\d+">Users suspended</text>'
+            $page.Log | Should -Not -Match 'Content Security Policy'
+        }
+
         It 'renders the figures, shows hostile roster text as text, and blocks nothing because nothing loads (--dump-dom)' {
             $page = Invoke-TestBrowser -Browser $browser -Path (Join-Path $folder 'run.html') -DumpDom
 
@@ -112,6 +147,8 @@ Describe 'Export-ClassLinkSyncReport and Invoke-ClassLinkSync -ReportPath .html'
             $page.Dom | Should -Match '<div class="card-value">3</div>'
             $page.Dom | Should -Match '<span class="pill status">Completed</span>'
             $page.Dom | Should -Match 'Eligible teachers'
+            $page.Dom | Should -Match '<div class="card-title">Users renamed</div><div class="card-value">0</div>'
+            $page.Dom | Should -Match '<div class="card-title">Users departed</div><div class="card-value">0</div>'
             $page.Dom | Should -Match '<svg class="chart-bars"'
             $page.Dom | Should -Match '<svg class="chart-panels"'
             $page.Dom | Should -Match '<code>&lt;script&gt;alert\(1\)&lt;/script&gt;</code>'

@@ -47,6 +47,10 @@ Describe 'Get-ClassLinkIntegrationStatistic and Get-ClassLinkSyncRun' {
         Set-ClassLinkIntegrationSetting -AutomaticallyCreateUsers $true -DefaultRole Teacher -DefaultSite Main
         Invoke-ClassLinkSync | Out-Null
         (Get-ClassLinkSyncRun | Out-String) | Should -Match 'Status\s+WhatIf'
+        $schoolYear = Get-ClassLinkSyncRun | Format-Table -View SchoolYear | Out-String -Width 200
+        $schoolYear | Should -Match 'Status\s+WhatIf\s+Renamed\s+Departed\s+Suspended\s+Reactivated\s+GroupsRemoved\s+Message'
+        $schoolYear | Should -Match 'Completed\s+False\s+0\s+0\s+0\s+0\s+0'
+        (Get-ClassLinkIntegrationStatistic | Out-String -Width 200) | Should -Match 'UsersRenamed\s*:\s*0\s+UsersDeparted\s*:\s*0\s+UsersSuspended\s*:\s*0\s+UsersReactivated\s*:\s*0\s+GroupsRemoved\s*:\s*0'
         $csv = Join-Path $world 'runs.csv'
         Get-ClassLinkSyncRun | Export-Csv $csv -NoTypeInformation
         (Import-Csv $csv).Status | Should -Be 'Completed'

@@ -37,7 +37,47 @@ Describe 'Test-ClassLinkConnection' {
         $result.StudentCount | Should -Be 40
         $result.ClassCount | Should -Be 5
         $result.EnrollmentCount | Should -Be 88
+        $result.AcademicSessionCount | Should -Be 1
         $result.Hints | Should -BeNullOrEmpty
+        ($result | Format-List | Out-String) | Should -Match 'AcademicSessionCount\s*:\s*1'
+    }
+
+    It 'fails and hints when classTerms is current but the application may not read academic sessions, and passes with classTerms: any' {
+        $second = Start-OneRosterTestServer -DataFolder $district -Argument @('--consumer-key', 'test-consumer', '--consumer-secret', $env:SCL_PESTER_OAUTH1_SECRET, '--fault', 'Forbidden:/academicSessions::-1')
+        try {
+            Connect-SensoClassLink -ConfigPath (New-RestTestConfiguration -Folder $folder -BaseUrl $second.Url)
+            $current = Test-ClassLinkConnection
+            $current.AcademicSessionCount | Should -BeNullOrEmpty
+            $current.ClassCount | Should -Be 5
+            $current.Succeeded | Should -BeFalse
+            $current.Hints -join ' ' | Should -Match '403 on /academicSessions'
+            $current.Hints -join ' ' | Should -Match 'roster\.classTerms is current, but no academic sessions are readable.*classlink-setup\.md, 1\.3.*classTerms: any'
+            Test-ClassLinkConnection -Quiet | Should -BeExactly $false
+
+            $any = New-TestConfiguration -Folder $folder -ClassLinkYaml (Get-RestRosterYaml -BaseUrl $second.Url) -Extra "roster:`n  classTerms: any"
+            Connect-SensoClassLink -ConfigPath $any
+            $result = Test-ClassLinkConnection
+            $result.Succeeded | Should -BeTrue -Because 'no command reads the sessions under classTerms: any'
+            $result.Hints -join ' ' | Should -Match '403 on /academicSessions'
+            $result.Hints -join ' ' | Should -Not -Match 'classTerms is current'
+        }
+        finally { Stop-OneRosterTestServer $second }
+    }
+
+    It 'hints when classTerms is current and the server shows no academic sessions at all' {
+        $noTerms = Join-Path $folder 'no-terms'
+        New-Item -ItemType Directory $noTerms | Out-Null
+        Copy-Item (Join-Path $district '*.csv') $noTerms
+        Remove-Item (Join-Path $noTerms 'academicSessions.csv')
+        $second = Start-OneRosterTestServer -DataFolder $noTerms -Argument @('--consumer-key', 'test-consumer', '--consumer-secret', $env:SCL_PESTER_OAUTH1_SECRET)
+        try {
+            Connect-SensoClassLink -ConfigPath (New-RestTestConfiguration -Folder $folder -BaseUrl $second.Url)
+            $result = Test-ClassLinkConnection
+            $result.AcademicSessionCount | Should -Be 0
+            $result.Succeeded | Should -BeTrue -Because 'the sync still runs (every class counts, with a warning per unresolved term)'
+            $result.Hints -join ' ' | Should -Match 'roster\.classTerms is current, but no academic sessions are readable'
+        }
+        finally { Stop-OneRosterTestServer $second }
     }
 
     It 'works over OneRoster 1.2 with OAuth 2 client credentials' {
@@ -112,7 +152,28 @@ Describe 'Test-ClassLinkConnection' {
         $result = Test-ClassLinkConnection
         $result.Source | Should -Be 'csv'
         $result.TeacherCount | Should -Be 3
+        $result.AcademicSessionCount | Should -Be 0
         $result.Succeeded | Should -BeTrue
+        $result.Hints | Should -BeNullOrEmpty -Because 'no class of this export names a term'
+    }
+
+    It 'counts the academic sessions of a CSV export, and hints when its classes name terms but it has no academicSessions.csv' {
+        Connect-SensoClassLink -ConfigPath (New-TestConfiguration -Folder $folder -DistrictPath $district)
+        $result = Test-ClassLinkConnection
+        $result.AcademicSessionCount | Should -Be 1
+        $result.Hints | Should -BeNullOrEmpty
+
+        $noTerms = Join-Path $folder 'no-terms'
+        New-Item -ItemType Directory $noTerms | Out-Null
+        Copy-Item (Join-Path $district '*.csv') $noTerms
+        Remove-Item (Join-Path $noTerms 'academicSessions.csv')
+        Connect-SensoClassLink -ConfigPath (New-TestConfiguration -Folder $folder -DistrictPath $noTerms)
+        $result = Test-ClassLinkConnection
+        $result.AcademicSessionCount | Should -Be 0
+        $result.Succeeded | Should -BeTrue
+        $result.Hints -join ' ' | Should -Match 'roster\.classTerms is current, but no academic sessions are readable'
+        Connect-SensoClassLink -ConfigPath (New-TestConfiguration -Folder $folder -DistrictPath $noTerms -Extra "roster:`n  classTerms: any")
+        (Test-ClassLinkConnection).Hints | Should -BeNullOrEmpty
     }
 }
 

@@ -384,7 +384,10 @@ public sealed partial class CsvRosterSource : IRosterSource, IPooledRosterSource
         bool v12 = manifest.Version.StartsWith("1.2", StringComparison.Ordinal);
 
         var delta = new List<string>();
-        foreach (string file in RosterFiles)
+        // academicSessions.csv is checked for delta too: a change set of terms would leave every term it omits
+        // unresolved, and the classes naming those terms would count as if undated. (Listed absent but present is not
+        // warned for it: exports commonly say so, and the reader reads the file when it is there.)
+        foreach (string file in RosterFiles.Append("academicSessions.csv"))
         {
             if (file == "roles.csv" && !v12)
             {
@@ -395,7 +398,7 @@ public sealed partial class CsvRosterSource : IRosterSource, IPooledRosterSource
             {
                 delta.Add($"{file} (line {line})");
             }
-            else if (mode == "absent" && _files.Exists(file))
+            else if (mode == "absent" && file != "academicSessions.csv" && _files.Exists(file))
             {
                 _observer.Warning?.Invoke(new DataQualityWarning("manifest.csv", line, $"the manifest lists {file} as absent, but the export holds it; it is read"));
             }

@@ -123,10 +123,27 @@ public static class HtmlSyncReport
         Card(html, "Failures", failures, $"{Number(run.Figures.UsersFailed)} user creates · {Number(run.Figures.GroupSyncsFailed)} group syncs", failures > 0 ? "failures bad" : "failures");
         Card(html, "Errors", run.Errors.Count, run.Errors.Count == 0 ? "none recorded" : "listed below", run.Errors.Count > 0 ? "bad" : "");
         Card(html, "Data quality warnings", run.Figures.DataQualityWarnings, "unreadable rows and rule warnings", run.Figures.DataQualityWarnings > 0 ? "warn" : "");
-        html.Append("</section>\n<p class=\"roster\">Roster: ")
+        html.Append("</section>\n");
+        AppendSchoolYearFigures(html, run.Figures);
+        html.Append("<p class=\"roster\">Roster: ")
             .Append(Number(run.Figures.RosterSchools)).Append(" schools · ").Append(Number(run.Figures.RosterTeachers)).Append(" teachers · ")
             .Append(Number(run.Figures.RosterStudents)).Append(" students · ").Append(Number(run.Figures.RosterClasses)).Append(" classes · ")
             .Append(Number(run.Figures.RosterEnrollments)).Append(" enrollments · ").Append(Number(run.Figures.RosterUsers)).Append(" users</p>\n");
+    }
+
+    /// <summary>
+    /// What the run changed as the school year moves: renames by sourcedId, departures and what became of them, and
+    /// groups taken away (a class out of term, an owner who left). Runs recorded before these figures existed show 0.
+    /// </summary>
+    private static void AppendSchoolYearFigures(StringBuilder html, SyncRunFigures figures)
+    {
+        html.Append("<section class=\"cards school-year\" aria-label=\"Through the school year\">\n");
+        Card(html, "Users renamed", figures.UsersRenamed, "new roster email, same sourcedId and account", "renamed");
+        Card(html, "Users departed", figures.UsersDeparted, "no active teacher record in the roster", "departed");
+        Card(html, "Users suspended", figures.UsersSuspended, "departed long enough; nothing deleted", figures.UsersSuspended > 0 ? "suspended warn" : "suspended");
+        Card(html, "Users reactivated", figures.UsersReactivated, "suspended, back in the roster", "reactivated");
+        Card(html, "Groups removed", figures.GroupsRemoved, "no current class or owner behind them", "removed");
+        html.Append("</section>\n");
     }
 
     private static void Card(StringBuilder html, string title, int value, string detail, string cssClass) =>
@@ -162,10 +179,12 @@ public static class HtmlSyncReport
             new("Eligible teachers", history.Select(r => r.Figures.EligibleTeachers).ToList(), "eligible"),
             new("Users created", history.Select(r => r.Figures.UsersCreated).ToList(), "created"),
             new("Group syncs", history.Select(r => r.Figures.GroupSyncsCompleted).ToList(), "groups"),
+            new("Users renamed", history.Select(r => r.Figures.UsersRenamed).ToList(), "renamed"),
+            new("Users suspended", history.Select(r => r.Figures.UsersSuspended).ToList(), "suspended"),
             new("Failures", history.Select(r => r.Figures.UsersFailed + r.Figures.GroupSyncsFailed).ToList(), "failures"),
         };
         var statuses = history.Select(r => (StatusClass(r.Status), StatusText(r.Status))).ToList();
-        html.Append(SvgChart.ColumnPanels("Eligible teachers, users created, group syncs and failures per run", labels, series, statuses)).Append('\n');
+        html.Append(SvgChart.ColumnPanels("Eligible teachers, users created, group syncs, renames, suspensions and failures per run", labels, series, statuses)).Append('\n');
         if (history.Count == 1)
         {
             html.Append("<p class=\"empty\">No earlier run is recorded; the chart grows with every run.</p>\n");
@@ -284,7 +303,8 @@ public static class HtmlSyncReport
     {
         html.Append("<details id=\"runs\"><summary>The runs as a table</summary>\n<div class=\"table-wrap\"><table class=\"runs\">\n")
             .Append("<thead><tr><th>Started</th><th>Status</th><th>Took</th><th class=\"n\">Eligible</th><th class=\"n\">Created</th>")
-            .Append("<th class=\"n\">Group syncs</th><th class=\"n\">Failures</th><th class=\"n\">Errors</th><th>Message</th></tr></thead>\n<tbody>\n");
+            .Append("<th class=\"n\">Group syncs</th><th class=\"n\">Renamed</th><th class=\"n\">Departed</th><th class=\"n\">Suspended</th>")
+            .Append("<th class=\"n\">Reactivated</th><th class=\"n\">Groups removed</th><th class=\"n\">Failures</th><th class=\"n\">Errors</th><th>Message</th></tr></thead>\n<tbody>\n");
         for (int i = history.Count - 1; i >= 0; i--)
         {
             var run = history[i];
@@ -295,6 +315,11 @@ public static class HtmlSyncReport
                 .Append("<td class=\"n\">").Append(Number(run.Figures.EligibleTeachers)).Append("</td>")
                 .Append("<td class=\"n\">").Append(Number(run.Figures.UsersCreated)).Append("</td>")
                 .Append("<td class=\"n\">").Append(Number(run.Figures.GroupSyncsCompleted)).Append("</td>")
+                .Append("<td class=\"n\">").Append(Number(run.Figures.UsersRenamed)).Append("</td>")
+                .Append("<td class=\"n\">").Append(Number(run.Figures.UsersDeparted)).Append("</td>")
+                .Append("<td class=\"n\">").Append(Number(run.Figures.UsersSuspended)).Append("</td>")
+                .Append("<td class=\"n\">").Append(Number(run.Figures.UsersReactivated)).Append("</td>")
+                .Append("<td class=\"n\">").Append(Number(run.Figures.GroupsRemoved)).Append("</td>")
                 .Append("<td class=\"n\">").Append(Number(run.Figures.UsersFailed + run.Figures.GroupSyncsFailed)).Append("</td>")
                 .Append("<td class=\"n\">").Append(Number(run.Errors.Count)).Append("</td>")
                 .Append("<td>").Append(HtmlText.Escape(run.Message)).Append("</td></tr>\n");
@@ -383,7 +408,8 @@ public static class HtmlSyncReport
 
         :root { --ink:#1f2328; --muted:#59636e; --line:#d1d9e0; --paper:#ffffff; --wash:#f6f8fa;
           --good:#1a7f37; --good-bg:#dafbe1; --warn:#9a6700; --warn-bg:#fff8c5; --bad:#cf222e; --bad-bg:#ffebe9;
-          --info:#0969da; --info-bg:#ddf4ff; --held:#bc4c00; --held-bg:#fff1e5; --eligible:#0969da; --created:#1a7f37; --groups:#8250df; }
+          --info:#0969da; --info-bg:#ddf4ff; --held:#bc4c00; --held-bg:#fff1e5; --eligible:#0969da; --created:#1a7f37; --groups:#8250df;
+          --renamed:#0550ae; --departed:#bc4c00; --suspended:#9a6700; --reactivated:#1a7f37; --removed:#6e7781; }
         * { box-sizing: border-box; }
         body { margin: 0; background: var(--wash); color: var(--ink);
           font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", "DejaVu Sans", Arial, sans-serif; }
@@ -408,6 +434,9 @@ public static class HtmlSyncReport
         .cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(180px, 1fr)); gap: 12px; }
         .card { background: var(--paper); border: 1px solid var(--line); border-top: 4px solid var(--line); border-radius: 8px; padding: 12px 14px; }
         .card.eligible { border-top-color: var(--eligible); } .card.created { border-top-color: var(--created); } .card.groups { border-top-color: var(--groups); }
+        .cards.school-year { margin-top: 12px; }
+        .card.renamed { border-top-color: var(--renamed); } .card.departed { border-top-color: var(--departed); }
+        .card.suspended { border-top-color: var(--suspended); } .card.reactivated { border-top-color: var(--reactivated); } .card.removed { border-top-color: var(--removed); }
         .card.bad { border-top-color: var(--bad); } .card.bad .card-value { color: var(--bad); }
         .card.warn { border-top-color: var(--warn); } .card.warn .card-value { color: var(--warn); }
         .card-title { color: var(--muted); font-size: 12px; font-weight: 600; text-transform: uppercase; letter-spacing: .04em; }
@@ -429,6 +458,8 @@ public static class HtmlSyncReport
         svg .track { fill: var(--wash); } svg .gridline { stroke: var(--wash); } svg .baseline { stroke: var(--line); }
         svg .bar.eligible, svg .eligible { fill: var(--eligible); } svg .bar.ineligible { fill: #8c959f; }
         svg .created { fill: var(--created); } svg .groups { fill: var(--groups); } svg .failures { fill: var(--bad); }
+        svg .renamed { fill: var(--renamed); } svg .suspended { fill: var(--suspended); }
+        svg .renamed-text { fill: var(--renamed); } svg .suspended-text { fill: var(--suspended); }
         svg .eligible-text { fill: var(--eligible); } svg .created-text { fill: var(--created); } svg .groups-text { fill: var(--groups); } svg .failures-text { fill: var(--bad); }
         svg .earlier { opacity: .55; }
         svg .s-completed, .key.s-completed { fill: var(--good); background: var(--good); } svg .s-completedwitherrors, .key.s-completedwitherrors { fill: #d4a72c; background: #d4a72c; }

@@ -1,7 +1,9 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using SensoClassLink.Core.Configuration;
+using SensoClassLink.Core.Eligibility;
 using SensoClassLink.Core.OneRoster;
 using SensoClassLink.Core.OneRoster.Rest;
 using SensoClassLink.Errors;
@@ -48,14 +50,15 @@ public sealed class TestClassLinkConnectionCommand : SensoClassLinkCmdlet
     private ClassLinkConnectionTest TestApi(RosterApiSettings settings, ProgressReporter progress)
     {
         // Configuration problems keep this command's own mapping (the catch blocks of EndProcessing).
-        var report = RunEngine((events, token) => RosterConnectionCheck.RunAsync(settings, null, events.Verbose, events.Progress, token),
+        var classTerms = Connection.Configuration.Roster.ClassTerms;
+        var report = RunEngine((events, token) => RosterConnectionCheck.RunAsync(settings, classTerms, null, events.Verbose, events.Progress, token),
             progress, mapCallFailures: false);
         foreach (string hint in report.Hints)
         {
             WriteVerbose("Hint: " + hint);
         }
         return new ClassLinkConnectionTest("api", report.Server, report.VersionAnswered, report.AuthenticationMethod, report.Reachable, report.Authenticated,
-            report.HttpStatus, report.Schools, report.Teachers, report.Students, report.Classes, report.Enrollments, report.Hints, report.Succeeded);
+            report.HttpStatus, report.Schools, report.Teachers, report.Students, report.Classes, report.Enrollments, report.AcademicSessions, report.Hints, report.Succeeded);
     }
 
     private ClassLinkConnectionTest TestCsv(ProgressReporter progress)
@@ -70,7 +73,7 @@ public sealed class TestClassLinkConnectionCommand : SensoClassLinkCmdlet
         {
             // Refused before any file was read (a delta manifest, not OneRoster, an unusable zip): the test fails and says why.
             return new ClassLinkConnectionTest("csv", $"OneRoster CSV '{Connection.Configuration.ClassLink.Csv.Path}'", null, "none (local files)", false, false, null,
-                null, null, null, null, null, new[] { ex.Message }, false);
+                null, null, null, null, null, null, new[] { ex.Message }, false);
         }
         using IRosterSource roster = opened;
         try
@@ -84,18 +87,35 @@ public sealed class TestClassLinkConnectionCommand : SensoClassLinkCmdlet
                 teachers += user.Roles.Contains("teacher") ? 1 : 0;
                 students += user.Roles.Contains("student") ? 1 : 0;
             }
-            progress.Report("Counting classes", 50, force: true);
-            long classes = roster.ReadClasses(CancellationToken).LongCount();
-            progress.Report("Counting enrollments", 75, force: true);
+            progress.Report("Counting classes", 40, force: true);
+            long classes = 0;
+            bool classesNameTerms = false;
+            foreach (var cls in roster.ReadClasses(CancellationToken))
+            {
+                classes++;
+                classesNameTerms |= cls.TermSourcedIds.Count > 0;
+            }
+            progress.Report("Counting enrollments", 60, force: true);
             long enrollments = roster.ReadEnrollments(CancellationToken).LongCount();
-            var hints = teachers == 0 ? new[] { "No teachers in the export: the district shared no data, or only part of it." } : Array.Empty<string>();
+            progress.Report("Counting academic sessions", 80, force: true);
+            // An export without academicSessions.csv has none (the sync warns and counts every class).
+            long? sessions = roster is ISupportsAcademicSessions withSessions ? withSessions.ReadAcademicSessions(CancellationToken, out _)?.LongCount() ?? 0 : null;
+            var hints = new List<string>();
+            if (teachers == 0)
+            {
+                hints.Add("No teachers in the export: the district shared no data, or only part of it.");
+            }
+            if (sessions == 0 && classesNameTerms && Connection.Configuration.Roster.ClassTerms == ClassTermRule.Current)
+            {
+                hints.Add(RosterConnectionCheck.NoSessionsUnderCurrentTerms);
+            }
             return new ClassLinkConnectionTest("csv", roster.Description, "1.1", "none (local files)", true, true, null,
-                schools, teachers, students, classes, enrollments, hints, true);
+                schools, teachers, students, classes, enrollments, sessions, hints, true);
         }
         catch (RosterReadException ex)
         {
             return new ClassLinkConnectionTest("csv", roster.Description, null, "none (local files)", false, false, null,
-                null, null, null, null, null, new[] { ex.Message }, false);
+                null, null, null, null, null, null, new[] { ex.Message }, false);
         }
     }
 }

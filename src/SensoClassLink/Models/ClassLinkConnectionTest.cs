@@ -7,7 +7,8 @@ namespace SensoClassLink.Models;
 public sealed class ClassLinkConnectionTest
 {
     public ClassLinkConnectionTest(string source, string server, string? oneRosterVersion, string authenticationMethod, bool reachable, bool authenticated,
-        int? httpStatus, long? schoolCount, long? teacherCount, long? studentCount, long? classCount, long? enrollmentCount, IReadOnlyList<string> hints, bool succeeded)
+        int? httpStatus, long? schoolCount, long? teacherCount, long? studentCount, long? classCount, long? enrollmentCount, long? academicSessionCount,
+        IReadOnlyList<string> hints, bool succeeded)
     {
         Source = source;
         Server = server;
@@ -21,6 +22,7 @@ public sealed class ClassLinkConnectionTest
         StudentCount = studentCount;
         ClassCount = classCount;
         EnrollmentCount = enrollmentCount;
+        AcademicSessionCount = academicSessionCount;
         Hints = hints is string[] array ? array : new List<string>(hints).ToArray();
         Succeeded = succeeded;
     }
@@ -43,6 +45,9 @@ public sealed class ClassLinkConnectionTest
     public long? StudentCount { get; }
     public long? ClassCount { get; }
     public long? EnrollmentCount { get; }
+
+    /// <summary>Academic sessions (terms) the classes can be dated by; 0 for a CSV export without academicSessions.csv.</summary>
+    public long? AcademicSessionCount { get; }
 
     /// <summary>What to check, for the usual setup mistakes.</summary>
     public string[] Hints { get; }

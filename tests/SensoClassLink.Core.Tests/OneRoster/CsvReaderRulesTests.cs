@@ -114,6 +114,21 @@ public sealed class CsvReaderRulesTests : IDisposable
     }
 
     [Fact]
+    public void DeltaAcademicSessionsAreRefusedLikeTheRosterFilesNamingTheManifestLine()
+    {
+        // A change set of terms would leave every term it omits unresolved: the classes naming them would count as undated.
+        using var fixture = new RosterFixture().WithTeacherAndStudent();
+        fixture.Write(RosterFixture.Manifest11 + "file.academicSessions,delta\n");
+
+        var ex = Assert.Throws<RosterReadException>(() => new CsvRosterSource(fixture.Folder, Observer));
+
+        Assert.Contains("manifest.csv", ex.Message);
+        Assert.Contains("academicSessions.csv (line 7)", ex.Message);
+        Assert.Contains("'delta'", ex.Message);
+        Assert.Contains("not the whole district", ex.Message);
+    }
+
+    [Fact]
     public void ManifestValuesMayBeQuotedAndModesAndNamesInAnyCaseAndAbsentButPresentIsAWarning()
     {
         string folder = CsvRuleFixtures.Folder("manifest-spellings");

@@ -124,10 +124,10 @@ public sealed class HtmlSyncReportTests : IDisposable
         Assert.Equal(3, bars.Count);
         Assert.Equal("eligible", bars[0].Groups[1].Value);
         Assert.Contains(">NoStudents</text>", html);
-        // One column per run in each of the four panels, the report's run emphasized.
-        Assert.Equal(4, Count(html, " current\" x="));
-        Assert.Equal(4 * 5, Count(html, " earlier\" x="));
-        foreach (string series in new[] { "Eligible teachers", "Users created", "Group syncs", "Failures" })
+        // One column per run in each of the six panels, the report's run emphasized.
+        Assert.Equal(6, Count(html, " current\" x="));
+        Assert.Equal(6 * 5, Count(html, " earlier\" x="));
+        foreach (string series in new[] { "Eligible teachers", "Users created", "Group syncs", "Users renamed", "Users suspended", "Failures" })
         {
             Assert.Contains($">{series}</text>", html);
         }
@@ -138,6 +138,45 @@ public sealed class HtmlSyncReportTests : IDisposable
         Assert.Contains("Completed with errors", html);
         Assert.Contains("took 1 min 15 s", html);
         Assert.Contains("2,250 students", html);
+    }
+
+    [Fact]
+    public void The_school_year_figures_are_cards_chart_panels_and_table_columns()
+    {
+        var older = Run(0);
+        var current = Run(1) with
+        {
+            Figures = Run(1).Figures with { UsersRenamed = 3, UsersDeparted = 1207, UsersSuspended = 4, UsersReactivated = 2, GroupsRemoved = 19 },
+        };
+        string html = Render(current, new[] { current, older });
+
+        var cards = Regex.Matches(html, "<div class=\"card ([a-z ]+)\"><div class=\"card-title\">([^<]+)</div><div class=\"card-value\">([^<]+)</div>")
+            .ToDictionary(m => m.Groups[2].Value, m => (Class: m.Groups[1].Value, Value: m.Groups[3].Value));
+        Assert.Equal(("renamed", "3"), cards["Users renamed"]);
+        Assert.Equal(("departed", "1,207"), cards["Users departed"]);
+        Assert.Equal(("suspended warn", "4"), cards["Users suspended"]);
+        Assert.Equal(("reactivated", "2"), cards["Users reactivated"]);
+        Assert.Equal(("removed", "19"), cards["Groups removed"]);
+        Assert.Contains("<section class=\"cards school-year\" aria-label=\"Through the school year\">", html);
+
+        // Renames and suspensions are charted per run (the older run, recorded before them, shows 0).
+        var renamed = Regex.Matches(html, "<rect class=\"renamed (?:current|earlier)\"[^>]*><title>([^<]*)</title>").Select(m => m.Groups[1].Value).ToList();
+        Assert.Equal(new[] { "Nov 20 · Users renamed: 0", "Nov 21 · Users renamed: 3" }, renamed);
+        var suspended = Regex.Matches(html, "<rect class=\"suspended (?:current|earlier)\"[^>]*><title>([^<]*)</title>").Select(m => m.Groups[1].Value).ToList();
+        Assert.Equal(new[] { "Nov 20 · Users suspended: 0", "Nov 21 · Users suspended: 4" }, suspended);
+
+        // The runs table: the five figures after Group syncs, in the header's order, for every run.
+        Assert.Contains("<th class=\"n\">Group syncs</th><th class=\"n\">Renamed</th><th class=\"n\">Departed</th><th class=\"n\">Suspended</th><th class=\"n\">Reactivated</th><th class=\"n\">Groups removed</th>", html);
+        Assert.Contains("<td class=\"n\">14</td><td class=\"n\">3</td><td class=\"n\">1,207</td><td class=\"n\">4</td><td class=\"n\">2</td><td class=\"n\">19</td>", html);
+        Assert.Contains("<td class=\"n\">14</td><td class=\"n\">0</td><td class=\"n\">0</td><td class=\"n\">0</td><td class=\"n\">0</td><td class=\"n\">0</td>", html);
+    }
+
+    [Fact]
+    public void Without_suspensions_the_suspended_card_is_not_a_warning()
+    {
+        string html = Render(Run(1));
+
+        Assert.Contains("<div class=\"card suspended\"><div class=\"card-title\">Users suspended</div><div class=\"card-value\">0</div>", html);
     }
 
     [Fact]
@@ -159,7 +198,7 @@ public sealed class HtmlSyncReportTests : IDisposable
         string html = Render(first, Array.Empty<SyncRunRecord>());
 
         Assert.Equal(2, Count(html, "<svg "));
-        Assert.Equal(4, Count(html, " current\" x="));
+        Assert.Equal(6, Count(html, " current\" x="));
         Assert.Equal(0, Count(html, " earlier\" x="));
         Assert.Contains("<h2>Last 1 run</h2>", html);
         Assert.Contains("No earlier run is recorded", html);

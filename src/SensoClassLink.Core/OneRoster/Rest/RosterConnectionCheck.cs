@@ -5,6 +5,7 @@ using System.Net.Http;
 using System.Threading;
 using System.Threading.Tasks;
 using SensoClassLink.Core.Configuration;
+using SensoClassLink.Core.Eligibility;
 using SensoClassLink.Core.Http;
 using SensoClassLink.Core.OneRoster.Auth;
 
@@ -25,10 +26,18 @@ public sealed class RosterConnectionReport
     public long? Students { get; set; }
     public long? Classes { get; set; }
     public long? Enrollments { get; set; }
+    /// <summary>Academic sessions (terms, semesters, school years) visible to the application.</summary>
+    public long? AcademicSessions { get; set; }
+    /// <summary>True when the configuration judges classes by their terms (<c>roster.classTerms: current</c>), so a sync needs the sessions.</summary>
+    public bool SessionsRequired { get; set; }
     public List<string> Hints { get; } = new();
 
-    /// <summary>Reachable, authenticated, and every count was readable.</summary>
-    public bool Succeeded => Reachable && Authenticated && Schools is not null && Teachers is not null && Students is not null && Classes is not null && Enrollments is not null;
+    /// <summary>
+    /// Reachable, authenticated, and every count was readable (the academic sessions only when the configuration
+    /// judges classes by their terms: otherwise no command reads them).
+    /// </summary>
+    public bool Succeeded => Reachable && Authenticated && Schools is not null && Teachers is not null && Students is not null && Classes is not null && Enrollments is not null
+        && (!SessionsRequired || AcademicSessions is not null);
 }
 
 /// <summary>
@@ -41,12 +50,24 @@ public static class RosterConnectionCheck
     private static readonly (string Path, string Name)[] Collections =
     {
         ("/schools", "schools"), ("/teachers", "teachers"), ("/students", "students"), ("/classes", "classes"), ("/enrollments", "enrollments"),
+        ("/academicSessions", "academicSessions"),
     };
 
+    /// <summary>The hint when classes are judged by their terms but the application can read no academic session.</summary>
+    public const string NoSessionsUnderCurrentTerms =
+        "roster.classTerms is current, but no academic sessions are readable, so classes cannot be judged by their terms' dates: " +
+        "a refused /academicSessions stops the commands that read the roster, and without sessions a class in an ended term keeps counting. " +
+        "Share academic sessions with the application (docs/classlink-setup.md, 1.3), or set roster.classTerms: any to count classes whatever their term.";
+
     public static async Task<RosterConnectionReport> RunAsync(RosterApiSettings settings, RestTransportOptions? transport, Action<string>? verbose,
+        Action<string, int>? progress, CancellationToken cancellationToken) =>
+        await RunAsync(settings, ClassTermRule.Current, transport, verbose, progress, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>Runs the check; <paramref name="classTerms"/> says whether the academic sessions matter (see <see cref="RosterConnectionReport.Succeeded"/>).</summary>
+    public static async Task<RosterConnectionReport> RunAsync(RosterApiSettings settings, ClassTermRule classTerms, RestTransportOptions? transport, Action<string>? verbose,
         Action<string, int>? progress, CancellationToken cancellationToken)
     {
-        var report = new RosterConnectionReport();
+        var report = new RosterConnectionReport { SessionsRequired = classTerms == ClassTermRule.Current };
         OneRosterRestClient client = new(settings, transport, verbose);
         try
         {
@@ -107,6 +128,7 @@ public static class RosterConnectionCheck
             {
                 progress?.Invoke($"Counting {name}", step++ * 100 / (Collections.Length + 1));
                 long? count = null;
+                bool refused = false;
                 try
                 {
                     using var page = await client.GetPageAsync(RosterCollectionFor(name), path, Array.Empty<KeyValuePair<string, string>>(), 0, 1, cancellationToken).ConfigureAwait(false);
@@ -118,10 +140,12 @@ public static class RosterConnectionCheck
                 }
                 catch (RosterAuthenticationException ex) when (ex.HttpStatus == 403)
                 {
+                    refused = true;
                     report.Hints.Add($"HTTP 403 on {path}: the application lacks permission for {name} on the Roster Server.");
                 }
                 catch (RosterReadException ex)
                 {
+                    refused = true;
                     report.Hints.Add($"{name}: {ex.Message}");
                 }
                 switch (name)
@@ -130,7 +154,15 @@ public static class RosterConnectionCheck
                     case "teachers": report.Teachers = count; break;
                     case "students": report.Students = count; break;
                     case "classes": report.Classes = count; break;
-                    default: report.Enrollments = count; break;
+                    case "enrollments": report.Enrollments = count; break;
+                    default:
+                        report.AcademicSessions = count;
+                        // Unknown without X-Total-Count is not "none": that has its own hint above.
+                        if (report.SessionsRequired && (refused || count == 0))
+                        {
+                            report.Hints.Add(NoSessionsUnderCurrentTerms);
+                        }
+                        break;
                 }
             }
             if (report.Teachers == 0)
