@@ -65,10 +65,29 @@ state:
 "@
 }
 
+function Invoke-BenchProcess {
+    # Runs a child process and returns the last line of its output (stdout and stderr) that starts with $Marker;
+    # throws, with the output, when it fails or prints no such line. $Seconds (a [ref]) receives its wall time.
+    param(
+        [Parameter(Mandatory)] [string] $Executable,
+        [string[]] $ArgumentList = @(),
+        [Parameter(Mandatory)] [string] $Marker,
+        [string] $What = "'$Executable $($ArgumentList -join ' ')'",
+        [ref] $Seconds
+    )
+    $clock = [System.Diagnostics.Stopwatch]::StartNew()
+    $output = & $Executable @ArgumentList 2>&1
+    $clock.Stop()
+    if ($Seconds) { $Seconds.Value = $clock.Elapsed.TotalSeconds }
+    if ($LASTEXITCODE -ne 0) { throw "$What failed ($LASTEXITCODE): $($output | Out-String)" }
+    $line = @($output | ForEach-Object { "$_" } | Where-Object { $_.StartsWith($Marker) }) | Select-Object -Last 1
+    if (-not $line) { throw "$What produced no result: $($output | Out-String)" }
+    return $line
+}
+
 function Invoke-BenchPwsh {
-    # Runs a fresh 'pwsh -NoProfile -NonInteractive' (-Command, -EncodedCommand or -File with arguments) and
-    # returns the last line of its output that starts with $Marker; throws, with the output, when it fails or
-    # prints no such line. $Seconds (a [ref]) receives the process's wall time, start-up included.
+    # Invoke-BenchProcess on a fresh 'pwsh -NoProfile -NonInteractive' (the pwsh running this script, as the build
+    # starts it) with -Command, -EncodedCommand, or -File and its arguments.
     param(
         [Parameter(Mandatory, ParameterSetName = 'Command')] [string] $Command,
         [Parameter(Mandatory, ParameterSetName = 'Encoded')] [string] $EncodedCommand,
@@ -84,14 +103,29 @@ function Invoke-BenchPwsh {
             'Encoded' { '-EncodedCommand', $EncodedCommand }
             'File' { @('-File', $File) + $ArgumentList }
         })
+    $invoke = @{ Executable = $pwsh[0]; ArgumentList = $arguments; Marker = $Marker; What = $What }
+    if ($Seconds) { $invoke.Seconds = $Seconds }
+    Invoke-BenchProcess @invoke
+}
+
+function Measure-BenchCommand {
+    # Runs $ScriptBlock in this process and returns its output with the wall time, the CPU time the process spent
+    # meanwhile (all threads: parsing, HTTP, GC) and the process's peak working set (VmHWM, pwsh itself included).
+    # Used inside the fresh pwsh of a measurement, so the figures are the command's own.
+    param([Parameter(Mandatory)] [scriptblock] $ScriptBlock)
+    $process = [System.Diagnostics.Process]::GetCurrentProcess()
+    $process.Refresh()
+    $cpuBefore = $process.TotalProcessorTime
     $clock = [System.Diagnostics.Stopwatch]::StartNew()
-    $output = & $pwsh[0] @arguments 2>&1
+    $output = & $ScriptBlock
     $clock.Stop()
-    if ($Seconds) { $Seconds.Value = $clock.Elapsed.TotalSeconds }
-    if ($LASTEXITCODE -ne 0) { throw "$What failed ($LASTEXITCODE): $($output | Out-String)" }
-    $line = @($output | ForEach-Object { "$_" } | Where-Object { $_.StartsWith($Marker) }) | Select-Object -Last 1
-    if (-not $line) { throw "$What produced no result: $($output | Out-String)" }
-    return $line
+    $process.Refresh()
+    [pscustomobject]@{
+        Output = $output
+        Seconds = $clock.Elapsed.TotalSeconds
+        CpuSeconds = ($process.TotalProcessorTime - $cpuBefore).TotalSeconds
+        PeakWorkingSetMB = $process.PeakWorkingSet64 / 1MB
+    }
 }
 
 function Get-LoadAverage([switch] $OneMinute) {
@@ -122,4 +156,4 @@ function Save-BenchResult {
 }
 
 Export-ModuleMember -Function Get-BenchRepoRoot, Resolve-BenchFolder, ConvertFrom-Scale, Build-BenchTool, Get-BenchDistrict,
-    New-BenchLocalConfig, Invoke-BenchPwsh, Get-LoadAverage, Get-BenchMachine, Save-BenchResult
+    New-BenchLocalConfig, Invoke-BenchProcess, Invoke-BenchPwsh, Measure-BenchCommand, Get-LoadAverage, Get-BenchMachine, Save-BenchResult
