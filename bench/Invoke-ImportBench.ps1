@@ -16,35 +16,15 @@ param(
     [string] $ResultsPath = (Join-Path $PSScriptRoot 'results/import.json')
 )
 $ErrorActionPreference = 'Stop'
-$repoRoot = Split-Path $PSScriptRoot -Parent
-. (Join-Path $repoRoot 'build/BuildTools.ps1')   # Get-PwshCommandLine
+Import-Module (Join-Path $PSScriptRoot 'BenchSupport.psm1') -Force
 $ModulePath = (Resolve-Path $ModulePath).Path
-$work = Join-Path $WorkDirectory 'import'
-New-Item -ItemType Directory -Path $work -Force | Out-Null
+$work = Resolve-BenchFolder (Join-Path $WorkDirectory 'import')
 $WorkDirectory = (Resolve-Path $WorkDirectory).Path
-$work = (Resolve-Path $work).Path
-
-$district = Join-Path $WorkDirectory "district-$Enrollments-$Seed"
-if (-not (Test-Path (Join-Path $district 'enrollments.csv'))) {
-    & dotnet build (Join-Path $repoRoot 'tools/RosterGenerator') -c Release --nologo -v quiet | Out-Host
-    & dotnet (Join-Path $repoRoot 'tools/RosterGenerator/bin/Release/net10.0/RosterGenerator.dll') --out $district --enrollments $Enrollments --seed $Seed | Out-Host
-    if ($LASTEXITCODE -ne 0) { throw 'The generator failed.' }
-}
+$district = Get-BenchDistrict (Join-Path $WorkDirectory "district-$Enrollments-$Seed") $Enrollments $Seed
 
 function Invoke-Measure([string] $Name, [string] $Tenant, [string] $Command) {
     $config = Join-Path $work "$Name.yml"
-    Set-Content $config @"
-classlink:
-  csv:
-    path: $district
-senso:
-  local:
-    path: $Tenant
-    roles: [Teacher]
-    sites: [Main]
-state:
-  path: $Tenant.state
-"@
+    New-BenchLocalConfig $config $district $Tenant
     $script = @"
 Import-Module '$ModulePath'
 Connect-SensoClassLink -ConfigPath '$config'
@@ -55,10 +35,7 @@ Connect-SensoClassLink -ConfigPath '$config'
 `$byStatus = (`$results | Group-Object Status | ForEach-Object { "`$(`$_.Name)=`$(`$_.Count)" }) -join ' '
 "RESULT `$(`$results.Count) `$(`$watch.Elapsed.TotalSeconds) `$byStatus"
 "@
-    $commandLine = @(Get-PwshCommandLine)
-    $prefix = @($commandLine | Select-Object -Skip 1)
-    $line = & $commandLine[0] @prefix -NoProfile -NonInteractive -Command $script | Where-Object { $_ -like 'RESULT *' } | Select-Object -Last 1
-    if (-not $line) { throw "The $Name measure produced no result." }
+    $line = Invoke-BenchPwsh -Command $script -Marker 'RESULT ' -What "The $Name measure"
     $parts = $line -split ' ', 4
     $figure = [ordered]@{ name = $Name; teachers = [int]$parts[1]; seconds = [math]::Round([double]$parts[2], 2); statuses = $parts[3] }
     $figure.perSecond = [math]::Round($figure.teachers / $figure.seconds)
@@ -74,7 +51,6 @@ $figures = @(
     Invoke-Measure 'rerun' $first 'Import-SensoUser -NoGroupSync'
     Invoke-Measure 'full' $full 'Import-SensoUser'
 )
-$load = if (Test-Path /proc/loadavg) { (Get-Content /proc/loadavg) -split ' ' | Select-Object -First 1 } else { $null }
-New-Item -ItemType Directory -Path (Split-Path $ResultsPath) -Force | Out-Null
-[ordered]@{ enrollments = $Enrollments; seed = $Seed; loadAverage = $load; figures = $figures } | ConvertTo-Json -Depth 4 | Set-Content $ResultsPath
+$load = Get-LoadAverage -OneMinute
+Save-BenchResult $ResultsPath ([ordered]@{ enrollments = $Enrollments; seed = $Seed; loadAverage = $load; figures = $figures })
 Write-Host "Results written to $ResultsPath"

@@ -22,37 +22,17 @@ param(
     [string] $ResultsPath = (Join-Path $PSScriptRoot 'results/nightly-sync.json')
 )
 $ErrorActionPreference = 'Stop'
-$repoRoot = Split-Path $PSScriptRoot -Parent
-. (Join-Path $repoRoot 'build/BuildTools.ps1')   # Get-PwshCommandLine
+Import-Module (Join-Path $PSScriptRoot 'BenchSupport.psm1') -Force
 $ModulePath = (Resolve-Path $ModulePath).Path
-$work = Join-Path $WorkDirectory 'nightly'
-New-Item -ItemType Directory -Path $work -Force | Out-Null
+$work = Resolve-BenchFolder (Join-Path $WorkDirectory 'nightly')
 $WorkDirectory = (Resolve-Path $WorkDirectory).Path
-$work = (Resolve-Path $work).Path
-
-$district = Join-Path $WorkDirectory "district-$Enrollments-$Seed"
-if (-not (Test-Path (Join-Path $district 'enrollments.csv'))) {
-    & dotnet build (Join-Path $repoRoot 'tools/RosterGenerator') -c Release --nologo -v quiet | Out-Host
-    & dotnet (Join-Path $repoRoot 'tools/RosterGenerator/bin/Release/net10.0/RosterGenerator.dll') --out $district --enrollments $Enrollments --seed $Seed | Out-Host
-    if ($LASTEXITCODE -ne 0) { throw 'The generator failed.' }
-}
+$district = Get-BenchDistrict (Join-Path $WorkDirectory "district-$Enrollments-$Seed") $Enrollments $Seed
 
 function Measure-NightlySync([string] $Label, [string] $Module) {
     $tenant = Join-Path $work "tenant-$Label.db"
     Get-ChildItem $work -Filter "tenant-$Label.db*" -ErrorAction SilentlyContinue | Remove-Item -Force
     $config = Join-Path $work "$Label.yml"
-    Set-Content $config @"
-classlink:
-  csv:
-    path: $district
-senso:
-  local:
-    path: $tenant
-    roles: [Teacher]
-    sites: [Main]
-state:
-  path: $tenant.state
-"@
+    New-BenchLocalConfig $config $district $tenant
     $figures = @()
     foreach ($name in 'first', 'rerun') {
         $script = @"
@@ -64,10 +44,7 @@ Set-ClassLinkIntegrationSetting -AutomaticallyCreateUsers `$true -DefaultRole Te
 `$watch.Stop()
 "RESULT `$(`$watch.Elapsed.TotalSeconds) `$(`$run.Status) `$(`$run.UsersCreated) `$(`$run.GroupSyncsCompleted) `$(`$run.RosterEnrollments)"
 "@
-        $commandLine = @(Get-PwshCommandLine)
-        $prefix = @($commandLine | Select-Object -Skip 1)
-        $line = & $commandLine[0] @prefix -NoProfile -NonInteractive -Command $script | Where-Object { $_ -like 'RESULT *' } | Select-Object -Last 1
-        if (-not $line) { throw "The $Label $name measure produced no result." }
+        $line = Invoke-BenchPwsh -Command $script -Marker 'RESULT ' -What "The $Label $name measure"
         $parts = $line -split ' '
         $figure = [ordered]@{
             build = $Label; name = $name; seconds = [math]::Round([double]$parts[1], 2); status = $parts[2]
@@ -94,9 +71,7 @@ foreach ($name in 'first', 'rerun') {
     $b = $baseline | Where-Object name -EQ $name
     if ($a -and $b) { Write-Host ("{0,-6} before {1,7:N2} s, after {2,7:N2} s ({3:N2}x)" -f $name, $b.seconds, $a.seconds, ($b.seconds / $a.seconds)) }
 }
-$load = if (Test-Path /proc/loadavg) { (Get-Content /proc/loadavg) -split ' ' | Select-Object -First 1 } else { $null }
+$load = Get-LoadAverage -OneMinute
 $baselineBuild = if ($BaselineModulePath) { $BaselineLabel } elseif ($previous) { $previous.baselineBuild } else { $null }
-New-Item -ItemType Directory -Path (Split-Path $ResultsPath) -Force | Out-Null
-[ordered]@{ enrollments = $Enrollments; seed = $Seed; loadAverage = $load; figures = $after; baselineBuild = $baselineBuild; baseline = $baseline } |
-    ConvertTo-Json -Depth 4 | Set-Content $ResultsPath
+Save-BenchResult $ResultsPath ([ordered]@{ enrollments = $Enrollments; seed = $Seed; loadAverage = $load; figures = $after; baselineBuild = $baselineBuild; baseline = $baseline })
 Write-Host "Results written to $ResultsPath"

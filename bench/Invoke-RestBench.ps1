@@ -29,37 +29,17 @@ param(
 )
 $ErrorActionPreference = 'Stop'
 $Parts = @($Parts | ForEach-Object { $_ -split ',' } | ForEach-Object Trim | Where-Object { $_ })
-$repoRoot = (Resolve-Path (Join-Path $PSScriptRoot '..')).Path
+Import-Module (Join-Path $PSScriptRoot 'BenchSupport.psm1') -Force
+$repoRoot = Get-BenchRepoRoot
 $ModulePath = (Resolve-Path $ModulePath).Path
-New-Item -ItemType Directory -Path $WorkDirectory -Force | Out-Null
-$WorkDirectory = (Resolve-Path $WorkDirectory).Path
-. (Join-Path $repoRoot 'build/BuildTools.ps1')
-$pwsh = @(Get-PwshCommandLine)
-
-function Get-LoadAverage { if (Test-Path /proc/loadavg) { (Get-Content /proc/loadavg -Raw).Trim() } else { $null } }
-
-function ConvertFrom-Scale([string] $Text) {
-    $t = $Text.Trim().ToUpperInvariant()
-    $factor = if ($t.EndsWith('M')) { 1e6 } elseif ($t.EndsWith('K')) { 1e3 } else { 1 }
-    [long]([double]($t.TrimEnd('M', 'K')) * $factor)
-}
+$WorkDirectory = Resolve-BenchFolder $WorkDirectory
 
 function Get-District([string] $DistrictScale) {
     # The same cache as Invoke-RosterBench.ps1: generated once per scale and seed.
-    $data = Join-Path $WorkDirectory "roster-$DistrictScale-seed$Seed"
-    if (-not (Test-Path (Join-Path $data '.complete'))) {
-        $built = & dotnet build -c Release (Join-Path $repoRoot 'tools/RosterGenerator') -v q -nologo 2>&1
-        if ($LASTEXITCODE -ne 0) { throw "Building tools/RosterGenerator failed: $($built | Out-String)" }
-        & dotnet (Join-Path $repoRoot 'tools/RosterGenerator/bin/Release/net10.0/RosterGenerator.dll') --out $data --enrollments (ConvertFrom-Scale $DistrictScale) --seed $Seed | Write-Host
-        if ($LASTEXITCODE -ne 0) { throw "The generator failed for $DistrictScale" }
-        Set-Content -LiteralPath (Join-Path $data '.complete') -Value (Get-Date -Format o)
-    }
-    return $data
+    Get-BenchDistrict (Join-Path $WorkDirectory "roster-$DistrictScale-seed$Seed") (ConvertFrom-Scale $DistrictScale) $Seed
 }
 
-$serverProject = Join-Path $repoRoot 'tests/SensoClassLink.OneRosterTestServer/SensoClassLink.OneRosterTestServer.csproj'
-$built = & dotnet build $serverProject -c Release --nologo -v quiet 2>&1
-if ($LASTEXITCODE -ne 0) { throw "Building the OneRoster test server failed: $($built | Out-String)" }
+Build-BenchTool 'tests/SensoClassLink.OneRosterTestServer/SensoClassLink.OneRosterTestServer.csproj'
 $serverDll = Join-Path $repoRoot 'tests/SensoClassLink.OneRosterTestServer/bin/Release/net10.0/SensoClassLink.OneRosterTestServer.dll'
 $env:SCL_BENCH_OAUTH1_SECRET = 'bench-secret'
 
@@ -90,10 +70,8 @@ function Invoke-Measure([string] $Name, [string] $Yaml, [hashtable] $Facts) {
     $config = Join-Path $WorkDirectory "rest-bench-$Name.yml"
     Set-Content -LiteralPath $config -Value $Yaml
     $load = Get-LoadAverage
-    $output = & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -File (Join-Path $PSScriptRoot 'Measure-ClassLinkTeacher.ps1') `
-        -ModulePath $ModulePath -ConfigPath $config -AsOf $AsOf 2>&1
-    if ($LASTEXITCODE -ne 0) { throw "Measurement '$Name' failed ($LASTEXITCODE): $($output | Out-String)" }
-    $result = @($output | ForEach-Object { "$_" } | Where-Object { $_.StartsWith('{') })[-1] | ConvertFrom-Json
+    $result = Invoke-BenchPwsh -File (Join-Path $PSScriptRoot 'Measure-ClassLinkTeacher.ps1') -ArgumentList @('-ModulePath', $ModulePath, '-ConfigPath', $config, '-AsOf', $AsOf) `
+        -Marker '{' -What "Measurement '$Name'" | ConvertFrom-Json
     $run = [ordered]@{ name = $Name }
     foreach ($key in $Facts.Keys | Sort-Object) { $run[$key] = $Facts[$key] }
     foreach ($p in $result.PSObject.Properties) { $run[$p.Name] = $p.Value }
@@ -194,16 +172,10 @@ $report = [ordered]@{
     commit = (& git -C $repoRoot rev-parse --short HEAD 2>$null)
     seed = $Seed
     asOf = $AsOf
-    machine = [ordered]@{
-        os = [System.Runtime.InteropServices.RuntimeInformation]::OSDescription
-        processors = [Environment]::ProcessorCount
-        dotnet = [System.Runtime.InteropServices.RuntimeInformation]::FrameworkDescription
-        pwsh = $PSVersionTable.PSVersion.ToString()
-    }
+    machine = Get-BenchMachine
     summary = $summary
     runs = @($runs)
 }
-New-Item -ItemType Directory -Path (Split-Path $ResultsPath) -Force | Out-Null
-$report | ConvertTo-Json -Depth 6 | Set-Content -LiteralPath $ResultsPath
+Save-BenchResult $ResultsPath $report -Depth 6
 $summary | ConvertTo-Json -Depth 4 | Write-Host
 Write-Host "Results written to $ResultsPath"

@@ -23,54 +23,33 @@ param(
 $ErrorActionPreference = 'Stop'
 # With pwsh -File a list arrives as one string ("1M,10M").
 $Scales = @($Scales | ForEach-Object { $_ -split ',' } | ForEach-Object Trim | Where-Object { $_ })
-$repoRoot = Split-Path $PSScriptRoot -Parent
+Import-Module (Join-Path $PSScriptRoot 'BenchSupport.psm1') -Force
+$repoRoot = Get-BenchRepoRoot
 $ModulePath = (Resolve-Path $ModulePath).Path
-New-Item -ItemType Directory -Path $WorkDirectory -Force | Out-Null
-$WorkDirectory = (Resolve-Path $WorkDirectory).Path
+$WorkDirectory = Resolve-BenchFolder $WorkDirectory
 
-function ConvertFrom-Scale([string] $Text) {
-    $t = $Text.Trim().ToUpperInvariant()
-    $factor = if ($t.EndsWith('M')) { 1e6 } elseif ($t.EndsWith('K')) { 1e3 } else { 1 }
-    [long]([double]($t.TrimEnd('M', 'K')) * $factor)
-}
-
-# Get-PwshCommandLine: the pwsh running this script, as the build starts it.
-. (Join-Path $repoRoot 'build/BuildTools.ps1')
-
-function Invoke-Measured([string] $Executable, [string[]] $Arguments) {
-    # Runs a child process, returns its last stdout line parsed as JSON plus the process's own wall time.
-    $clock = [System.Diagnostics.Stopwatch]::StartNew()
-    $output = & $Executable @Arguments 2>&1
-    $clock.Stop()
-    if ($LASTEXITCODE -ne 0) { throw "'$Executable $($Arguments -join ' ')' failed ($LASTEXITCODE): $($output | Out-String)" }
-    $json = @($output | ForEach-Object { "$_" } | Where-Object { $_.StartsWith('{') })[-1]
+function Invoke-Measured {
+    # Runs a child process (a fresh pwsh given -Pwsh, Invoke-BenchPwsh's parameters), returns its last JSON line
+    # plus the process's own wall time.
+    param([string] $Executable, [string[]] $Arguments, [hashtable] $Pwsh)
+    $seconds = 0.0
+    $json = if ($Pwsh) { Invoke-BenchPwsh @Pwsh -Marker '{' -Seconds ([ref]$seconds) }
+        else { Invoke-BenchProcess $Executable $Arguments -Marker '{' -Seconds ([ref]$seconds) }
     $result = $json | ConvertFrom-Json
-    $result | Add-Member -NotePropertyName processSeconds -NotePropertyValue ([math]::Round($clock.Elapsed.TotalSeconds, 3))
+    $result | Add-Member -NotePropertyName processSeconds -NotePropertyValue ([math]::Round($seconds, 3))
     return $result
 }
 
-Write-Host 'Building the generator and the parse floor (Release)'
-foreach ($project in 'tools/RosterGenerator', 'tools/RosterParseFloor') {
-    $built = & dotnet build -c Release (Join-Path $repoRoot $project) -v q -nologo 2>&1
-    if ($LASTEXITCODE -ne 0) { throw "Building $project failed: $($built | Out-String)" }
-}
-$generator = Join-Path $repoRoot 'tools/RosterGenerator/bin/Release/net10.0/RosterGenerator.dll'
+Write-Host 'Building the parse floor (Release)'
+Build-BenchTool 'tools/RosterParseFloor'
 $floorTool = Join-Path $repoRoot 'tools/RosterParseFloor/bin/Release/net10.0/RosterParseFloor.dll'
-$pwsh = @(Get-PwshCommandLine)
-$pwshExe = $pwsh[0]
-$pwshPrefix = @($pwsh | Select-Object -Skip 1)
+$benchSupport = Join-Path $PSScriptRoot 'BenchSupport.psm1'
 $importCsvMax = ConvertFrom-Scale $ImportCsvMaxScale
 
-$loadAtStart = if (Test-Path /proc/loadavg) { (Get-Content /proc/loadavg -Raw).Trim() } else { $null }
+$loadAtStart = Get-LoadAverage
 $runs = foreach ($scale in $Scales) {
     $enrollments = ConvertFrom-Scale $scale
-    $data = Join-Path $WorkDirectory "roster-$scale-seed$Seed"
-    if (-not (Test-Path (Join-Path $data '.complete'))) {
-        Write-Host "Generating $scale enrollments into $data"
-        & dotnet $generator --out $data --enrollments $enrollments --seed $Seed | Write-Host
-        if ($LASTEXITCODE -ne 0) { throw "The generator failed for $scale" }
-        Set-Content -LiteralPath (Join-Path $data '.complete') -Value (Get-Date -Format o)
-    }
+    $data = Get-BenchDistrict (Join-Path $WorkDirectory "roster-$scale-seed$Seed") $enrollments $Seed
     $bytes = (Get-ChildItem $data -Filter '*.csv' | Measure-Object Length -Sum).Sum
     $config = Join-Path $WorkDirectory "roster-$scale.yml"
     Set-Content -LiteralPath $config -Value "classlink:`n  source: csv`n  csv:`n    path: '$data'`n"
@@ -81,24 +60,23 @@ $runs = foreach ($scale in $Scales) {
     Write-Host "[$scale] Get-ClassLinkTeacher in a fresh pwsh"
     $script = @"
 `$ErrorActionPreference = 'Stop'
+Import-Module '$benchSupport'
 Import-Module '$ModulePath'
 Connect-SensoClassLink -ConfigPath '$config'
-`$clock = [System.Diagnostics.Stopwatch]::StartNew()
-`$teachers = Get-ClassLinkTeacher -IncludeIneligible -AsOf '$($AsOf.ToString('yyyy-MM-dd'))' -WarningAction SilentlyContinue -ProgressAction SilentlyContinue
-`$clock.Stop()
-`$process = [System.Diagnostics.Process]::GetCurrentProcess()
-[ordered]@{ seconds = [math]::Round(`$clock.Elapsed.TotalSeconds, 3); peakWorkingSetMB = [math]::Round(`$process.PeakWorkingSet64 / 1MB, 1);
+`$measured = Measure-BenchCommand { Get-ClassLinkTeacher -IncludeIneligible -AsOf '$($AsOf.ToString('yyyy-MM-dd'))' -WarningAction SilentlyContinue -ProgressAction SilentlyContinue }
+`$teachers = `$measured.Output
+[ordered]@{ seconds = [math]::Round(`$measured.Seconds, 3); peakWorkingSetMB = [math]::Round(`$measured.PeakWorkingSetMB, 1);
   teachers = @(`$teachers).Count; eligible = @(`$teachers | Where-Object Eligible).Count } | ConvertTo-Json -Compress
 "@
     $encoded = [Convert]::ToBase64String([System.Text.Encoding]::Unicode.GetBytes($script))
-    $cmdlet = @(1..2 | ForEach-Object { Invoke-Measured $pwshExe ($pwshPrefix + @('-NoProfile', '-NonInteractive', '-EncodedCommand', $encoded)) }) |
+    $cmdlet = @(1..2 | ForEach-Object { Invoke-Measured -Pwsh @{ EncodedCommand = $encoded } }) |
         Sort-Object seconds | Select-Object -First 1
 
     $importCsv = $null
     if ($enrollments -le $importCsvMax) {
         Write-Host "[$scale] Import-Csv script in a fresh pwsh (slow)"
-        $importCsv = Invoke-Measured $pwshExe ($pwshPrefix + @('-NoProfile', '-NonInteractive', '-File', (Join-Path $PSScriptRoot 'RosterImportCsvBaseline.ps1'),
-                '-Path', $data, '-AsOf', $AsOf.ToString('yyyy-MM-dd')))
+        $importCsv = Invoke-Measured -Pwsh @{ File = (Join-Path $PSScriptRoot 'RosterImportCsvBaseline.ps1');
+            ArgumentList = @('-Path', $data, '-AsOf', $AsOf.ToString('yyyy-MM-dd')) }
         if ($importCsv.eligible -ne $cmdlet.eligible -or $importCsv.teachers -ne $cmdlet.teachers) {
             Write-Warning "[$scale] The Import-Csv script and the cmdlet disagree: $($importCsv.eligible)/$($importCsv.teachers) vs $($cmdlet.eligible)/$($cmdlet.teachers) eligible/teachers."
         }
@@ -116,19 +94,12 @@ Connect-SensoClassLink -ConfigPath '$config'
     }
 }
 
-function Get-LoadAverage { if (Test-Path /proc/loadavg) { (Get-Content /proc/loadavg -Raw).Trim() } else { $null } }
-$machine = [ordered]@{
-    os = [System.Runtime.InteropServices.RuntimeInformation]::OSDescription
-    processors = [Environment]::ProcessorCount
-    dotnet = [System.Runtime.InteropServices.RuntimeInformation]::FrameworkDescription
-    pwsh = $PSVersionTable.PSVersion.ToString()
-    # The machine is shared: the load average says how much other work ran beside the benchmark.
-    loadAverageAtStart = $loadAtStart
-    loadAverageAtEnd = Get-LoadAverage
-}
+$machine = Get-BenchMachine
+# The machine is shared: the load average says how much other work ran beside the benchmark.
+$machine.loadAverageAtStart = $loadAtStart
+$machine.loadAverageAtEnd = Get-LoadAverage
 $report = [ordered]@{ date = (Get-Date).ToUniversalTime().ToString('o'); seed = $Seed; asOf = $AsOf.ToString('yyyy-MM-dd'); machine = $machine; runs = @($runs) }
-New-Item -ItemType Directory -Path (Split-Path $ResultsPath) -Force | Out-Null
-$report | ConvertTo-Json -Depth 6 | Set-Content -LiteralPath $ResultsPath
+Save-BenchResult $ResultsPath $report -Depth 6
 
 Write-Host ''
 $runs | ForEach-Object {

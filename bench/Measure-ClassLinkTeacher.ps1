@@ -13,26 +13,20 @@ param(
     [Parameter(Mandatory)] [string] $AsOf
 )
 $ErrorActionPreference = 'Stop'
+Import-Module (Join-Path $PSScriptRoot 'BenchSupport.psm1')
 Import-Module $ModulePath
 Connect-SensoClassLink -ConfigPath $ConfigPath
-$process = [System.Diagnostics.Process]::GetCurrentProcess()
-$process.Refresh()
-$cpuBefore = $process.TotalProcessorTime
-$clock = [System.Diagnostics.Stopwatch]::StartNew()
-$teachers = @(Get-ClassLinkTeacher -IncludeIneligible -AsOf $AsOf -WarningAction SilentlyContinue -ProgressAction SilentlyContinue)
-$clock.Stop()
-$process.Refresh()
-$cpu = $process.TotalProcessorTime - $cpuBefore
-$peak = $process.PeakWorkingSet64
+$measured = Measure-BenchCommand { Get-ClassLinkTeacher -IncludeIneligible -AsOf $AsOf -WarningAction SilentlyContinue -ProgressAction SilentlyContinue }
+$teachers = @($measured.Output)
 $lines = [System.Collections.Generic.List[string]]::new()
 foreach ($teacher in $teachers) { $lines.Add(($teacher | ConvertTo-Json -Depth 6 -Compress -EnumsAsStrings)) }
 $lines.Sort([System.StringComparer]::Ordinal)
 $bytes = [System.Text.Encoding]::UTF8.GetBytes(($lines -join "`n"))
 $digest = [System.Convert]::ToHexString([System.Security.Cryptography.SHA256]::HashData($bytes)).Substring(0, 16)
 [ordered]@{
-    seconds = [math]::Round($clock.Elapsed.TotalSeconds, 2)
-    cpuSeconds = [math]::Round($cpu.TotalSeconds, 2)
-    peakWorkingSetMB = [math]::Round($peak / 1MB, 1)
+    seconds = [math]::Round($measured.Seconds, 2)
+    cpuSeconds = [math]::Round($measured.CpuSeconds, 2)
+    peakWorkingSetMB = [math]::Round($measured.PeakWorkingSetMB, 1)
     teachers = $teachers.Count
     eligible = @($teachers | Where-Object Eligible).Count
     outputSha256 = $digest

@@ -224,17 +224,16 @@ internal sealed class ZipFileSet : CsvFileSet
 }
 
 /// <summary>Counts decompressed bytes and stops the read when they pass the size or ratio cap.</summary>
-internal sealed class ExpansionGuardStream : Stream
+internal sealed class ExpansionGuardStream : ReadOnlyForwardingStream
 {
-    private readonly Stream _inner;
     private readonly string _name;
     private readonly long _compressedLength;
     private readonly CsvArchiveLimits _limits;
     private long _read;
 
     public ExpansionGuardStream(Stream inner, string name, long compressedLength, CsvArchiveLimits limits)
+        : base(inner)
     {
-        _inner = inner;
         _name = name;
         _compressedLength = Math.Max(1, compressedLength);
         _limits = limits;
@@ -244,7 +243,7 @@ internal sealed class ExpansionGuardStream : Stream
 
     public override int Read(byte[] buffer, int offset, int count)
     {
-        int n = _inner.Read(buffer, offset, count);
+        int n = Inner.Read(buffer, offset, count);
         _read += n;
         if (_read > _limits.MaxEntryBytes)
         {
@@ -258,22 +257,5 @@ internal sealed class ExpansionGuardStream : Stream
         return n;
     }
 
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
     public override long Position { get => _read; set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing)
-        {
-            _inner.Dispose();
-        }
-        base.Dispose(disposing);
-    }
 }

@@ -118,19 +118,18 @@ internal sealed class CsvTextDecoding
     }
 
     /// <summary>The bytes read ahead to find the BOM (less the BOM), then the rest of the stream.</summary>
-    private sealed class PrefixedStream : Stream
+    private sealed class PrefixedStream : ReadOnlyForwardingStream
     {
         private readonly byte[] _prefix;
         private int _offset;
         private readonly int _end;
-        private readonly Stream _inner;
 
         public PrefixedStream(byte[] prefix, int offset, int count, Stream inner)
+            : base(inner)
         {
             _prefix = prefix;
             _offset = offset;
             _end = offset + count;
-            _inner = inner;
         }
 
         public override int Read(byte[] buffer, int offset, int count)
@@ -142,26 +141,7 @@ internal sealed class CsvTextDecoding
                 _offset += n;
                 return n;
             }
-            return _inner.Read(buffer, offset, count);
-        }
-
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing)
-            {
-                _inner.Dispose();
-            }
-            base.Dispose(disposing);
+            return Inner.Read(buffer, offset, count);
         }
     }
 }

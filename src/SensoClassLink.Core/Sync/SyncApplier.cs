@@ -25,15 +25,21 @@ public sealed class SyncApplier
     /// <param name="heartbeat">Called as work completes (the data sync renews its run lock there).</param>
     public SyncApplier(ISensoProvider senso, StateStore? state, SyncOptions options, DataSyncObserver observer, Action? heartbeat = null)
     {
-        if (state is null && !options.WhatIf)
-        {
-            throw new ArgumentException("A sync that writes needs the state store.", nameof(state));
-        }
+        RequireStateToWrite(state, options);
         _senso = senso;
         _state = state;
         _options = options;
         _observer = observer;
         _heartbeat = heartbeat ?? (() => { });
+    }
+
+    /// <summary>Only a what-if sync runs without the state store: what it writes (queue, journal, fingerprints) lives there.</summary>
+    internal static void RequireStateToWrite(StateStore? state, SyncOptions options)
+    {
+        if (state is null && !options.WhatIf)
+        {
+            throw new ArgumentException("A sync that writes needs the state store.", nameof(state));
+        }
     }
 
     /// <summary>

@@ -35,10 +35,8 @@ public sealed class SyncPipeline
     public SyncPipeline(Func<RosterReadObserver, IRosterSource> openRoster, ISensoProvider senso, StateStore? state, SyncOptions options,
         DataSyncObserver? observer = null)
     {
-        if (state is null && !options.WhatIf)
-        {
-            throw new ArgumentException("A sync that writes needs the state store.", nameof(state));
-        }
+        // Checked here too, so that a misuse fails before the roster is read.
+        SyncApplier.RequireStateToWrite(state, options);
         _openRoster = openRoster;
         _senso = senso;
         _state = state;

@@ -1,7 +1,5 @@
 using System;
-using System.Collections.Generic;
 using System.IO;
-using System.Linq;
 using System.Management.Automation;
 using SensoClassLink.Core.Configuration;
 using SensoClassLink.Models;
@@ -165,8 +163,17 @@ public sealed class NewSensoClassLinkConfigurationCommand : SensoClassLinkCmdlet
     protected override void EndProcessing()
     {
         string path = GetUnresolvedProviderPathFromPSPath(Path ?? ConfigurationLoader.ResolvePath(null));
-        CheckParameterCombinations();
-        ConfigurationDraft draft = BuildDraft();
+        var request = Request();
+        ConfigurationDraft draft;
+        try
+        {
+            draft = request.ToDraft();
+        }
+        catch (InvalidParameterCombinationException ex)
+        {
+            ThrowCallError(ex, ErrorIds.InvalidParameterCombination);
+            return;
+        }
 
         SensoClassLinkConfiguration described;
         try
@@ -197,7 +204,11 @@ public sealed class NewSensoClassLinkConfigurationCommand : SensoClassLinkCmdlet
         {
             return;
         }
-        WarnAboutMissingReferences(draft);
+        // A missing variable or file is not an error here (a scheduled task may set it), but worth saying now.
+        foreach (string warning in request.FindMissingReferences(draft))
+        {
+            WriteWarning(warning);
+        }
 
         SensoClassLinkConfiguration written;
         try
@@ -241,161 +252,41 @@ public sealed class NewSensoClassLinkConfigurationCommand : SensoClassLinkCmdlet
         }
     }
 
-    private ConfigurationDraft BuildDraft()
+    /// <summary>The parameters as given (null: not bound), with PowerShell's path resolution; the rules are Core's.</summary>
+    private ConfigurationRequest Request()
     {
-        var draft = new ConfigurationDraft
+        var bound = MyInvocation.BoundParameters;
+        string? Given(string name, string? value) => bound.ContainsKey(name) ? value : null;
+        string[]? GivenList(string name, string[]? value) => bound.ContainsKey(name) ? value ?? Array.Empty<string>() : null;
+        return new ConfigurationRequest
         {
-            RosterSource = RosterIsApi ? RosterSourceKind.Api : RosterSourceKind.Csv,
-            StatePath = FullPath(StatePath),
-            SensoProvider = SensoIsApi ? SensoProviderKind.Api : SensoProviderKind.Local,
+            ResolvePath = GetUnresolvedProviderPathFromPSPath,
+            RosterIsApi = RosterIsApi,
+            SensoIsApi = SensoIsApi,
+            CsvPath = Given(nameof(CsvPath), CsvPath),
+            ClassLinkApiUrl = Given(nameof(ClassLinkApiUrl), ClassLinkApiUrl),
+            OneRosterVersion = OneRosterVersion,
+            AuthMethod = AuthMethod,
+            ClientId = Given(nameof(ClientId), ClientId),
+            ClientSecretVariable = Given(nameof(ClientSecretVariable), ClientSecretVariable),
+            ClientSecretFile = Given(nameof(ClientSecretFile), ClientSecretFile),
+            SignatureMethod = Given(nameof(SignatureMethod), SignatureMethod),
+            TokenUrl = Given(nameof(TokenUrl), TokenUrl),
+            Scope = GivenList(nameof(Scope), Scope),
+            SensoTenantPath = Given(nameof(SensoTenantPath), SensoTenantPath),
+            SensoApiUrl = Given(nameof(SensoApiUrl), SensoApiUrl),
+            SensoAuthority = Given(nameof(SensoAuthority), SensoAuthority),
+            SensoClientId = Given(nameof(SensoClientId), SensoClientId),
+            SensoScope = GivenList(nameof(SensoScope), SensoScope),
+            CertificateThumbprint = Given(nameof(CertificateThumbprint), CertificateThumbprint),
+            CertificatePath = Given(nameof(CertificatePath), CertificatePath),
+            CertificatePasswordVariable = Given(nameof(CertificatePasswordVariable), CertificatePasswordVariable),
+            CertificatePasswordFile = Given(nameof(CertificatePasswordFile), CertificatePasswordFile),
+            SensoClientSecretVariable = Given(nameof(SensoClientSecretVariable), SensoClientSecretVariable),
+            SensoClientSecretFile = Given(nameof(SensoClientSecretFile), SensoClientSecretFile),
+            StatePath = Given(nameof(StatePath), StatePath),
         };
-        if (RosterIsApi)
-        {
-            draft.RosterApiUrl = ClassLinkApiUrl;
-            draft.Version = OneRosterVersion == "1.2" ? Core.Configuration.OneRosterVersion.V1_2 : Core.Configuration.OneRosterVersion.V1_1;
-            draft.AuthMethod = AuthMethod switch
-            {
-                "oauth2" => RosterAuthMethod.OAuth2,
-                "bearer" => RosterAuthMethod.Bearer,
-                _ => RosterAuthMethod.OAuth1,
-            };
-            draft.ClientId = ClientId;
-            draft.ClientSecret = Reference(ClientSecretVariable, ClientSecretFile, draft.AuthMethod == RosterAuthMethod.Bearer ? "classlink.api.auth.token" : "classlink.api.auth.clientSecret");
-            draft.SignatureMethod = SignatureMethod == "HMAC-SHA1" ? OAuth1SignatureMethod.HmacSha1 : OAuth1SignatureMethod.HmacSha256;
-            draft.TokenUrl = TokenUrl;
-            draft.Scopes = Scope;
-        }
-        else
-        {
-            draft.CsvPath = FullPath(CsvPath);
-        }
-
-        if (SensoIsApi)
-        {
-            draft.SensoApiUrl = SensoApiUrl;
-            draft.SensoAuthority = SensoAuthority;
-            draft.SensoClientId = SensoClientId;
-            draft.SensoScopes = SensoScope;
-            draft.CertificateThumbprint = CertificateThumbprint;
-            draft.CertificatePath = FullPath(CertificatePath);
-            draft.CertificatePassword = Reference(CertificatePasswordVariable, CertificatePasswordFile, "senso.api.certificatePassword");
-            draft.SensoClientSecret = Reference(SensoClientSecretVariable, SensoClientSecretFile, "senso.api.clientSecret");
-        }
-        else
-        {
-            draft.LocalTenantPath = FullPath(SensoTenantPath);
-        }
-        return draft;
     }
-
-    /// <summary>Parameters that cannot go together, or that one needs another: named here, before anything is written.</summary>
-    private void CheckParameterCombinations()
-    {
-        var problems = new List<string>();
-        void Exclusive(params string[] names)
-        {
-            string[] given = names.Where(MyInvocation.BoundParameters.ContainsKey).ToArray();
-            if (given.Length > 1)
-            {
-                problems.Add($"Give only one of {string.Join(", ", names.Select(n => "-" + n))}.");
-            }
-        }
-        bool Given(string name) => MyInvocation.BoundParameters.ContainsKey(name);
-
-        Exclusive(nameof(ClientSecretVariable), nameof(ClientSecretFile));
-        Exclusive(nameof(CertificatePasswordVariable), nameof(CertificatePasswordFile));
-        Exclusive(nameof(SensoClientSecretVariable), nameof(SensoClientSecretFile));
-        if (new[] { Given(nameof(CertificateThumbprint)), Given(nameof(CertificatePath)), Given(nameof(SensoClientSecretVariable)) || Given(nameof(SensoClientSecretFile)) }.Count(g => g) > 1)
-        {
-            problems.Add("Give only one way for the module to sign in to Senso: -CertificateThumbprint, -CertificatePath, or -SensoClientSecretVariable/-SensoClientSecretFile.");
-        }
-        if ((Given(nameof(CertificatePasswordVariable)) || Given(nameof(CertificatePasswordFile))) && !Given(nameof(CertificatePath)))
-        {
-            problems.Add("-CertificatePasswordVariable and -CertificatePasswordFile go with -CertificatePath (a PFX file).");
-        }
-        if (RosterIsApi)
-        {
-            bool bearer = AuthMethod == "bearer";
-            if (!Given(nameof(ClientSecretVariable)) && !Given(nameof(ClientSecretFile)))
-            {
-                problems.Add(bearer
-                    ? "-AuthMethod bearer needs -ClientSecretVariable NAME or -ClientSecretFile PATH: where the token is (never the token itself)."
-                    : "Give -ClientSecretVariable NAME or -ClientSecretFile PATH: where the application's Secret is (never the secret itself).");
-            }
-            if (!bearer && !Given(nameof(ClientId)))
-            {
-                problems.Add($"-AuthMethod {AuthMethod} needs -ClientId: the application's Key on the Roster Server.");
-            }
-            if (bearer && Given(nameof(ClientId)))
-            {
-                problems.Add("-ClientId is not used with -AuthMethod bearer (the token identifies the application).");
-            }
-            if (AuthMethod == "oauth2" && !Given(nameof(TokenUrl)))
-            {
-                problems.Add("-AuthMethod oauth2 needs -TokenUrl: the server's OAuth 2 token endpoint.");
-            }
-            if (AuthMethod != "oauth2" && (Given(nameof(TokenUrl)) || Given(nameof(Scope))))
-            {
-                problems.Add("-TokenUrl and -Scope apply only to -AuthMethod oauth2.");
-            }
-            if (AuthMethod != "oauth1" && Given(nameof(SignatureMethod)))
-            {
-                problems.Add("-SignatureMethod applies only to -AuthMethod oauth1.");
-            }
-        }
-        // A secret given where its variable name or file path belongs is neither written nor echoed.
-        foreach (string name in new[] { nameof(ClientSecretVariable), nameof(CertificatePasswordVariable), nameof(SensoClientSecretVariable) })
-        {
-            if (MyInvocation.BoundParameters.TryGetValue(name, out object? value)
-                && !SecretValueGuard.IsPlausibleVariableName((string)value, !string.IsNullOrEmpty(Environment.GetEnvironmentVariable((string)value))))
-            {
-                problems.Add($"-{name} takes the name of an environment variable (letters, digits and '_', for example CLASSLINK_CLIENT_SECRET), not its value; what was given is not set in this session and does not look like a name, so it is not shown.");
-            }
-        }
-        foreach (string name in new[] { nameof(ClientSecretFile), nameof(CertificatePasswordFile), nameof(SensoClientSecretFile) })
-        {
-            if (MyInvocation.BoundParameters.TryGetValue(name, out object? value)
-                && !SecretValueGuard.IsPlausibleFilePath((string)value, File.Exists(FullPath((string)value))))
-            {
-                problems.Add($"-{name} takes the path of a file that holds the secret, not the secret; what was given is not an existing file and does not look like a path, so it is not shown.");
-            }
-        }
-        if (problems.Count > 0)
-        {
-            ThrowCallError(new ArgumentException(string.Join(" ", problems)), ErrorIds.InvalidParameterCombination);
-        }
-    }
-
-    private SecretReference? Reference(string? variable, string? file, string key) =>
-        variable is not null ? SecretReference.FromEnvironment(variable, key)
-        : file is not null ? SecretReference.FromFile(FullPath(file)!, key)
-        : null;
-
-    /// <summary>A missing variable or file is not an error here (a scheduled task may set it), but worth saying now.</summary>
-    private void WarnAboutMissingReferences(ConfigurationDraft draft)
-    {
-        foreach (var reference in new[] { draft.ClientSecret, draft.CertificatePassword, draft.SensoClientSecret })
-        {
-            if (reference is null)
-            {
-                continue;
-            }
-            if (reference.Kind == SecretReferenceKind.Environment && string.IsNullOrEmpty(Environment.GetEnvironmentVariable(reference.Target)))
-            {
-                WriteWarning($"'{reference.Key}' refers to the environment variable '{reference.Target}', which is not set in this session; set it where the module runs (for a scheduled task, in the task's environment).");
-            }
-            else if (reference.Kind == SecretReferenceKind.File && !File.Exists(reference.Target))
-            {
-                WriteWarning($"'{reference.Key}' refers to the file '{reference.Target}', which does not exist yet.");
-            }
-        }
-        if (draft.CsvPath is not null && !File.Exists(draft.CsvPath) && !Directory.Exists(draft.CsvPath))
-        {
-            WriteWarning($"The roster export '{draft.CsvPath}' does not exist yet.");
-        }
-    }
-
-    private string? FullPath(string? path) => path is null ? null : GetUnresolvedProviderPathFromPSPath(path);
 
     private void ThrowExists(string path) =>
         ThrowTerminatingError(ErrorCatalog.Record(new ConfigurationFileExistsException(path), ErrorIds.ConfigurationFileExists, path,

@@ -60,6 +60,7 @@ internal static class ErrorCatalog
         NameNotFoundException { Kind: "site" } => ErrorIds.SiteNotFound,
         NameNotFoundException => ErrorIds.RoleNotFound,
         PlacementException => ErrorIds.PlacementUndecided,
+        InvalidParameterCombinationException => ErrorIds.InvalidParameterCombination,
         RunInProgressException => ErrorIds.RunInProgress,
         _ => null,
     };

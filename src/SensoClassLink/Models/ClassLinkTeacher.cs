@@ -15,7 +15,7 @@ public sealed class ClassLinkTeacher
 {
     public ClassLinkTeacher(string email, string givenName, string familyName, IReadOnlyList<string> sourcedIds,
         IReadOnlyList<string> schools, IReadOnlyList<ClassLinkClassSummary> classes, int populatedClassCount,
-        int studentCount, bool eligible, string reason)
+        int studentCount, bool eligible, EligibilityReason reason)
     {
         Email = email;
         GivenName = givenName;
@@ -39,7 +39,7 @@ public sealed class ClassLinkTeacher
         teacher.PopulatedClassCount,
         teacher.StudentCount,
         teacher.Eligible,
-        teacher.Reason.ToString());
+        teacher.Reason);
 
     /// <summary>Normalized (trimmed, lower-case) roster email: the Senso username. Empty when the roster has none.</summary>
     public string Email { get; }
@@ -57,8 +57,8 @@ public sealed class ClassLinkTeacher
     /// <summary>Distinct students across the teacher's classes.</summary>
     public int StudentCount { get; }
     public bool Eligible { get; }
-    /// <summary>"Eligible", or why not: MissingEmail, InvalidEmail, Inactive, NoClasses, NoStudents.</summary>
-    public string Reason { get; }
+    /// <summary>Eligible, or why not: MissingEmail, InvalidEmail, Inactive, NoClasses, NoStudents (shown and exported by name).</summary>
+    public EligibilityReason Reason { get; }
 
     public string DisplayName => (GivenName + " " + FamilyName).Trim();
 
