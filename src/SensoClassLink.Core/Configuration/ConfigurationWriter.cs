@@ -236,6 +236,8 @@ public static class ConfigurationWriter
         yaml.Value("siteBySchool", "{}");
         yaml.Comment("The nightly sync holds a run that would create more users than this; Invoke-ClassLinkSync -Force overrides.");
         yaml.Value("maxCreatesPerRun", defaults.MaxCreatesPerRun.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        yaml.Comment("The nightly sync holds a run that would suspend more departed teachers than this; -Force overrides.");
+        yaml.Value("maxSuspensionsPerRun", defaults.MaxSuspensionsPerRun.ToString(System.Globalization.CultureInfo.InvariantCulture));
         yaml.Close();
     }
 

@@ -144,6 +144,9 @@ public sealed class ImportSettings
         new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
 
     public int MaxCreatesPerRun { get; set; } = 500;
+
+    /// <summary>More suspensions of departed teachers than this hold the nightly sync (a broken export looks like a mass departure).</summary>
+    public int MaxSuspensionsPerRun { get; set; } = 50;
 }
 
 /// <summary>The roster section: which classes count (terms, schools, exclusions).</summary>
