@@ -135,7 +135,7 @@ public sealed class LocalTenantProvider : ISensoProvider
             string displayName = string.IsNullOrWhiteSpace(user.DisplayName) ? emailKey : user.DisplayName.Trim();
             SqliteFile.Execute(c, t,
                 "INSERT INTO users (id, email, email_key, display_name, display_key, role_id, site_id, source, sourced_ids, created_at) " +
-                "VALUES ($id, $email, $key, $name, $nameKey, $role, $site, 'classlink', $sourcedIds, $at);",
+                "VALUES ($id, $email, $key, $name, $nameKey, $role, $site, $source, $sourcedIds, $at);",
                 ("$id", Guid.NewGuid().ToString("D")), ("$email", emailKey), ("$key", emailKey), ("$name", displayName),
                 ("$nameKey", displayName.ToLowerInvariant()), ("$role", role.Id), ("$site", site.Id), ("$source", source),
                 ("$sourcedIds", JsonConvert.SerializeObject(user.SourcedIds.Distinct(StringComparer.Ordinal).ToArray())),
