@@ -379,6 +379,7 @@ internal sealed class DataSyncRunner
                     created.Add(result.Email);
                     break;
                 case ImportStatus.Exists:
+                case ImportStatus.Reactivated:
                     // Created meanwhile by someone else: it exists, and its groups are synced like a new user's.
                     decision.Action = DataSyncAction.Exists;
                     created.Add(result.Email);

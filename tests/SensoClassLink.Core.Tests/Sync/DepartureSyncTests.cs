@@ -225,6 +225,24 @@ public sealed class DepartureSyncTests : IDisposable
     }
 
     [Fact]
+    public async Task Import_of_a_suspended_teacher_with_an_active_record_reactivates_rather_than_fails()
+    {
+        await RunNightly(Day0);
+        var id = UserOf(Leaver).Id;
+        _senso.SetUserStatus(id, SensoUserStatus.Suspended);
+        _senso.ReplaceUserGroups(Leaver, Array.Empty<SensoGroup>());
+        var pipeline = new SyncPipeline(o => new CsvRosterSource(_roster.Folder, o), _senso, _state, new SyncOptions { AsOf = Day0 });
+
+        var result = await pipeline.RunAsync(SyncScope.Import(new[] { new ImportRequest { Email = Leaver } }), default);
+
+        var decision = Assert.Single(result.Imports);
+        Assert.Equal((ImportStatus.Reactivated, id, GroupSyncStatus.Completed), (decision.Status, decision.UserId, decision.GroupSync));
+        Assert.Equal(SensoUserStatus.Active, UserOf(Leaver).Status);
+        Assert.Equal(new[] { "c1" }, GroupsOf(Leaver));
+        Assert.Equal(3, _senso.SearchUsersAsync(null, 10, 0, default).Result.Total);
+    }
+
+    [Fact]
     public async Task A_hand_made_user_is_never_suspended_or_reactivated()
     {
         await RunNightly(Day0);
