@@ -66,7 +66,7 @@ Describe 'Get-SensoUser' {
         (Get-SensoUser -Status Suspended).Email | Should -Be 'omar.haddad@district.example'
         (Get-SensoUser -Status active).Email | Should -Be 'jane.doe@district.example'
         Get-SensoUser -Search jane -Status Suspended | Should -BeNullOrEmpty
-        (Get-SensoUser -Email omar.haddad@district.example | Out-String) | Should -Match 'Suspended'
+        (Get-SensoUser -Email omar.haddad@district.example | Out-String -Width 200) | Should -Match 'Suspended'
         { Get-SensoUser -Status Deleted } | Should -Throw
     }
 
