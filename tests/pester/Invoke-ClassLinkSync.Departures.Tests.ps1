@@ -115,6 +115,20 @@ Describe 'Invoke-ClassLinkSync and departed teachers' {
         @(Get-SensoGroup -Owner $Jane).Key | Should -Be $groups
     }
 
+    It 'Import-SensoUser of a suspended teacher whose record is back reactivates her, as the sync would' {
+        $world = New-DepartureWorld
+        Set-ClassLinkIntegrationSetting -SuspendDepartedUsers $true -SuspendAfterDays 0
+        Set-TeacherStatus $world 't-01' 'tobedeleted'
+        Invoke-ClassLinkSync -AsOf $Day.AddDays(1) | Out-Null
+        Set-TeacherStatus $world 't-01' ''
+
+        $result = Import-SensoUser -Email $Jane -WarningAction SilentlyContinue
+
+        ($result.Status, $result.GroupSync) | Should -Be @('Reactivated', 'Completed')
+        (Get-SensoUser -Email $Jane).Status | Should -Be 'Active'
+        @(Get-SensoGroup -Owner $Jane).Count | Should -BeGreaterThan 0
+    }
+
     It 'holds a run with more suspensions than import.maxSuspensionsPerRun, suspending none, until -Force' {
         $world = New-DepartureWorld -MaxSuspensions 1
         Set-ClassLinkIntegrationSetting -SuspendDepartedUsers $true -SuspendAfterDays 0
