@@ -264,6 +264,43 @@ public sealed class DepartureSyncTests : IDisposable
     }
 
     [Fact]
+    public async Task A_mass_departure_of_ClassLink_users_is_held_by_the_shrink_guard_although_the_roster_did_not_halve()
+    {
+        // 40 eligible teachers, 20 of them with accounts (automatic creation off); then 11 of those 20 leave.
+        using var roster = new RosterFixture();
+        for (int i = 1; i <= 40; i++)
+        {
+            roster.WithTeacherAndStudent($"m{i}", $"m{i}@district.org", $"mc{i}");
+        }
+        roster.Write();
+        _senso.SaveSettingsAsync(new IntegrationSettings { DefaultRole = "Teacher", DefaultSite = "Main", SuspendDepartedUsers = true, SuspendAfterDays = 0 }, default).Wait();
+        for (int i = 1; i <= 20; i++)
+        {
+            _senso.CreateUser(new NewSensoUser { Email = $"m{i}@district.org", Role = "Teacher", Site = "Main", SourcedIds = new[] { $"m{i}" } });
+        }
+        Task<DataSyncResult> Run(bool force = false) =>
+            Nightly(o => new CsvRosterSource(roster.Folder, o), _senso, _state, new SyncOptions { AsOf = Day0, Force = force });
+        Assert.Equal(SyncRunStatus.Completed, (await Run()).Run.Status);
+        for (int i = 1; i <= 11; i++)
+        {
+            roster.Users[(i - 1) * 2] = User($"m{i}", "teacher", $"m{i}@district.org", "tobedeleted");
+        }
+        roster.Write();
+
+        var held = await Run();
+
+        Assert.Equal(SyncRunStatus.Held, held.Run.Status);
+        Assert.Contains("11 of 20 ClassLink users in Senso left the roster", held.Run.Message);
+        Assert.DoesNotContain("eligible teachers fell", held.Run.Message); // 40 -> 29: the roster figures alone would pass
+        Assert.Equal(SensoUserStatus.Active, UserOf("m1@district.org").Status);
+        Assert.Equal(new[] { "mc1" }, GroupsOf("m1@district.org"));
+        Assert.Empty(_state.Departures.GetAll());
+
+        var forced = await Run(force: true);
+        Assert.Equal(11, forced.Run.Figures.UsersSuspended);
+    }
+
+    [Fact]
     public async Task A_run_killed_after_a_suspension_and_before_recording_is_finished_by_running_again()
     {
         await RunNightly(Day0);
