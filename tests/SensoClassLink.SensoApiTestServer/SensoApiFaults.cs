@@ -76,6 +76,9 @@ public sealed class SensoApiFaults
     /// <summary>PATCH /users/{id} requests that reached the tenant.</summary>
     public int RenameRequests;
 
+    /// <summary>PATCH /users/{id} status changes that reached the tenant.</summary>
+    public int StatusRequests;
+
     internal TimeSpan? TakeRenameStall()
     {
         long ms = Interlocked.Exchange(ref _stallNextRenameMs, 0);

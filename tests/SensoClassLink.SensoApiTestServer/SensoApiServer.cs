@@ -148,6 +148,10 @@ public sealed class SensoApiServer : IAsyncDisposable
             {
                 return await Problem(http, 400, SensoApiProtocol.ValidationProblem, "Invalid request", ex.Message);
             }
+            catch (Newtonsoft.Json.JsonException ex)
+            {
+                return await Problem(http, 400, SensoApiProtocol.ValidationProblem, "Invalid request", ex.Message);
+            }
         });
 
         api.MapGet("/roles", async (HttpContext c) => await Json(c, 200, await _tenant.GetRolesAsync(c.RequestAborted)));
@@ -182,7 +186,15 @@ public sealed class SensoApiServer : IAsyncDisposable
         });
         api.MapPatch("/users/{id}", async (HttpContext c, string id) =>
         {
-            var request = SensoApiProtocol.Deserialize<UserRenameDto>(await new StreamReader(c.Request.Body).ReadToEndAsync());
+            string body = await new StreamReader(c.Request.Body).ReadToEndAsync();
+            // One PATCH resource, two bodies: { "status" } sets the status, { "email" } renames.
+            if (Newtonsoft.Json.Linq.JObject.Parse(body).ContainsKey("status"))
+            {
+                var change = SensoApiProtocol.Deserialize<UserStatusDto>(body);
+                Interlocked.Increment(ref Faults.StatusRequests);
+                return await Json(c, 200, _tenant.SetUserStatus(id, change.Status));
+            }
+            var request = SensoApiProtocol.Deserialize<UserRenameDto>(body);
             Interlocked.Increment(ref Faults.RenameRequests);
             var renamed = _tenant.RenameUser(id, request.Email);
             if (Faults.TakeRenameStall() is { } stall)

@@ -27,8 +27,11 @@ Describe 'Get-SensoUser' {
         $tenant = New-CoreObject SensoClassLink.Core.Senso.Local.LocalTenantProvider -ArgumentList @((Join-Path $folder 'senso-tenant.db'), [string[]]@('Teacher'), [string[]]@('Main'))
         foreach ($email in 'jane.doe@district.example', 'omar.haddad@district.example') {
             $user = New-CoreObject SensoClassLink.Core.Senso.NewSensoUser -Property @{ Email = $email; DisplayName = $email.Split('@')[0]; Role = 'Teacher'; Site = 'Main'; SourcedIds = [string[]]@('t-x') }
-            $tenant.CreateUser($user) | Out-Null
+            $created = $tenant.CreateUser($user)
         }
+        # Omar left: his account is suspended (kept, cannot sign in).
+        $suspended = $tenant.GetType().GetMethod('SetUserStatus').GetParameters()[1].ParameterType
+        $tenant.SetUserStatus($created.User.Id, [Enum]::Parse($suspended, 'Suspended')) | Out-Null
         $tenant.Dispose()
         Connect-SensoClassLink -ConfigPath $config
     }
@@ -56,6 +59,15 @@ Describe 'Get-SensoUser' {
         @(Get-SensoUser).Count | Should -Be 2
         (Get-SensoUser -Search HADDAD).Email | Should -Be 'omar.haddad@district.example'
         Get-SensoUser -Search nomatch | Should -BeNullOrEmpty
+    }
+
+    It 'shows each user''s Status and lists only those with -Status' {
+        (Get-SensoUser -Email jane.doe@district.example).Status | Should -Be 'Active'
+        (Get-SensoUser -Status Suspended).Email | Should -Be 'omar.haddad@district.example'
+        (Get-SensoUser -Status active).Email | Should -Be 'jane.doe@district.example'
+        Get-SensoUser -Search jane -Status Suspended | Should -BeNullOrEmpty
+        (Get-SensoUser -Email omar.haddad@district.example | Out-String -Width 200) | Should -Match 'Suspended'
+        { Get-SensoUser -Status Deleted } | Should -Throw
     }
 
     It 'round-trips through Export-Csv and Import-Csv into Get-SensoGroup by property name' {

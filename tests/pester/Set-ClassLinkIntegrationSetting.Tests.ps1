@@ -17,6 +17,25 @@ Describe 'Get-ClassLinkIntegrationSetting and Set-ClassLinkIntegrationSetting' {
         $settings.AutomaticallyCreateUsers | Should -BeFalse
         $settings.DefaultRole | Should -BeNullOrEmpty
         $settings.DefaultSite | Should -BeNullOrEmpty
+        $settings.SuspendDepartedUsers | Should -BeFalse
+        $settings.SuspendAfterDays | Should -Be 7
+        ($settings | Out-String) | Should -Match 'SuspendAfterDays\s*:\s*7'
+    }
+
+    It 'sets the departure settings alone, keeps the others, and refuses a day count out of range' {
+        Set-ClassLinkIntegrationSetting -AutomaticallyCreateUsers $true -DefaultRole Teacher
+        $verbose = Set-ClassLinkIntegrationSetting -SuspendDepartedUsers $true -SuspendAfterDays 0 -Verbose 4>&1
+        ($verbose | Out-String) | Should -Match 'SuspendDepartedUsers from False to True'
+        ($verbose | Out-String) | Should -Match 'SuspendAfterDays from 7 to 0'
+        $settings = Get-ClassLinkIntegrationSetting
+        $settings.SuspendDepartedUsers | Should -BeTrue
+        $settings.SuspendAfterDays | Should -Be 0
+        $settings.AutomaticallyCreateUsers | Should -BeTrue
+        $settings.DefaultRole | Should -Be 'Teacher'
+        { Set-ClassLinkIntegrationSetting -SuspendAfterDays 366 } | Should -Throw
+        { Set-ClassLinkIntegrationSetting -SuspendAfterDays -1 } | Should -Throw
+        Set-ClassLinkIntegrationSetting -SuspendAfterDays 3 -WhatIf
+        (Get-ClassLinkIntegrationSetting).SuspendAfterDays | Should -Be 0
     }
 
     It 'sets only the named settings, in Senso''s spelling, and shows old and new values in verbose' {

@@ -80,7 +80,7 @@ public static class ConfigurationLoader
         top.Require(top.Has("classlink"), "classlink", "is required but missing.");
         ReadClassLink(top.Section("classlink", "source", "csv", "api"), config.ClassLink, baseDirectory);
         ReadSenso(top.Section("senso", "provider", "local", "api"), config.Senso, baseDirectory);
-        ReadImport(top.Section("import", "siteBySchool", "maxCreatesPerRun", "groupName"), config.Import);
+        ReadImport(top.Section("import", "siteBySchool", "maxCreatesPerRun", "maxSuspensionsPerRun", "groupName"), config.Import);
         var roster = top.Section("roster", "classTerms", "schools", "excludeClasses");
         config.Roster.ClassTerms = roster.Enum("classTerms", ClassTermRule.Current, ClassTermNames);
         config.Roster.Schools = roster.List("schools") ?? config.Roster.Schools;
@@ -177,6 +177,7 @@ public static class ConfigurationLoader
         settings.SiteBySchool = section.Map("siteBySchool") ?? settings.SiteBySchool;
         settings.MaxCreatesPerRun = section.Int("maxCreatesPerRun", 500, 0, 1_000_000);
         settings.GroupName = section.GroupNameTemplate("groupName") ?? settings.GroupName;
+        settings.MaxSuspensionsPerRun = section.Int("maxSuspensionsPerRun", 50, 0, 1_000_000);
     }
 
     private static string ResolvePathValue(string value, string baseDirectory)

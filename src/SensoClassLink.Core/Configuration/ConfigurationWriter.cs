@@ -238,6 +238,8 @@ public static class ConfigurationWriter
         yaml.Value("maxCreatesPerRun", defaults.MaxCreatesPerRun.ToString(System.Globalization.CultureInfo.InvariantCulture));
         yaml.Comment("Senso group names: {title}, {classCode}, {school}, {term}, {period}, for example \"{classCode} {title}\"; quote it.");
         yaml.Value("groupName", YamlScalar.Quote(defaults.GroupName.Text));
+        yaml.Comment("The nightly sync holds a run that would suspend more departed teachers than this; -Force overrides.");
+        yaml.Value("maxSuspensionsPerRun", defaults.MaxSuspensionsPerRun.ToString(System.Globalization.CultureInfo.InvariantCulture));
         yaml.Close();
     }
 

@@ -147,6 +147,8 @@ public sealed class ImportSettings
 
     /// <summary>import.groupName: how class groups are named (default <c>{title}</c>, the class title).</summary>
     public GroupNameTemplate GroupName { get; set; } = GroupNameTemplate.Default;
+    /// <summary>More suspensions of departed teachers than this hold the nightly sync (a broken export looks like a mass departure).</summary>
+    public int MaxSuspensionsPerRun { get; set; } = 50;
 }
 
 /// <summary>The roster section: which classes count (terms, schools, exclusions).</summary>

@@ -164,7 +164,10 @@ public static class EligibilityEngine
             : EligibilityReason.Eligible;
 
         return new TeacherEligibility(email, named.GivenName, named.FamilyName, records.Select(r => r.SourcedId).ToArray(),
-            schoolIds, schoolIds.Select(index.SchoolName).ToArray(), classes, distinct.Count, reason);
+            schoolIds, schoolIds.Select(index.SchoolName).ToArray(), classes, distinct.Count, reason)
+        {
+            HasActiveRecord = records.Any(r => r.Active),
+        };
     }
 
     private static int CompareTeachers(TeacherEligibility a, TeacherEligibility b)

@@ -62,6 +62,11 @@ public sealed class TeacherEligibility
 
     /// <summary>Normalized email (the Senso username), or "" when the roster has none.</summary>
     public string Email { get; }
+    /// <summary>
+    /// At least one of the teacher's records is active (status active, enabledUser not false), whatever else the teacher
+    /// lacks: a ClassLink user with such a record has not departed (losing one's classes is not departing).
+    /// </summary>
+    public bool HasActiveRecord { get; init; } = true;
     public string GivenName { get; }
     public string FamilyName { get; }
     /// <summary>Every roster record merged into this teacher, in file order.</summary>

@@ -273,7 +273,7 @@ public static class HtmlSyncReport
             .Append("<th>Reason</th><th>Group sync</th><th>Groups</th><th>Message</th></tr></thead>\n<tbody>\n");
         foreach (var d in decisions)
         {
-            bool problem = d.Action is DataSyncAction.CreateFailed or DataSyncAction.RenameFailed || d.GroupSync == GroupSyncStatus.Failed;
+            bool problem = d.Action is DataSyncAction.CreateFailed or DataSyncAction.RenameFailed or DataSyncAction.SuspendFailed or DataSyncAction.ReactivateFailed || d.GroupSync == GroupSyncStatus.Failed;
             html.Append(problem ? "<tr class=\"problem\">" : "<tr>")
                 .Append("<td>").Append(HtmlText.Escape(d.Email)).Append("</td>")
                 .Append("<td><code>").Append(HtmlText.Escape(d.SourcedId)).Append("</code></td>")
@@ -328,7 +328,7 @@ public static class HtmlSyncReport
     }
 
     private static int DecisionRank(DataSyncDecision d) =>
-        d.Action is DataSyncAction.CreateFailed or DataSyncAction.RenameFailed || d.GroupSync == GroupSyncStatus.Failed ? 0
+        d.Action is DataSyncAction.CreateFailed or DataSyncAction.RenameFailed or DataSyncAction.SuspendFailed or DataSyncAction.ReactivateFailed || d.GroupSync == GroupSyncStatus.Failed ? 0
         : d.GroupSync == GroupSyncStatus.Pending ? 1
         : ActionRank(d.Action) + 2;
 
@@ -346,10 +346,10 @@ public static class HtmlSyncReport
 
     private static string ActionClass(DataSyncAction action) => action switch
     {
-        DataSyncAction.CreateFailed or DataSyncAction.RenameFailed => "bad",
-        DataSyncAction.Created or DataSyncAction.Renamed => "good",
-        DataSyncAction.WouldCreate or DataSyncAction.WouldRename => "info",
-        DataSyncAction.NotCreated => "warn",
+        DataSyncAction.CreateFailed or DataSyncAction.RenameFailed or DataSyncAction.SuspendFailed or DataSyncAction.ReactivateFailed => "bad",
+        DataSyncAction.Created or DataSyncAction.Renamed or DataSyncAction.Reactivated => "good",
+        DataSyncAction.WouldCreate or DataSyncAction.WouldRename or DataSyncAction.WouldSuspend or DataSyncAction.WouldReactivate => "info",
+        DataSyncAction.NotCreated or DataSyncAction.Departed or DataSyncAction.Suspended => "warn",
         DataSyncAction.NotInRoster => "warn",
         _ => "muted",
     };

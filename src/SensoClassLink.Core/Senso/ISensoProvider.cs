@@ -38,6 +38,14 @@ public interface ISensoProvider : IDisposable
     Task<SensoUser> RenameUserAsync(string userId, string newEmail, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Sets the status of the user with Senso id <paramref name="userId"/> (Suspended: cannot sign in; Active: can again) and
+    /// answers the user as it now is. Nothing else changes: the same Id, email, role, site, sourcedIds and groups; nothing is
+    /// ever deleted. Atomic and idempotent: setting the status the user already has succeeds and changes nothing.
+    /// Throws <see cref="SensoUserNotFoundException"/> when there is no such user.
+    /// </summary>
+    Task<SensoUser> SetUserStatusAsync(string userId, SensoUserStatus status, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Makes the set of ClassLink groups owned by <paramref name="ownerEmail"/> equal to <paramref name="groups"/>:
     /// adds and updates those given, and drops the owner from groups not given (a group is deleted only when it
     /// has no owner left). Atomic: either the whole set is applied or nothing is.

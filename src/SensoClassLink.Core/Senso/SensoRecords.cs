@@ -29,6 +29,15 @@ public sealed class SensoUser
     public string Source { get; init; } = "";
     public IReadOnlyList<string> SourcedIds { get; init; } = Array.Empty<string>();
     public DateTimeOffset CreatedAt { get; init; }
+    /// <summary>Active, or Suspended (cannot sign in; the account, its role, site and groups are kept).</summary>
+    public SensoUserStatus Status { get; init; } = SensoUserStatus.Active;
+}
+
+/// <summary>Whether a Senso user may sign in. Accounts are never deleted by this module: a departed teacher is suspended.</summary>
+public enum SensoUserStatus
+{
+    Active,
+    Suspended,
 }
 
 /// <summary>What to create: the email is the username.</summary>
@@ -90,6 +99,17 @@ public sealed class IntegrationSettings
     public bool AutomaticallyCreateUsers { get; init; }
     public string? DefaultRole { get; init; }
     public string? DefaultSite { get; init; }
+
+    /// <summary>Suspend ClassLink users who have left the roster (after <see cref="SuspendAfterDays"/>); off: they are only listed.</summary>
+    public bool SuspendDepartedUsers { get; init; }
+
+    /// <summary>Consecutive roster days a user must be departed before suspension (0: the first run that sees it).</summary>
+    public int SuspendAfterDays { get; init; } = DefaultSuspendAfterDays;
+
+    public const int DefaultSuspendAfterDays = 7;
+
+    /// <summary>The largest SuspendAfterDays accepted (a school year).</summary>
+    public const int MaxSuspendAfterDays = 365;
 }
 
 /// <summary>One page of a user listing.</summary>

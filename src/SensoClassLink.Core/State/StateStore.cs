@@ -7,13 +7,14 @@ namespace SensoClassLink.Core.State;
 /// <summary>
 /// The module's own state: one SQLite file (<c>state.path</c>) with the durability rules of <see cref="SqliteFile"/>
 /// (WAL, one IMMEDIATE transaction per change, owner-only file, schema versioned by forward-only migrations), and
-/// the five stores kept in it, each a small class with one job:
+/// the six stores kept in it, each a small class with one job:
 /// <list type="bullet">
 /// <item><see cref="RunLock"/>: serializes runs across processes; a killed run's lock expires;</item>
 /// <item><see cref="GroupSyncQueue"/>: one group-sync job per teacher, with retries;</item>
 /// <item><see cref="RunHistory"/>: one record per run, with its figures;</item>
 /// <item><see cref="Fingerprints"/>: each teacher's last synced group fingerprint;</item>
-/// <item><see cref="ImportJournal"/>: every import decision (streamed).</item>
+/// <item><see cref="ImportJournal"/>: every import decision (streamed);</item>
+/// <item><see cref="Departures"/>: departed ClassLink users and the first roster date each was seen departed.</item>
 /// </list>
 /// Thread-safe: every call opens its own connection.
 /// </summary>
@@ -76,6 +77,11 @@ public sealed partial class StateStore : IDisposable
         """
         ALTER TABLE sync_runs ADD COLUMN details TEXT;
         """,
+        // Version 3: departed ClassLink users and the first roster date each was seen departed (suspension after N days).
+        """
+        CREATE TABLE departures (user_id TEXT PRIMARY KEY, first_departed_on TEXT NOT NULL, updated_at TEXT NOT NULL) WITHOUT ROWID;
+        CREATE TABLE departure_baseline (id INTEGER PRIMARY KEY CHECK (id = 1), recorded_at TEXT NOT NULL);
+        """,
     };
 
     private readonly SqliteFile _file;
@@ -98,6 +104,7 @@ public sealed partial class StateStore : IDisposable
         RunHistory = new RunHistory(_file);
         Fingerprints = new GroupFingerprintStore(_file, _clock);
         ImportJournal = new ImportJournal(_file, _clock);
+        Departures = new DepartureStore(_file, _clock);
     }
 
     public string Path => _file.Path;
@@ -116,6 +123,9 @@ public sealed partial class StateStore : IDisposable
 
     /// <summary>The import journal.</summary>
     public ImportJournal ImportJournal { get; }
+
+    /// <summary>The departed users whose days are counted towards suspension.</summary>
+    public DepartureStore Departures { get; }
 
     /// <summary>Releases the file's pooled connections (the stores above share them).</summary>
     public void Dispose() => _file.Dispose();

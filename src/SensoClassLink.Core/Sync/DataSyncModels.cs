@@ -41,6 +41,20 @@ public enum DataSyncAction
     WouldRename,
     /// <summary>Not renamed, nothing changed: EmailInUse, AmbiguousIdentity or SensoError (see Reason).</summary>
     RenameFailed,
+    /// <summary>A ClassLink user with no active teacher record, not changed in this run (Reason: SuspensionOff, NotYetDue, AlreadySuspended or Held).</summary>
+    Departed,
+    /// <summary>A departed user suspended in this run (Status Suspended; nothing deleted).</summary>
+    Suspended,
+    /// <summary>-WhatIf: the departed user would be suspended.</summary>
+    WouldSuspend,
+    /// <summary>The suspension was refused or failed (see Reason); the next run tries again.</summary>
+    SuspendFailed,
+    /// <summary>A suspended user with an active teacher record again, reactivated in this run (Status Active); their groups are synced.</summary>
+    Reactivated,
+    /// <summary>-WhatIf: the suspended user would be reactivated.</summary>
+    WouldReactivate,
+    /// <summary>The reactivation was refused or failed (see Reason); the next run tries again.</summary>
+    ReactivateFailed,
 }
 
 /// <summary>One row of the run report: one teacher decision. Holds emails and group keys, never roster payloads.</summary>
@@ -62,6 +76,8 @@ public sealed class DataSyncDecision
     public string Message { get; set; } = "";
     /// <summary>Renamed or WouldRename: the email the account had before (the report says it in Message).</summary>
     public string PreviousEmail { get; set; } = "";
+    /// <summary>A departed user: calendar days since the first roster date they were seen departed (0 on that day); null otherwise.</summary>
+    public int? DaysDeparted { get; set; }
 }
 
 /// <summary>The outcome of one data sync: the run record (as saved, or as it would be saved under what-if) and its decisions.</summary>

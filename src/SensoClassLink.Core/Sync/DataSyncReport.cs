@@ -16,7 +16,7 @@ public static class DataSyncReport
     /// <summary>The columns, in order.</summary>
     public static readonly IReadOnlyList<string> Columns = new[]
     {
-        "Email", "SourcedId", "Eligibility", "Action", "Reason", "GroupSync", "GroupsAdded", "GroupsUpdated", "GroupsRemoved", "Message",
+        "Email", "SourcedId", "Eligibility", "Action", "Reason", "GroupSync", "GroupsAdded", "GroupsUpdated", "GroupsRemoved", "Message", "DaysDeparted",
     };
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the path when its extension is not .csv, .json or .html (.htm).</summary>
@@ -77,6 +77,7 @@ public static class DataSyncReport
             {
                 d.Email, d.SourcedId, d.Eligibility, d.Action.ToString(), d.Reason, d.GroupSync.ToString(),
                 string.Join(";", d.GroupsAdded), string.Join(";", d.GroupsUpdated), string.Join(";", d.GroupsRemoved), d.Message,
+                d.DaysDeparted?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "",
             };
             for (int i = 0; i < cells.Length; i++)
             {
@@ -107,6 +108,8 @@ public static class DataSyncReport
             Array(json, "GroupsUpdated", d.GroupsUpdated);
             Array(json, "GroupsRemoved", d.GroupsRemoved);
             Property(json, "Message", d.Message);
+            json.WritePropertyName("DaysDeparted");
+            json.WriteValue(d.DaysDeparted);
             json.WriteEndObject();
         }
         json.WriteEndArray();

@@ -148,11 +148,15 @@ internal sealed class DataSyncRunner
         var plan = SyncPlanner.PlanNightly(roster, sensoUsers, _state?.Fingerprints.GetAll() ?? new Dictionary<string, string>(),
             _state?.GroupSyncQueue.GetJobs() ?? Array.Empty<GroupSyncJob>(), _options.Clock());
         Plan = plan;
+        var settings = await _senso.GetSettingsAsync(ct).ConfigureAwait(false);
+        SyncPlanner.PlanDepartures(plan, sensoUsers, _state?.Departures.GetAll() ?? new Dictionary<string, DateTime>(), _options.AsOf, settings);
         decisions.AddRange(plan.Decisions);
 
-        // 3. Shrink guard.
+        // 3. Shrink guard (roster figures, and a mass departure of ClassLink users), then the suspension brake.
         var lastSuccessful = _state?.RunHistory.GetLast(SyncOptions.NightlyRunKind, SyncRunStatus.Completed, SyncRunStatus.CompletedWithErrors);
-        var shrink = SyncGuards.Shrink(lastSuccessful, stats);
+        var shrink = SyncGuards.Shrink(lastSuccessful, stats)
+            .Concat(SyncGuards.ShrinkByDepartures(plan.Departures, plan.ClassLinkUsers.Count, _state?.Departures.HasBaseline ?? false)).ToList();
+        run.UsersDeparted = plan.Departures.Departed.Count;
         if (shrink.Count > 0)
         {
             string against = lastSuccessful is null ? "" : $" against the last successful run of {lastSuccessful.StartedAt:yyyy-MM-dd HH:mm} UTC";
@@ -160,7 +164,7 @@ internal sealed class DataSyncRunner
             {
                 run.Message = $"Held by the shrink guard: {string.Join("; ", shrink)}{against}. Nothing was written. Check the export, then run with -Force if the roster really shrank.";
                 Verbose("Stage 2 (shrink guard): " + run.Message);
-                MarkHeld(decisions);
+                MarkHeld(decisions, plan);
                 return SyncRunStatus.Held;
             }
             Verbose($"Stage 2 (shrink guard): {string.Join("; ", shrink)}{against}; going on because of -Force.");
@@ -169,6 +173,19 @@ internal sealed class DataSyncRunner
         {
             Verbose("Stage 2 (shrink guard): roster size is plausible.");
         }
+        int suspensions = plan.Departures.Suspensions.Count();
+        if (SyncGuards.SuspensionBrakeHolds(suspensions, _options))
+        {
+            if (!_options.Force)
+            {
+                run.Message = $"Held by the suspension brake: {suspensions:N0} departed users would be suspended, more than import.maxSuspensionsPerRun ({_options.MaxSuspensionsPerRun:N0}). " +
+                              "Nothing was written. Check the roster, then run with -Force or raise import.maxSuspensionsPerRun.";
+                Verbose("Stage 2 (suspension brake): " + run.Message);
+                MarkHeld(decisions, plan);
+                return SyncRunStatus.Held;
+            }
+            Verbose($"Stage 2 (suspension brake): {suspensions:N0} suspensions exceed import.maxSuspensionsPerRun ({_options.MaxSuspensionsPerRun:N0}); going on because of -Force.");
+        }
 
         // 4. Identity: accounts whose roster email changed (same sourcedId) are renamed, before anything could create a second one.
         var applier = new SyncApplier(_senso, _state, _options, _observer, Heartbeat);
@@ -176,9 +193,28 @@ internal sealed class DataSyncRunner
 
         // 5. Automatic creation, behind the mass-change brake. Placement names are resolved before any write.
         stage.Restart();
-        var settings = await _senso.GetSettingsAsync(ct).ConfigureAwait(false);
         var missing = plan.Missing;
         var newUsers = new List<string>();
+        if (settings.AutomaticallyCreateUsers)
+        {
+            run.UsersToCreate = missing.Count;
+            if (SyncGuards.BrakeHolds(missing.Count, _options))
+            {
+                if (!_options.Force)
+                {
+                    run.Message = $"Held by the mass-change brake: {missing.Count:N0} users would be created, more than import.maxCreatesPerRun ({_options.MaxCreatesPerRun:N0}). " +
+                                  "Nothing was written. Check the roster, then run with -Force or raise import.maxCreatesPerRun.";
+                    Verbose("Stage 3 (create): " + run.Message);
+                    MarkHeld(decisions, plan);
+                    return SyncRunStatus.Held;
+                }
+                Verbose($"Stage 3 (create): {missing.Count:N0} creates exceed import.maxCreatesPerRun ({_options.MaxCreatesPerRun:N0}); going on because of -Force.");
+            }
+        }
+
+        // Departures: suspensions after the renames (and past every brake), reactivations before the group syncs.
+        await ChangeStatusesAsync(run, plan, applier, ct).ConfigureAwait(false);
+
         if (!settings.AutomaticallyCreateUsers)
         {
             foreach (var teacher in missing)
@@ -190,19 +226,6 @@ internal sealed class DataSyncRunner
         }
         else
         {
-            run.UsersToCreate = missing.Count;
-            if (SyncGuards.BrakeHolds(missing.Count, _options))
-            {
-                if (!_options.Force)
-                {
-                    run.Message = $"Held by the mass-change brake: {missing.Count:N0} users would be created, more than import.maxCreatesPerRun ({_options.MaxCreatesPerRun:N0}). " +
-                                  "Nothing was written. Check the roster, then run with -Force or raise import.maxCreatesPerRun.";
-                    Verbose("Stage 3 (create): " + run.Message);
-                    MarkHeld(decisions);
-                    return SyncRunStatus.Held;
-                }
-                Verbose($"Stage 3 (create): {missing.Count:N0} creates exceed import.maxCreatesPerRun ({_options.MaxCreatesPerRun:N0}); going on because of -Force.");
-            }
             if (missing.Count > 0)
             {
                 PlacementPlanner placement;
@@ -232,7 +255,58 @@ internal sealed class DataSyncRunner
         Verbose($"Stage 4 (group sync): {run.GroupSyncsQueued:N0} queued, {run.GroupSyncsCompleted:N0} completed, {run.GroupSyncsFailed:N0} failed, " +
                 $"{run.GroupSyncsPending:N0} pending, in {Seconds(stage.Elapsed)}.");
 
+        // 7. Departure days, last: only a run that got this far (Completed or CompletedWithErrors) moves the count.
+        if (!whatIf)
+        {
+            _state!.Departures.ReplaceAll(plan.Departures.Tracking);
+        }
         return run.Errors.Count == 0 ? SyncRunStatus.Completed : SyncRunStatus.CompletedWithErrors;
+    }
+
+    /// <summary>Suspends the departed users that are due, then reactivates suspended users who returned; reports both in the decisions and the run.</summary>
+    private async Task ChangeStatusesAsync(RunBuilder run, SyncPlan plan, SyncApplier applier, CancellationToken ct)
+    {
+        bool whatIf = _options.WhatIf;
+        var due = plan.Departures.Suspensions.ToList();
+        var suspended = await applier.SetStatusAsync(due.Select(d => d.User).ToList(), SensoUserStatus.Suspended, ct).ConfigureAwait(false);
+        for (int i = 0; i < suspended.Count; i++)
+        {
+            var outcome = suspended[i];
+            var decision = plan.DecisionByEmail[due[i].Email];
+            decision.Message = decision.Message + " " + outcome.Message;
+            if (outcome.Changed)
+            {
+                decision.Action = whatIf ? DataSyncAction.WouldSuspend : DataSyncAction.Suspended;
+                run.UsersSuspended += whatIf ? 0 : 1;
+                continue;
+            }
+            decision.Action = DataSyncAction.SuspendFailed;
+            decision.Reason = outcome.Reason;
+            run.Errors.Add($"{due[i].Email}: not suspended ({outcome.Reason}): {outcome.Message}");
+        }
+        var returning = plan.Departures.Reactivations;
+        var reactivated = await applier.SetStatusAsync(returning, SensoUserStatus.Active, ct).ConfigureAwait(false);
+        for (int i = 0; i < reactivated.Count; i++)
+        {
+            var outcome = reactivated[i];
+            string email = SyncPlanner.CurrentEmail(plan, returning[i]);
+            var decision = plan.DecisionByEmail[email];
+            decision.Message = decision.Message + " " + outcome.Message;
+            if (outcome.Changed)
+            {
+                decision.Action = whatIf ? DataSyncAction.WouldReactivate : DataSyncAction.Reactivated;
+                run.UsersReactivated += whatIf ? 0 : 1;
+                continue;
+            }
+            decision.Action = DataSyncAction.ReactivateFailed;
+            decision.Reason = outcome.Reason;
+            run.Errors.Add($"{email}: not reactivated ({outcome.Reason}): {outcome.Message}");
+        }
+        if (plan.Departures.Departed.Count + returning.Count > 0)
+        {
+            Verbose($"Departures: {plan.Departures.Departed.Count:N0} departed, {suspended.Count(o => o.Changed):N0} {(whatIf ? "would be suspended" : "suspended")}, " +
+                    $"{reactivated.Count(o => o.Changed):N0} {(whatIf ? "would be reactivated" : "reactivated")}, {suspended.Count(o => !o.Changed) + reactivated.Count(o => !o.Changed):N0} failed.");
+        }
     }
 
     /// <summary>Set when the run failed because the roster was not read to its end (the command reports it as such).</summary>
@@ -305,6 +379,7 @@ internal sealed class DataSyncRunner
                     created.Add(result.Email);
                     break;
                 case ImportStatus.Exists:
+                case ImportStatus.Reactivated:
                     // Created meanwhile by someone else: it exists, and its groups are synced like a new user's.
                     decision.Action = DataSyncAction.Exists;
                     created.Add(result.Email);
@@ -339,9 +414,11 @@ internal sealed class DataSyncRunner
                 toSync.Add(email);
             }
         }
-        run.GroupSyncsQueued = newUsers.Count + changed.Count;
+        var reactivated = plan.GroupSyncs.Where(g => g.Reason == SyncPlanner.ReactivatedReason).Select(g => g.Email).ToList();
+        run.GroupSyncsQueued = newUsers.Count + changed.Count + reactivated.Count;
         applier.Enqueue(newUsers, plan.NewAccountReason);
         applier.Enqueue(changed, "roster-change");
+        applier.Enqueue(reactivated, SyncPlanner.ReactivatedReason);
         var jobs = (_state?.GroupSyncQueue.GetJobs() ?? Array.Empty<GroupSyncJob>()).ToDictionary(j => j.Email, StringComparer.Ordinal);
         foreach (string email in plan.Waiting)
         {
@@ -364,7 +441,7 @@ internal sealed class DataSyncRunner
                 Describe(decisions, plan.DecisionByEmail, outcome.Email, GroupSyncStatus.Failed, outcome.Message);
             }
         }
-        foreach (var decision in plan.DecisionByEmail.Values.Where(d => d.GroupSync == GroupSyncStatus.None && d.Action is DataSyncAction.Exists or DataSyncAction.Created or DataSyncAction.Renamed))
+        foreach (var decision in plan.DecisionByEmail.Values.Where(d => d.GroupSync == GroupSyncStatus.None && d.Action is DataSyncAction.Exists or DataSyncAction.Created or DataSyncAction.Renamed or DataSyncAction.Reactivated))
         {
             decision.GroupSync = GroupSyncStatus.Unchanged;
         }
@@ -397,11 +474,17 @@ internal sealed class DataSyncRunner
         }
     }
 
-    private static void MarkHeld(List<DataSyncDecision> decisions)
+    private static void MarkHeld(List<DataSyncDecision> decisions, SyncPlan plan)
     {
         foreach (var decision in decisions.Where(d => d.Action == DataSyncAction.NotCreated))
         {
             decision.Reason = "Held";
+        }
+        foreach (var departed in plan.Departures.Suspensions)
+        {
+            var decision = plan.DecisionByEmail[departed.Email];
+            decision.Reason = "Held";
+            decision.Message += " The run was held, so the account was not suspended.";
         }
     }
 

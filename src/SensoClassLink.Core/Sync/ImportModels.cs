@@ -10,6 +10,8 @@ public enum ImportStatus
     Exists,
     /// <summary>The teacher's account (matched by roster sourcedId) now has the roster's new email: the same user, renamed.</summary>
     Renamed,
+    /// <summary>The teacher's account was suspended (departed) and their active roster record is back: Status Active again.</summary>
+    Reactivated,
     Failed,
     WhatIf,
 }
@@ -58,7 +60,7 @@ public sealed class ImportDecision
     public GroupSyncStatus GroupSync { get; set; } = GroupSyncStatus.NotRequested;
 
     /// <summary>True when the teacher has (or, under -WhatIf, would have) a Senso account after this decision.</summary>
-    public bool HasAccount => Status is ImportStatus.Created or ImportStatus.Exists or ImportStatus.Renamed;
+    public bool HasAccount => Status is ImportStatus.Created or ImportStatus.Exists or ImportStatus.Renamed or ImportStatus.Reactivated;
 
     /// <summary>Renamed (or, under -WhatIf, would be renamed): the email the account had before.</summary>
     public string? PreviousEmail { get; init; }

@@ -7,7 +7,8 @@ namespace SensoClassLink.Core.Sync;
 /// <summary>
 /// The data sync's safety check against a broken export: an empty pull, or eligible teachers, classes or
 /// enrollments fallen by more than half since the last successful run (when that run had at least
-/// <see cref="MinimumBaseline"/> of them), holds the run before it writes anything.
+/// <see cref="MinimumBaseline"/> of them), or more than half of the ClassLink users departing at once (a mass departure),
+/// holds the run before it writes anything.
 /// </summary>
 public static class ShrinkGuard
 {
@@ -31,6 +32,23 @@ public static class ShrinkGuard
         Compare(reasons, "eligible teachers", lastSuccessful.Figures.EligibleTeachers, eligibleTeachers);
         Compare(reasons, "classes", lastSuccessful.Figures.RosterClasses, classes);
         Compare(reasons, "enrollments", lastSuccessful.Figures.RosterEnrollments, enrollments);
+        return reasons;
+    }
+
+    /// <summary>
+    /// A mass departure: more than half of the ClassLink users in Senso (when there are at least <see cref="MinimumBaseline"/>)
+    /// departed since the last successful run. Only departures new to the count weigh: users already departed in an earlier
+    /// successful run were judged then, and a district that really lost them must not be held every night after. Without a
+    /// baseline (no run has counted departures yet, as after an upgrade) nothing is judged.
+    /// </summary>
+    public static IReadOnlyList<string> CheckDepartures(bool hasBaseline, int newDepartures, int classLinkUsers)
+    {
+        var reasons = new List<string>();
+        if (hasBaseline && classLinkUsers >= MinimumBaseline && newDepartures * 2 > classLinkUsers)
+        {
+            reasons.Add(string.Format(CultureInfo.InvariantCulture,
+                "{0:N0} of {1:N0} ClassLink users in Senso left the roster since the last successful run", newDepartures, classLinkUsers));
+        }
         return reasons;
     }
 

@@ -9,7 +9,8 @@ using SensoClassLink.Core.State;
 namespace SensoClassLink.Core.Sync;
 
 /// <summary>
-/// The pipeline's apply stage, the same for every command: creates through <see cref="TeacherImporter"/> (the one
+/// The pipeline's apply stage, the same for every command: renames and status changes (suspend, reactivate) through the
+/// provider's atomic, idempotent calls; creates through <see cref="TeacherImporter"/> (the one
 /// code path that makes accounts) and group syncs through the queue and <see cref="GroupSyncProcessor"/> with the
 /// one retry policy. Runs only after the guards passed; under what-if it computes and writes nothing.
 /// </summary>
@@ -123,6 +124,47 @@ public sealed class SyncApplier
             {
                 outcomes.Add(new RenameOutcome(rename, false, OutcomeReason.SensoError,
                     $"Not renamed from {rename.OldEmail}: Senso refused or failed the request: {ex.Message}", null));
+            }
+            _heartbeat();
+        }
+        return outcomes;
+    }
+
+    /// <summary>
+    /// Sets each user's status through the provider (Suspended for departed users, Active for returning ones), one at a
+    /// time in plan order: each is one atomic, idempotent provider call, so a run killed among them is finished by running
+    /// again. Under what-if nothing is written. Senso's refusals are answered (NotInSenso, SensoError), never thrown;
+    /// cancellation is thrown.
+    /// </summary>
+    public async Task<IReadOnlyList<StatusChangeOutcome>> SetStatusAsync(IReadOnlyList<SensoUser> users, SensoUserStatus status, CancellationToken ct)
+    {
+        var outcomes = new List<StatusChangeOutcome>(users.Count);
+        string verb = status == SensoUserStatus.Suspended ? "suspend" : "reactivate";
+        foreach (var user in users)
+        {
+            ct.ThrowIfCancellationRequested();
+            if (_options.WhatIf)
+            {
+                outcomes.Add(new StatusChangeOutcome(user, status, true, OutcomeReason.Eligible, $"Would {verb} the account (Status {status}; nothing is deleted)."));
+                continue;
+            }
+            try
+            {
+                var changed = await _senso.SetUserStatusAsync(user.Id, status, ct).ConfigureAwait(false);
+                outcomes.Add(new StatusChangeOutcome(changed, status, true, OutcomeReason.Eligible,
+                    status == SensoUserStatus.Suspended ? "Suspended (the account, its role, site and groups are kept)." : "Reactivated (Status Active)."));
+            }
+            catch (SensoUserNotFoundException)
+            {
+                outcomes.Add(new StatusChangeOutcome(user, status, false, OutcomeReason.NotInSenso, $"Could not {verb} the account: Senso no longer has it."));
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                throw;
+            }
+            catch (Exception ex)
+            {
+                outcomes.Add(new StatusChangeOutcome(user, status, false, OutcomeReason.SensoError, $"Could not {verb} the account: Senso refused or failed the request: {ex.Message}"));
             }
             _heartbeat();
         }

@@ -24,6 +24,13 @@ public static class SyncGuards
     public static IReadOnlyList<string> Shrink(SyncRunRecord? lastSuccessful, RosterStatistics roster) =>
         ShrinkGuard.Check(lastSuccessful, roster.EligibleTeachers, roster.Classes, roster.Enrollments);
 
+    /// <summary>The shrink guard's findings about departures (a mass departure); see <see cref="ShrinkGuard.CheckDepartures"/>.</summary>
+    public static IReadOnlyList<string> ShrinkByDepartures(DeparturePlan departures, int classLinkUsers, bool hasBaseline) =>
+        ShrinkGuard.CheckDepartures(hasBaseline, departures.NewDepartures, classLinkUsers);
+
+    /// <summary>The suspension brake: true when <paramref name="suspensions"/> exceed import.maxSuspensionsPerRun.</summary>
+    public static bool SuspensionBrakeHolds(int suspensions, SyncOptions options) => suspensions > options.MaxSuspensionsPerRun;
+
     /// <summary>The mass-change brake: true when <paramref name="creates"/> exceed import.maxCreatesPerRun.</summary>
     public static bool BrakeHolds(int creates, SyncOptions options) => creates > options.MaxCreatesPerRun;
 }

@@ -37,6 +37,9 @@ public sealed class SyncOptions
     /// <summary>More creates than this hold the data sync (import.maxCreatesPerRun).</summary>
     public int MaxCreatesPerRun { get; init; } = 500;
 
+    /// <summary>More suspensions than this hold the data sync (import.maxSuspensionsPerRun).</summary>
+    public int MaxSuspensionsPerRun { get; init; } = 50;
+
     /// <summary>ClassLink school name or sourcedId to Senso site name (import.siteBySchool).</summary>
     public IReadOnlyDictionary<string, string> SiteBySchool { get; init; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
 

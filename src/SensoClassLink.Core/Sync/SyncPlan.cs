@@ -8,7 +8,7 @@ namespace SensoClassLink.Core.Sync;
 
 /// <summary>
 /// What one pipeline run will do, decided from one roster reading before anything is written: the accounts to
-/// create and the users whose groups to sync, each with why. The guards judge it, the apply stage carries it out and
+/// create, the accounts to rename, suspend or reactivate and the users whose groups to sync, each with why. The guards judge it, the apply stage carries it out and
 /// the record stage writes what happened. A new kind of change (renames, suspensions) is a new list here, planned by
 /// <see cref="SyncPlanner"/>, judged by <see cref="SyncGuards"/> and carried out by the apply stage like the others.
 /// </summary>
@@ -29,6 +29,9 @@ public sealed class SyncPlan
 
     /// <summary>Identity by sourcedId: accounts to rename and teachers whose account conflicts (nothing changes for them).</summary>
     public IdentityPlan Identity { get; internal set; } = IdentityPlan.Empty;
+
+    /// <summary>Nightly: departed ClassLink users (and which of them to suspend) and suspended users who returned.</summary>
+    public DeparturePlan Departures { get; internal set; } = DeparturePlan.Empty;
 
     /// <summary>Nightly: emails whose groups this run leaves alone and whose stored fingerprint is kept (identity conflicts, failed renames).</summary>
     public HashSet<string> IdentityHeld { get; } = new(StringComparer.Ordinal);

@@ -124,6 +124,73 @@ public static class SyncPlanner
         return plan;
     }
 
+    /// <summary>The queue reason of a reactivated user's group sync.</summary>
+    public const string ReactivatedReason = "reactivated";
+
+    /// <summary>
+    /// The nightly's departures: which ClassLink users have departed (each listed with its day count), which of them this
+    /// run suspends, and which suspended users returned (reactivated, then their groups synced). Pure, like the rest of the plan.
+    /// </summary>
+    public static void PlanDepartures(SyncPlan plan, IReadOnlyDictionary<string, SensoUser> sensoUsers, IReadOnlyDictionary<string, DateTime> tracked,
+        DateTime asOf, IntegrationSettings settings)
+    {
+        var departures = DeparturePlan.For(plan.Roster.Evaluation.Teachers, sensoUsers.Values, tracked, asOf, settings.SuspendDepartedUsers, settings.SuspendAfterDays);
+        plan.Departures = departures;
+        foreach (var departed in departures.Departed)
+        {
+            var decision = DecisionFor(plan, departed.Email);
+            decision.Action = DataSyncAction.Departed;
+            decision.DaysDeparted = departed.DaysDeparted;
+            string since = $"No active teacher record in the roster since {departed.FirstDepartedOn:yyyy-MM-dd} ({Days(departed.DaysDeparted)})";
+            if (departed.Suspend)
+            {
+                decision.Message = since + ".";
+            }
+            else if (departed.Due)
+            {
+                decision.Reason = "AlreadySuspended";
+                decision.Message = since + "; suspended in an earlier run.";
+            }
+            else if (!settings.SuspendDepartedUsers)
+            {
+                decision.Reason = "SuspensionOff";
+                decision.Message = since + "; SuspendDepartedUsers is off, so nothing was changed.";
+            }
+            else
+            {
+                decision.Reason = "NotYetDue";
+                decision.Message = since + $"; suspended after {Days(settings.SuspendAfterDays)} (SuspendAfterDays).";
+            }
+        }
+        foreach (var user in departures.Reactivations)
+        {
+            string email = CurrentEmail(plan, user);
+            var decision = DecisionFor(plan, email);
+            decision.Message = "Suspended, and an active teacher record is back in the roster.";
+            if (!plan.IdentityHeld.Contains(email) && !plan.GroupSyncs.Any(g => g.Email == email))
+            {
+                plan.GroupSyncs.Add(new PlannedGroupSync(email, ReactivatedReason));
+            }
+        }
+    }
+
+    /// <summary>The email a user has after this run's renames.</summary>
+    internal static string CurrentEmail(SyncPlan plan, SensoUser user) =>
+        plan.Identity.Renames.FirstOrDefault(r => r.User.Id == user.Id)?.NewEmail ?? EmailAddress.Normalize(user.Email);
+
+    private static DataSyncDecision DecisionFor(SyncPlan plan, string email)
+    {
+        if (!plan.DecisionByEmail.TryGetValue(email, out var decision))
+        {
+            decision = new DataSyncDecision { Email = email, Eligibility = OutcomeReason.NotInRoster, Action = DataSyncAction.NotInRoster };
+            plan.Decisions.Add(decision);
+            plan.DecisionByEmail.Add(email, decision);
+        }
+        return decision;
+    }
+
+    private static string Days(int days) => days == 1 ? "1 day" : $"{days} days";
+
     /// <summary>The nightly's creates: the missing teachers, when Automatically Create Users is on.</summary>
     public static void PlanAutomaticCreates(SyncPlan plan)
     {

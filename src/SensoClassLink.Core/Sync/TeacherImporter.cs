@@ -89,7 +89,9 @@ public sealed class TeacherImporter
                 {
                     Email = email, DisplayName = displayName, Role = existing?.Role ?? _placement.Role, Site = existing?.Site ?? site,
                     Status = ImportStatus.WhatIf, Reason = OutcomeReason.Eligible, UserId = existing?.Id,
-                    Message = existing is null ? $"Would create the user with role '{_placement.Role}' at site '{site}'." : "Exists already; would be left as it is.",
+                    Message = existing is null ? $"Would create the user with role '{_placement.Role}' at site '{site}'."
+                        : IsReturning(existing) ? "Exists, suspended; would be reactivated (the teacher has an active roster record again)."
+                        : "Exists already; would be left as it is.",
                 };
             }
 
@@ -98,6 +100,17 @@ public sealed class TeacherImporter
                 Email = email, DisplayName = displayName, Role = _placement.Role, Site = site, SourcedIds = teacher.SourcedIds,
             }, cancellationToken).ConfigureAwait(false);
             bool created = result.Outcome == CreateUserOutcome.Created;
+            if (!created && IsReturning(result.User))
+            {
+                // The same rule as the data sync: a suspended ClassLink teacher with an active record is reactivated, never failed.
+                var active = await _senso.SetUserStatusAsync(result.User.Id, SensoUserStatus.Active, cancellationToken).ConfigureAwait(false);
+                return new ImportDecision
+                {
+                    Email = email, DisplayName = active.DisplayName, Role = active.Role, Site = active.Site,
+                    Status = ImportStatus.Reactivated, Reason = OutcomeReason.Eligible, UserId = active.Id,
+                    Message = "Reactivated: the account was suspended and the teacher has an active roster record again.",
+                };
+            }
             return new ImportDecision
             {
                 Email = email, DisplayName = result.User.DisplayName, Role = result.User.Role, Site = result.User.Site,
@@ -114,6 +127,9 @@ public sealed class TeacherImporter
             return Failed(request, teacher, OutcomeReason.SensoError, "Senso refused or failed the request: " + ex.Message);
         }
     }
+
+    /// <summary>A suspended account the integration made (never one made by hand), for a teacher who is eligible again.</summary>
+    private static bool IsReturning(SensoUser user) => user.Status == SensoUserStatus.Suspended && SyncPipeline.IsFromClassLink(user);
 
     private ImportDecision Failed(ImportRequest request, TeacherEligibility? teacher, string reason, string message) => new()
     {

@@ -1,3 +1,4 @@
+using System.Linq;
 using SensoClassLink.Core.Eligibility;
 using System.Management.Automation;
 using SensoClassLink.Core.Senso;
@@ -23,6 +24,11 @@ public sealed class GetSensoUserCommand : SensoCommandBase
     /// <summary>Text contained in the email or display name (case-insensitive); all users when omitted.</summary>
     [Parameter(ParameterSetName = SearchSet)]
     public string? Search { get; set; }
+
+    /// <summary>Only users with this status (Active or Suspended); all when omitted.</summary>
+    [Parameter(ParameterSetName = SearchSet)]
+    [ValidateSet("Active", "Suspended", IgnoreCase = true)]
+    public string? Status { get; set; }
 
     protected override void ProcessRecord()
     {
@@ -56,7 +62,7 @@ public sealed class GetSensoUserCommand : SensoCommandBase
             for (int skip = 0; ; skip += PageSize)
             {
                 var page = Await(Senso.SearchUsersAsync(Search, PageSize, skip, CancellationToken));
-                foreach (var user in page.Users)
+                foreach (var user in page.Users.Where(u => Status is null || string.Equals(u.Status.ToString(), Status, System.StringComparison.OrdinalIgnoreCase)))
                 {
                     WriteObject(new SensoUserInfo(user));
                 }

@@ -178,11 +178,11 @@ public sealed class ImportSensoUserCommand : SensoCommandBase
         int existing = decisions.Count(d => d.Status == ImportStatus.Exists);
         int failed = decisions.Count(d => d.Status == ImportStatus.Failed);
         int renamed = decisions.Count(d => d.Status == ImportStatus.Renamed);
+        int reactivated = decisions.Count(d => d.Status == ImportStatus.Reactivated);
         string overview = _whatIf
             ? $"What if: {decisions.Count(d => d.Status == ImportStatus.WhatIf)} teachers would be imported or kept, {failed} would fail."
-            : renamed > 0
-                ? $"Import: {created} created, {renamed} renamed, {existing} existing, {failed} failed."
-                : $"Import: {created} created, {existing} existing, {failed} failed.";
+            : $"Import: {created} created, " + (renamed > 0 ? $"{renamed} renamed, " : "") + (reactivated > 0 ? $"{reactivated} reactivated, " : "") +
+              $"{existing} existing, {failed} failed.";
         WriteInformation(new InformationRecord(overview, "Import-SensoUser"));
     }
 

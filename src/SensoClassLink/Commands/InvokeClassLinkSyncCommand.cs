@@ -77,6 +77,7 @@ public sealed class InvokeClassLinkSyncCommand : SensoCommandBase
             Force = Force,
             WhatIf = whatIf,
             MaxCreatesPerRun = import.MaxCreatesPerRun,
+            MaxSuspensionsPerRun = import.MaxSuspensionsPerRun,
             SiteBySchool = import.SiteBySchool,
             Roster = RosterRules.From(connection.Configuration.Roster, connection.Configuration.Import),
             MaxConcurrency = RequestConcurrency,

@@ -35,6 +35,15 @@ public sealed class SetClassLinkIntegrationSettingCommand : SensoCommandBase
     [ArgumentCompleter(typeof(SensoSiteNameCompleter))]
     public string? DefaultSite { get; set; }
 
+    /// <summary>Suspend ClassLink teachers who left the roster (after SuspendAfterDays); off: they are only listed in the run's decisions.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public bool SuspendDepartedUsers { get; set; }
+
+    /// <summary>Consecutive roster days a teacher must be departed before the data sync suspends them (0: the first run that sees it).</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ValidateRange(0, IntegrationSettings.MaxSuspendAfterDays)]
+    public int SuspendAfterDays { get; set; }
+
     /// <summary>Write the settings as saved.</summary>
     [Parameter]
     public SwitchParameter PassThru { get; set; }
@@ -45,6 +54,8 @@ public sealed class SetClassLinkIntegrationSettingCommand : SensoCommandBase
         var bound = MyInvocation.BoundParameters;
         var old = Await(senso.GetSettingsAsync(CancellationToken));
         bool automatic = bound.ContainsKey(nameof(AutomaticallyCreateUsers)) ? AutomaticallyCreateUsers : old.AutomaticallyCreateUsers;
+        bool suspend = bound.ContainsKey(nameof(SuspendDepartedUsers)) ? SuspendDepartedUsers : old.SuspendDepartedUsers;
+        int afterDays = bound.ContainsKey(nameof(SuspendAfterDays)) ? SuspendAfterDays : old.SuspendAfterDays;
         string? role = old.DefaultRole;
         string? site = old.DefaultSite;
         try
@@ -79,7 +90,18 @@ public sealed class SetClassLinkIntegrationSettingCommand : SensoCommandBase
         {
             changes.Add($"DefaultSite from {Show(old.DefaultSite)} to {Show(site)}");
         }
-        var updated = new IntegrationSettings { AutomaticallyCreateUsers = automatic, DefaultRole = role, DefaultSite = site };
+        if (suspend != old.SuspendDepartedUsers)
+        {
+            changes.Add($"SuspendDepartedUsers from {old.SuspendDepartedUsers} to {suspend}");
+        }
+        if (afterDays != old.SuspendAfterDays)
+        {
+            changes.Add($"SuspendAfterDays from {old.SuspendAfterDays} to {afterDays}");
+        }
+        var updated = new IntegrationSettings
+        {
+            AutomaticallyCreateUsers = automatic, DefaultRole = role, DefaultSite = site, SuspendDepartedUsers = suspend, SuspendAfterDays = afterDays,
+        };
         if (changes.Count == 0)
         {
             WriteVerbose("The ClassLink integration settings already have these values; nothing changed.");

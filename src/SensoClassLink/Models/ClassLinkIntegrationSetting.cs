@@ -10,6 +10,8 @@ public sealed class ClassLinkIntegrationSetting
         AutomaticallyCreateUsers = settings.AutomaticallyCreateUsers;
         DefaultRole = settings.DefaultRole;
         DefaultSite = settings.DefaultSite;
+        SuspendDepartedUsers = settings.SuspendDepartedUsers;
+        SuspendAfterDays = settings.SuspendAfterDays;
         Tenant = tenant;
     }
 
@@ -19,6 +21,10 @@ public sealed class ClassLinkIntegrationSetting
     public string? DefaultRole { get; }
     /// <summary>The site for teachers whose school import.siteBySchool does not map; null when unset.</summary>
     public string? DefaultSite { get; }
+    /// <summary>The data sync suspends ClassLink teachers who left the roster (never deletes); off: they are only listed.</summary>
+    public bool SuspendDepartedUsers { get; }
+    /// <summary>Consecutive roster days a teacher must be departed before suspension (0: the first run that sees it).</summary>
+    public int SuspendAfterDays { get; }
     /// <summary>Where the settings live (the Senso provider's description).</summary>
     public string Tenant { get; }
 }

@@ -87,12 +87,16 @@ public sealed class ClassLinkSyncDecision
         GroupsUpdated = decision.GroupsUpdated.ToArray();
         GroupsRemoved = decision.GroupsRemoved.ToArray();
         Message = decision.Message;
+        DaysDeparted = decision.DaysDeparted;
     }
 
     public string Email { get; }
     public string SourcedId { get; }
     public string Eligibility { get; }
-    /// <summary>Created, WouldCreate, Exists, NotCreated, CreateFailed, Ineligible, NotInRoster, Renamed, WouldRename or RenameFailed.</summary>
+    /// <summary>
+    /// Created, WouldCreate, Exists, NotCreated, CreateFailed, Ineligible, NotInRoster, Renamed, WouldRename, RenameFailed,
+    /// Departed, Suspended, WouldSuspend, SuspendFailed, Reactivated, WouldReactivate or ReactivateFailed.
+    /// </summary>
     public DataSyncAction Action { get; }
     public string Reason { get; }
     /// <summary>None, Unchanged, Synced, WouldSync, Failed or Pending.</summary>
@@ -101,6 +105,8 @@ public sealed class ClassLinkSyncDecision
     public string[] GroupsUpdated { get; }
     public string[] GroupsRemoved { get; }
     public string Message { get; }
+    /// <summary>A departed user: calendar days since the first roster date they were seen departed (0 that day); null for everyone else.</summary>
+    public int? DaysDeparted { get; }
 
     public override string ToString() => $"{Email}: {Action}";
 }

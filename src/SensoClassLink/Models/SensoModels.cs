@@ -48,6 +48,7 @@ public sealed class SensoUserInfo
         Source = user.Source;
         SourcedIds = user.SourcedIds.ToArray();
         CreatedAt = user.CreatedAt;
+        Status = user.Status.ToString();
     }
 
     public string Id { get; }
@@ -60,6 +61,8 @@ public sealed class SensoUserInfo
     public string Source { get; }
     public string[] SourcedIds { get; }
     public DateTimeOffset CreatedAt { get; }
+    /// <summary>Active, or Suspended (a departed teacher: kept, cannot sign in).</summary>
+    public string Status { get; }
 
     public override string ToString() => Email;
 }

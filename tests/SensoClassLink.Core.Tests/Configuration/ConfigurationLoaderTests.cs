@@ -79,6 +79,15 @@ public sealed class ConfigurationLoaderTests
     }
 
     [Fact]
+    public void TheSuspensionBrakeDefaultsToFiftyAndIsReadAndChecked()
+    {
+        Assert.Equal(50, Load("classlink:\n  csv:\n    path: ./d\n").Import.MaxSuspensionsPerRun);
+        Assert.Equal(5, Load("classlink:\n  csv:\n    path: ./d\nimport:\n  maxSuspensionsPerRun: 5\n").Import.MaxSuspensionsPerRun);
+        var ex = LoadFails("classlink:\n  csv:\n    path: ./d\nimport:\n  maxSuspensionsPerRun: -1\n");
+        Assert.Contains(ex.Problems, p => p.Key == "import.maxSuspensionsPerRun" && p.Line == 5);
+    }
+
+    [Fact]
     public void SensoApiHttpLimitsAreReadAndDefaultLikeTheirClassLinkTwins()
     {
         const string Senso = "senso:\n  provider: api\n  api:\n    baseUrl: https://tenant.example/api\n    authority: https://login.example/t\n    clientId: app\n    clientSecret: env:S\n";

@@ -44,6 +44,26 @@ public sealed class LocalTenantProviderTests : SensoProviderContractTests
     }
 
     [Fact]
+    public void A_tenant_made_before_user_status_existed_is_migrated_and_its_users_read_as_active()
+    {
+        Provider.CreateUserAsync(Teacher("old@district.org"), None).Wait();
+        Provider.Dispose();
+        // Put the file back to schema version 1, as the module before user status left it.
+        using (var connection = new SqliteConnection("Data Source=" + TenantPath + ";Pooling=False"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "ALTER TABLE users DROP COLUMN status; DELETE FROM schema_version WHERE version = 2;";
+            command.ExecuteNonQuery();
+        }
+
+        using var reopened = new LocalTenantProvider(TenantPath);
+        var user = reopened.FindUserByEmailAsync("old@district.org", None).Result!;
+        Assert.Equal(SensoUserStatus.Active, user.Status);
+        Assert.Equal(SensoUserStatus.Suspended, reopened.SetUserStatusAsync(user.Id, SensoUserStatus.Suspended, None).Result.Status);
+    }
+
+    [Fact]
     public void A_file_from_a_newer_module_is_refused_with_a_clear_message()
     {
         _ = Provider.GetRolesAsync(None).Result;

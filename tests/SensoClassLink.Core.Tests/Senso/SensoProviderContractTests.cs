@@ -307,6 +307,74 @@ public abstract class SensoProviderContractTests : IDisposable
     }
 
     [Fact]
+    public async Task A_new_user_is_active_and_suspending_keeps_its_id_email_role_site_sourcedids_and_groups()
+    {
+        var created = (await Provider.CreateUserAsync(Teacher("gone@district.org", role: "Administrator", site: "North"), None)).User;
+        Assert.Equal(SensoUserStatus.Active, created.Status);
+        await Provider.ReplaceUserGroupsAsync("gone@district.org", new[] { new SensoGroup { Key = "c1", Name = "Math", Members = new[] { "kid@district.org" } } }, None);
+
+        var suspended = await Provider.SetUserStatusAsync(created.Id, SensoUserStatus.Suspended, None);
+
+        Assert.Equal(SensoUserStatus.Suspended, suspended.Status);
+        Assert.Equal(created.Id, suspended.Id);
+        Assert.Equal("gone@district.org", suspended.Email);
+        Assert.Equal("Administrator", suspended.Role);
+        Assert.Equal("North", suspended.Site);
+        Assert.Equal("classlink", suspended.Source);
+        Assert.Equal(created.SourcedIds, suspended.SourcedIds);
+        Assert.Equal(created.CreatedAt, suspended.CreatedAt);
+        Assert.Equal(SensoUserStatus.Suspended, (await Provider.FindUserByEmailAsync("gone@district.org", None))!.Status);
+        Assert.Equal(SensoUserStatus.Suspended, Assert.Single((await Provider.SearchUsersAsync(null, 10, 0, None)).Users).Status);
+        Assert.Equal(new[] { "c1" }, (await Provider.GetGroupsAsync("gone@district.org", None)).Select(g => g.Key));
+    }
+
+    [Fact]
+    public async Task Setting_a_status_is_idempotent_and_reactivating_restores_active()
+    {
+        var created = (await Provider.CreateUserAsync(Teacher("back@district.org"), None)).User;
+        var other = (await Provider.CreateUserAsync(Teacher("other@district.org"), None)).User;
+
+        var once = await Provider.SetUserStatusAsync(created.Id, SensoUserStatus.Suspended, None);
+        var twice = await Provider.SetUserStatusAsync(created.Id, SensoUserStatus.Suspended, None);
+        Assert.Equal(SensoUserStatus.Suspended, once.Status);
+        Assert.Equal(SensoUserStatus.Suspended, twice.Status);
+        Assert.Equal(SensoUserStatus.Active, (await Provider.FindUserByEmailAsync("other@district.org", None))!.Status);
+
+        var back = await Provider.SetUserStatusAsync(created.Id, SensoUserStatus.Active, None);
+        var again = await Provider.SetUserStatusAsync(created.Id, SensoUserStatus.Active, None);
+        Assert.Equal(SensoUserStatus.Active, back.Status);
+        Assert.Equal(SensoUserStatus.Active, again.Status);
+        Assert.Equal(created.Id, back.Id);
+        Assert.Equal(other.Id, (await Provider.FindUserByEmailAsync("other@district.org", None))!.Id);
+        Assert.Equal(2, (await Provider.SearchUsersAsync(null, 10, 0, None)).Total);
+    }
+
+    [Fact]
+    public async Task Setting_the_status_of_an_unknown_id_is_refused()
+    {
+        await Provider.CreateUserAsync(Teacher("jane@district.org"), None);
+
+        await Assert.ThrowsAsync<SensoUserNotFoundException>(() => Provider.SetUserStatusAsync("no-such-id", SensoUserStatus.Suspended, None));
+        Assert.Equal(SensoUserStatus.Active, (await Provider.FindUserByEmailAsync("jane@district.org", None))!.Status);
+    }
+
+    [Fact]
+    public async Task Departure_settings_default_to_off_and_seven_days_and_round_trip()
+    {
+        var initial = await Provider.GetSettingsAsync(None);
+        Assert.False(initial.SuspendDepartedUsers);
+        Assert.Equal(7, initial.SuspendAfterDays);
+
+        await Provider.SaveSettingsAsync(new IntegrationSettings { SuspendDepartedUsers = true, SuspendAfterDays = 0 }, None);
+        var saved = await Provider.GetSettingsAsync(None);
+        Assert.True(saved.SuspendDepartedUsers);
+        Assert.Equal(0, saved.SuspendAfterDays);
+
+        await Assert.ThrowsAnyAsync<Exception>(() => Provider.SaveSettingsAsync(new IntegrationSettings { SuspendAfterDays = -1 }, None));
+        Assert.Equal(0, (await Provider.GetSettingsAsync(None)).SuspendAfterDays);
+    }
+
+    [Fact]
     public async Task Settings_default_to_off_and_round_trip_with_resolved_names()
     {
         var initial = await Provider.GetSettingsAsync(None);

@@ -31,14 +31,19 @@ public sealed class DataSyncReportTests : IDisposable
     public void Csv_report_has_a_header_and_one_row_per_decision()
     {
         string path = _temp.File("report.csv");
-        DataSyncReport.Write(path, new[] { Row("a@d.org"), Row("=cmd|' /C calc'!A0@d.org", "-evil") });
+        var departed = Row("gone@d.org", "Departed.");
+        departed.Action = DataSyncAction.Suspended;
+        departed.DaysDeparted = 3;
+        DataSyncReport.Write(path, new[] { Row("a@d.org"), Row("=cmd|' /C calc'!A0@d.org", "-evil"), departed });
 
         var lines = File.ReadAllLines(path);
         Assert.Equal(string.Join(",", DataSyncReport.Columns), lines[0]);
-        Assert.Equal("a@d.org,t-1,Eligible,Created,,Synced,c-1;c-2,,,Created.", lines[1]);
+        Assert.Equal("DaysDeparted", DataSyncReport.Columns[^1]);
+        Assert.Equal("a@d.org,t-1,Eligible,Created,,Synced,c-1;c-2,,,Created.,", lines[1]);
         Assert.StartsWith("'=cmd", lines[2]);
-        Assert.EndsWith(",'-evil", lines[2]);
-        Assert.Equal(3, lines.Length);
+        Assert.EndsWith(",'-evil,", lines[2]);
+        Assert.Equal("gone@d.org,t-1,Eligible,Suspended,,Synced,c-1;c-2,,,Departed.,3", lines[3]);
+        Assert.Equal(4, lines.Length);
         Assert.Single(Directory.GetFiles(_temp.Path));
     }
 
@@ -51,6 +56,7 @@ public sealed class DataSyncReportTests : IDisposable
         var rows = JArray.Parse(File.ReadAllText(path));
         Assert.Equal("a@d.org", (string?)rows[0]["Email"]);
         Assert.Equal(new[] { "c-1", "c-2" }, rows[0]["GroupsAdded"]!.Select(t => (string)t!));
+        Assert.Equal(JTokenType.Null, rows[0]["DaysDeparted"]!.Type);
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using Newtonsoft.Json;
+using Newtonsoft.Json.Converters;
 using Newtonsoft.Json.Serialization;
 
 namespace SensoClassLink.Core.Senso.Api;
@@ -24,6 +25,8 @@ public static class SensoApiProtocol
         MaxDepth = 32,
         NullValueHandling = NullValueHandling.Include,
         DateParseHandling = DateParseHandling.DateTimeOffset,
+        // Enums travel as camelCase names ("active", "suspended"), read case-insensitively; a user without one is active.
+        Converters = { new StringEnumConverter(new CamelCaseNamingStrategy()) { AllowIntegerValues = false } },
     };
 
     public static string Serialize(object value) => JsonConvert.SerializeObject(value, Json);
@@ -43,6 +46,12 @@ public sealed class UserPageDto
 public sealed class UserRenameDto
 {
     public string Email { get; set; } = "";
+}
+
+/// <summary>PATCH /users/{id} body: the new status (a separate body from a rename, so a rename's bytes are unchanged).</summary>
+public sealed class UserStatusDto
+{
+    public SensoUserStatus Status { get; set; }
 }
 
 /// <summary>PUT /users/{id}/groups body.</summary>

@@ -205,6 +205,19 @@ public sealed class SensoApiProvider : ISensoProvider, ISupportsCommandScope
         return renamed;
     }
 
+    public async Task<SensoUser> SetUserStatusAsync(string userId, SensoUserStatus status, CancellationToken cancellationToken)
+    {
+        if (status is not (SensoUserStatus.Active or SensoUserStatus.Suspended))
+        {
+            throw new ArgumentOutOfRangeException(nameof(status), status, "The status must be Active or Suspended.");
+        }
+        string path = "users/" + Uri.EscapeDataString(userId ?? "");
+        // PATCH with the target status is idempotent (the same answer however often it arrives), so the normal retry pipeline may resend it.
+        using var response = await SendAuthorizedAsync(_sender, new HttpMethod("PATCH"), path, SensoApiProtocol.Serialize(new UserStatusDto { Status = status }), cancellationToken)
+            .ConfigureAwait(false);
+        return await ReadAsync<SensoUser>(response, "PATCH", path).ConfigureAwait(false);
+    }
+
     public async Task<GroupReplaceResult> ReplaceUserGroupsAsync(string ownerEmail, IReadOnlyList<SensoGroup> groups, CancellationToken cancellationToken)
     {
         string owner = EmailAddress.Normalize(ownerEmail);

@@ -47,6 +47,10 @@ public sealed class LocalTenantProvider : ISensoProvider
             PRIMARY KEY (group_key, member)) WITHOUT ROWID;
         CREATE TABLE settings (name TEXT PRIMARY KEY, value TEXT);
         """,
+        // Version 2: a user's status (issue 11: departed teachers are suspended, never deleted). Existing users read as active.
+        """
+        ALTER TABLE users ADD COLUMN status TEXT NOT NULL DEFAULT 'active';
+        """,
     };
 
     private readonly SqliteFile _file;
@@ -107,7 +111,13 @@ public sealed class LocalTenantProvider : ISensoProvider
         Run(cancellationToken, () => CreateUser(user));
 
     /// <summary>Creates the user; answers Exists with the existing account when the email (case-insensitive) is taken.</summary>
-    public CreateUserResult CreateUser(NewSensoUser user)
+    public CreateUserResult CreateUser(NewSensoUser user) => CreateUser(user, "classlink");
+
+    /// <summary>
+    /// Creates a user with another <paramref name="source"/>, as an administrator makes one by hand in Senso (for tests and the
+    /// contract server: the integration only ever creates "classlink" users, and never renames, suspends or reactivates others).
+    /// </summary>
+    public CreateUserResult CreateUser(NewSensoUser user, string source)
     {
         string emailKey = EmailAddress.Normalize(user.Email);
         if (emailKey.Length == 0)
@@ -125,9 +135,9 @@ public sealed class LocalTenantProvider : ISensoProvider
             string displayName = string.IsNullOrWhiteSpace(user.DisplayName) ? emailKey : user.DisplayName.Trim();
             SqliteFile.Execute(c, t,
                 "INSERT INTO users (id, email, email_key, display_name, display_key, role_id, site_id, source, sourced_ids, created_at) " +
-                "VALUES ($id, $email, $key, $name, $nameKey, $role, $site, 'classlink', $sourcedIds, $at);",
+                "VALUES ($id, $email, $key, $name, $nameKey, $role, $site, $source, $sourcedIds, $at);",
                 ("$id", Guid.NewGuid().ToString("D")), ("$email", emailKey), ("$key", emailKey), ("$name", displayName),
-                ("$nameKey", displayName.ToLowerInvariant()), ("$role", role.Id), ("$site", site.Id),
+                ("$nameKey", displayName.ToLowerInvariant()), ("$role", role.Id), ("$site", site.Id), ("$source", source),
                 ("$sourcedIds", JsonConvert.SerializeObject(user.SourcedIds.Distinct(StringComparer.Ordinal).ToArray())),
                 ("$at", DateTimeOffset.UtcNow.ToString("o", CultureInfo.InvariantCulture)));
             return new CreateUserResult(CreateUserOutcome.Created, FindUser(c, t, emailKey)!);
@@ -169,6 +179,32 @@ public sealed class LocalTenantProvider : ISensoProvider
             return FindUserById(c, t, user.Id)!;
         });
     }
+
+    public Task<SensoUser> SetUserStatusAsync(string userId, SensoUserStatus status, CancellationToken cancellationToken) =>
+        Run(cancellationToken, () => SetUserStatus(userId, status));
+
+    /// <summary>Synchronous form of <see cref="SetUserStatusAsync"/>: one IMMEDIATE transaction; the same status again changes nothing.</summary>
+    public SensoUser SetUserStatus(string userId, SensoUserStatus status)
+    {
+        string value = StatusValue(status);
+        return _file.Write((c, t) =>
+        {
+            var user = FindUserById(c, t, userId) ?? throw SensoUserNotFoundException.ForId(userId);
+            if (user.Status == status)
+            {
+                return user;
+            }
+            SqliteFile.Execute(c, t, "UPDATE users SET status = $s WHERE id = $id;", ("$s", value), ("$id", user.Id));
+            return FindUserById(c, t, user.Id)!;
+        });
+    }
+
+    private static string StatusValue(SensoUserStatus status) => status switch
+    {
+        SensoUserStatus.Active => "active",
+        SensoUserStatus.Suspended => "suspended",
+        _ => throw new ArgumentOutOfRangeException(nameof(status), status, "The status must be Active or Suspended."),
+    };
 
     public Task<GroupReplaceResult> ReplaceUserGroupsAsync(string ownerEmail, IReadOnlyList<SensoGroup> groups, CancellationToken cancellationToken) =>
         Run(cancellationToken, () => ReplaceUserGroups(ownerEmail, groups));
@@ -269,6 +305,9 @@ public sealed class LocalTenantProvider : ISensoProvider
                 AutomaticallyCreateUsers = values.TryGetValue("automaticallyCreateUsers", out var a) && a == "true",
                 DefaultRole = values.TryGetValue("defaultRole", out var r) ? r : null,
                 DefaultSite = values.TryGetValue("defaultSite", out var s) ? s : null,
+                SuspendDepartedUsers = values.TryGetValue("suspendDepartedUsers", out var d) && d == "true",
+                SuspendAfterDays = values.TryGetValue("suspendAfterDays", out var n) && int.TryParse(n, NumberStyles.None, CultureInfo.InvariantCulture, out int days)
+                    ? days : IntegrationSettings.DefaultSuspendAfterDays,
             };
         }));
 
@@ -276,12 +315,19 @@ public sealed class LocalTenantProvider : ISensoProvider
     public Task SaveSettingsAsync(IntegrationSettings settings, CancellationToken cancellationToken) =>
         Run(cancellationToken, () => _file.Write((c, t) =>
         {
+            if (settings.SuspendAfterDays is < 0 or > IntegrationSettings.MaxSuspendAfterDays)
+            {
+                throw new ArgumentOutOfRangeException(nameof(settings), settings.SuspendAfterDays,
+                    $"SuspendAfterDays must be between 0 and {IntegrationSettings.MaxSuspendAfterDays}.");
+            }
             string? role = string.IsNullOrWhiteSpace(settings.DefaultRole) ? null : ResolveName(c, t, "roles", "role", settings.DefaultRole!).Name;
             string? site = string.IsNullOrWhiteSpace(settings.DefaultSite) ? null : ResolveName(c, t, "sites", "site", settings.DefaultSite!).Name;
             const string upsert = "INSERT INTO settings (name, value) VALUES ($n, $v) ON CONFLICT(name) DO UPDATE SET value = excluded.value;";
             SqliteFile.Execute(c, t, upsert, ("$n", "automaticallyCreateUsers"), ("$v", settings.AutomaticallyCreateUsers ? "true" : "false"));
             SqliteFile.Execute(c, t, upsert, ("$n", "defaultRole"), ("$v", role));
             SqliteFile.Execute(c, t, upsert, ("$n", "defaultSite"), ("$v", site));
+            SqliteFile.Execute(c, t, upsert, ("$n", "suspendDepartedUsers"), ("$v", settings.SuspendDepartedUsers ? "true" : "false"));
+            SqliteFile.Execute(c, t, upsert, ("$n", "suspendAfterDays"), ("$v", settings.SuspendAfterDays.ToString(CultureInfo.InvariantCulture)));
             return 0;
         }));
 
@@ -294,7 +340,7 @@ public sealed class LocalTenantProvider : ISensoProvider
     public void Dispose() => _file.Dispose();
 
     private const string UserSelect =
-        "SELECT u.id, u.email, u.display_name, r.name, s.name, u.source, u.sourced_ids, u.created_at " +
+        "SELECT u.id, u.email, u.display_name, r.name, s.name, u.source, u.sourced_ids, u.created_at, u.status " +
         "FROM users u JOIN roles r ON r.id = u.role_id JOIN sites s ON s.id = u.site_id ";
 
     private static SensoUser? FindUser(SqliteConnection c, SqliteTransaction? t, string emailKey)
@@ -321,6 +367,7 @@ public sealed class LocalTenantProvider : ISensoProvider
         Source = reader.GetString(5),
         SourcedIds = JsonConvert.DeserializeObject<string[]>(reader.GetString(6)) ?? Array.Empty<string>(),
         CreatedAt = DateTimeOffset.Parse(reader.GetString(7), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind),
+        Status = reader.GetString(8) == "suspended" ? SensoUserStatus.Suspended : SensoUserStatus.Active,
     };
 
     private static SensoGroup? ReadGroup(SqliteConnection c, SqliteTransaction? t, string key)
