@@ -332,12 +332,13 @@ public static class HtmlSyncReport
         : d.GroupSync == GroupSyncStatus.Pending ? 1
         : ActionRank(d.Action) + 2;
 
+    // What changed an account comes first, then what would, then what a reader should know; unchanged accounts last.
     private static int ActionRank(DataSyncAction action) => action switch
     {
-        DataSyncAction.CreateFailed => 0,
-        DataSyncAction.Created => 1,
-        DataSyncAction.WouldCreate => 2,
-        DataSyncAction.NotCreated => 3,
+        DataSyncAction.CreateFailed or DataSyncAction.RenameFailed or DataSyncAction.SuspendFailed or DataSyncAction.ReactivateFailed => 0,
+        DataSyncAction.Created or DataSyncAction.Renamed or DataSyncAction.Suspended or DataSyncAction.Reactivated => 1,
+        DataSyncAction.WouldCreate or DataSyncAction.WouldRename or DataSyncAction.WouldSuspend or DataSyncAction.WouldReactivate => 2,
+        DataSyncAction.NotCreated or DataSyncAction.Departed => 3,
         DataSyncAction.Exists => 4,
         DataSyncAction.NotInRoster => 5,
         DataSyncAction.Ineligible => 6,
