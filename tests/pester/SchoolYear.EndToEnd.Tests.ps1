@@ -422,7 +422,8 @@ Describe 'A school year over <Source> (<Provider> Senso provider)' -ForEach $con
             $stateAfter.Files | Should -Be $state.Files
         }
 
-        It 'a run killed (kill -9) between renames leaves no account half-renamed, and the next run finishes without duplicates' {
+        # Renames are Senso writes: the roster source does not change them, so this runs over CSV only (both providers).
+        It 'a run killed (kill -9) between renames leaves no account half-renamed, and the next run finishes without duplicates' -Skip:($Source -ne 'csv') {
             # Local renames take a millisecond, the API's a request: enough of them that the lock lands between two.
             $count = if ($Provider -eq 'local') { 100 } else { 25 }
             Reset-YearWorld -Extra $count
