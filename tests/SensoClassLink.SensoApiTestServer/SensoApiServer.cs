@@ -26,14 +26,20 @@ public sealed class SensoApiServer : IAsyncDisposable
     public const string ClientId = "11111111-2222-3333-4444-555555555555";
 
     private readonly WebApplication _app;
-    private readonly LocalTenantProvider _tenant;
+    // Replaced (never mutated) by POST /test/reset, so a suite can give each test an empty tenant on one running server.
+    private LocalTenantProvider _tenant;
+    private readonly Func<string, LocalTenantProvider> _openTenant;
+    private readonly string _tenantPath;
+    private int _resets;
     private readonly ConcurrentDictionary<string, DateTimeOffset> _tokens = new();
     private readonly ConcurrentQueue<string> _issuedTokens = new();
 
-    private SensoApiServer(WebApplication app, LocalTenantProvider tenant, X509Certificate2 certificate, string clientSecret)
+    private SensoApiServer(WebApplication app, string tenantPath, Func<string, LocalTenantProvider> openTenant, X509Certificate2 certificate, string clientSecret)
     {
         _app = app;
-        _tenant = tenant;
+        _tenantPath = tenantPath;
+        _openTenant = openTenant;
+        _tenant = openTenant(tenantPath);
         Certificate = certificate;
         ClientSecret = clientSecret;
     }
@@ -53,7 +59,10 @@ public sealed class SensoApiServer : IAsyncDisposable
 
     public SensoApiFaults Faults { get; } = new();
 
-    public LocalTenantProvider Tenant => _tenant;
+    public LocalTenantProvider Tenant => Volatile.Read(ref _tenant);
+
+    /// <summary>The file of the tenant served now (a new one after each reset).</summary>
+    public string TenantPath { get; private set; } = "";
 
     /// <summary>Lifetime of issued tokens.</summary>
     public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromHours(1);
@@ -64,7 +73,8 @@ public sealed class SensoApiServer : IAsyncDisposable
     public static async Task<SensoApiServer> StartAsync(string tenantPath, int port = 0, string? clientSecret = null,
         X509Certificate2? certificate = null, IEnumerable<string>? extraSites = null)
     {
-        var tenant = new LocalTenantProvider(tenantPath, new[] { "Teacher", "Administrator" }, new[] { "Main", "North" }.Concat(extraSites ?? []));
+        var sites = new[] { "Main", "North" }.Concat(extraSites ?? []).ToArray();
+        LocalTenantProvider OpenTenant(string path) => new(path, new[] { "Teacher", "Administrator" }, sites);
         certificate ??= CreateCertificate();
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -74,12 +84,13 @@ public sealed class SensoApiServer : IAsyncDisposable
             k.Listen(IPAddress.Loopback, 0, l => l.UseHttps(certificate));
         });
         var app = builder.Build();
-        var server = new SensoApiServer(app, tenant, certificate, clientSecret ?? Convert.ToHexString(RandomNumberGenerator.GetBytes(24)));
+        var server = new SensoApiServer(app, tenantPath, OpenTenant, certificate, clientSecret ?? Convert.ToHexString(RandomNumberGenerator.GetBytes(24)));
         server.Map(app);
         await app.StartAsync();
         var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Select(a => new Uri(a)).ToList();
         var http = addresses.Single(a => a.Scheme == "http");
         var https = addresses.Single(a => a.Scheme == "https");
+        server.TenantPath = tenantPath;
         server.ApiBaseUrl = new Uri($"http://127.0.0.1:{http.Port}/api/");
         server.Authority = new Uri($"https://127.0.0.1:{https.Port}/{TenantId}/");
         return server;
@@ -89,7 +100,7 @@ public sealed class SensoApiServer : IAsyncDisposable
     {
         await _app.StopAsync();
         await _app.DisposeAsync();
-        _tenant.Dispose();
+        Tenant.Dispose();
         Certificate.Dispose();
     }
 
@@ -233,7 +244,8 @@ public sealed class SensoApiServer : IAsyncDisposable
     /// Test-only control and counters for a server running as its own process (Pester): no authentication, loopback only.
     /// GET /test/in-flight; POST /test/in-flight/reset; PUT /test/latency/{ms}; POST /test/faults/reject-next-token,
     /// /test/faults/rate-limit/{count}/{retryAfterSeconds}, /test/faults/stall-next-create/{ms}, /test/faults/stall-next-rename/{ms}; GET /test/tokens (every token issued, revoked ones too,
-    /// so a test can prove none of them reached the client's output).
+    /// so a test can prove none of them reached the client's output); POST /test/reset (an empty tenant in a new file,
+    /// same sites and roles; answers its path, so a test can open the file the server writes).
     /// </summary>
     private void MapTestControl(WebApplication app)
     {
@@ -269,6 +281,14 @@ public sealed class SensoApiServer : IAsyncDisposable
             Faults.CommitThenStallNextRename(TimeSpan.FromMilliseconds(ms));
             return Json(c, 200, new { });
         });
+        test.MapPost("/reset", (Func<HttpContext, Task<IResult>>)(c =>
+        {
+            string path = $"{_tenantPath}.{Interlocked.Increment(ref _resets)}";
+            var previous = Interlocked.Exchange(ref _tenant, _openTenant(path));
+            TenantPath = path;
+            previous.Dispose();
+            return Json(c, 200, new { tenant = path });
+        }));
         test.MapGet("/tokens", (Func<HttpContext, Task<IResult>>)(c => Json(c, 200, _issuedTokens.ToList())));
     }
 

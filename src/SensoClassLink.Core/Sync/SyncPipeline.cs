@@ -231,12 +231,67 @@ public sealed class SyncPipeline
         var roster = Read(withGroups: true, scope.NamedTeachersOnly ? emails : null, ct);
         SyncGuards.RequireComplete(roster);
         var plan = SyncPlanner.PlanUsers(scope, roster);
-        foreach (var group in plan.GroupSyncs.GroupBy(g => g.Reason))
+        var answered = await RenameNamedUsersAsync(plan, roster, applier, ct).ConfigureAwait(false);
+        var toSync = plan.GroupSyncs.Where(g => !answered.TryGetValue(g.Email, out var a) || a.Status == GroupSyncStatus.Completed && !_options.WhatIf).ToList();
+        foreach (var group in toSync.GroupBy(g => g.Reason))
         {
             applier.Enqueue(group.Select(g => g.Email), group.Key);
         }
-        var outcomes = await applier.SyncGroupsAsync(plan.GroupSyncs.Select(g => g.Email).ToList(), roster, null, ct).ConfigureAwait(false);
+        var synced = (await applier.SyncGroupsAsync(toSync.Select(g => g.Email).ToList(), roster, null, ct).ConfigureAwait(false))
+            .ToDictionary(o => o.Email, StringComparer.Ordinal);
+        var outcomes = new List<GroupSyncOutcome>(plan.GroupSyncs.Count);
+        foreach (var sync in plan.GroupSyncs)
+        {
+            answered.TryGetValue(sync.Email, out var identity);
+            if (!synced.TryGetValue(sync.Email, out var outcome))
+            {
+                outcomes.Add(identity!);
+                continue;
+            }
+            // A renamed account's result says so first: the same account, now under the roster's email.
+            outcomes.Add(identity is null ? outcome : new GroupSyncOutcome
+            {
+                Email = outcome.Email, Status = outcome.Status, GroupsAdded = outcome.GroupsAdded, GroupsRemoved = outcome.GroupsRemoved,
+                GroupsUpdated = outcome.GroupsUpdated, GroupsUnchanged = outcome.GroupsUnchanged, Reason = outcome.Reason,
+                Message = identity.Message + " " + outcome.Message,
+            });
+        }
         return new SyncResult(plan, Array.Empty<ImportDecision>(), outcomes, null);
+    }
+
+    /// <summary>
+    /// The Users scope's identity stage, as the import and the data sync have it: a named email that is a roster
+    /// teacher's new address, whose sourcedId is a ClassLink account under its old one, is that account renamed before
+    /// its groups are synced (never "no Senso account", never another account's groups). A conflict (EmailInUse,
+    /// AmbiguousIdentity) or a refused rename is answered Failed and nothing changes for that user. Returns the answer per
+    /// email it touched: Completed (renamed, or would be under what-if: then no group preview, the account still has its
+    /// old email) or Failed.
+    /// </summary>
+    private async Task<Dictionary<string, GroupSyncOutcome>> RenameNamedUsersAsync(SyncPlan plan, RosterReading roster, SyncApplier applier, CancellationToken ct)
+    {
+        var answered = new Dictionary<string, GroupSyncOutcome>(StringComparer.Ordinal);
+        var teachers = plan.GroupSyncs.Select(g => roster.Evaluation.Find(g.Email)).Where(t => t is { SourcedIds.Count: > 0 }).Select(t => t!).ToList();
+        if (teachers.Count == 0)
+        {
+            return answered;
+        }
+        plan.Identity = IdentityPlan.For(teachers, await ReadSensoUsersAsync(ct).ConfigureAwait(false));
+        foreach (var conflict in plan.Identity.Conflicts)
+        {
+            answered[conflict.Email] = new GroupSyncOutcome { Email = conflict.Email, Status = GroupSyncStatus.Failed, Reason = conflict.Reason, Message = conflict.Message };
+        }
+        foreach (var outcome in await applier.RenameAsync(plan.Identity.Renames, ct).ConfigureAwait(false))
+        {
+            string email = outcome.Rename.NewEmail;
+            answered[email] = new GroupSyncOutcome
+            {
+                Email = email, Status = outcome.Renamed ? GroupSyncStatus.Completed : GroupSyncStatus.Failed,
+                Reason = outcome.Renamed ? "" : outcome.Reason,
+                Message = outcome.Renamed && _options.WhatIf ? outcome.Message + " Its groups are synced under the new email after the rename." : outcome.Message,
+            };
+            _observer.Verbose?.Invoke($"{email}: {outcome.Message}");
+        }
+        return answered;
     }
 
     private async Task<SyncResult> NightlyAsync(CancellationToken ct)

@@ -224,4 +224,53 @@ public sealed class RenameSyncTests : IDisposable
         Assert.Equal(new[] { "c1" }, GroupsOf(Old));
         Assert.Equal(2, SensoUserCount);
     }
+
+    private async Task<GroupSyncOutcome> SyncGroups(string email, bool whatIf = false)
+    {
+        var pipeline = new SyncPipeline(o => new CsvRosterSource(_roster.Folder, o), _senso, _state, new SyncOptions { AsOf = AsOf, WhatIf = whatIf });
+        var result = await pipeline.RunAsync(SyncScope.Users(new[] { email }, namedTeachersOnly: true), default);
+        return Assert.Single(result.GroupSyncs);
+    }
+
+    [Fact]
+    public async Task Syncing_the_groups_of_the_new_email_renames_the_account_first_like_the_import_and_the_nightly()
+    {
+        // Before: the new email had no Senso account, so the sync failed NotInSenso while Import-SensoUser and the nightly renamed.
+        await RunNightly();
+        var before = (await _senso.FindUserByEmailAsync(Old, default))!;
+        ChangeEmailInRoster();
+
+        var preview = await SyncGroups(New, whatIf: true);
+        Assert.Equal(GroupSyncStatus.Completed, preview.Status);
+        Assert.Contains("Would rename from " + Old, preview.Message);
+        Assert.NotNull(await _senso.FindUserByEmailAsync(Old, default));
+
+        var outcome = await SyncGroups(New);
+
+        Assert.Equal(GroupSyncStatus.Completed, outcome.Status);
+        Assert.StartsWith($"Renamed from {Old} to {New}.", outcome.Message);
+        Assert.Equal(before.Id, (await _senso.FindUserByEmailAsync(New, default))!.Id);
+        Assert.Null(await _senso.FindUserByEmailAsync(Old, default));
+        Assert.Equal(2, SensoUserCount);
+        Assert.Equal(new[] { "c1" }, GroupsOf(New));
+        Assert.Equal(GroupSyncStatus.Completed, _state.GroupSyncQueue.GetJobs().Single(j => j.Email == New).Status);
+        Assert.Equal(0, (await RunNightly()).Run.Figures.UsersRenamed);
+    }
+
+    [Fact]
+    public async Task Syncing_the_groups_of_a_new_email_that_is_another_accounts_fails_EmailInUse_and_changes_nothing()
+    {
+        // Before: the other account (same email, another person) was given t1's classes.
+        await RunNightly();
+        var other = (await _senso.CreateUserAsync(new NewSensoUser { Email = New, Role = "Teacher", Site = "Main", SourcedIds = new[] { "someone-else" } }, default)).User;
+        ChangeEmailInRoster();
+
+        var outcome = await SyncGroups(New);
+
+        Assert.Equal((GroupSyncStatus.Failed, OutcomeReason.EmailInUse), (outcome.Status, outcome.Reason));
+        Assert.Empty(GroupsOf(New));
+        Assert.Equal(new[] { "c1" }, GroupsOf(Old));
+        Assert.Equal(other.Id, (await _senso.FindUserByEmailAsync(New, default))!.Id);
+        Assert.DoesNotContain(_state.GroupSyncQueue.GetJobs(), j => j.Email == New);
+    }
 }
