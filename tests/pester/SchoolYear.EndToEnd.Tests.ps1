@@ -127,7 +127,7 @@ BeforeAll {
 
     function Connect-YearWorld {
         <# (Re)connects to the world's tenant and state with -Roster YAML for the 'roster:' block (e.g. "classTerms: any"). #>
-        param([string] $Roster = '')
+        param([string] $Roster = '', [string] $Import = '')
         $classLink = if ($yearContext.Source -eq 'rest') { Get-RestRosterYaml -BaseUrl $yearContext.RosterServer.Url -PageSize 20 }
         else { "  source: csv`n  csv:`n    path: $($world.District)" }
         $senso = if ($yearContext.Provider -eq 'local') {
@@ -138,8 +138,9 @@ BeforeAll {
             "  provider: api`n  api:`n    baseUrl: $($s.ApiBaseUrl)`n    authority: $($s.Authority)`n    clientId: $($s.ClientId)`n    scopes: [api://senso-test/.default]`n    clientSecret: env:SCL_PESTER_SENSO_CLIENT_SECRET"
         }
         $rosterBlock = if ($Roster) { "roster:`n" + (($Roster -split "`n" | ForEach-Object { "  $_" }) -join "`n") } else { '' }
+        $importBlock = if ($Import) { "import:`n" + (($Import -split "`n" | ForEach-Object { "  $_" }) -join "`n") } else { '' }
         $config = Join-Path $world.Folder 'sensoclasslink.yml'
-        Set-Content -LiteralPath $config -Value "classlink:`n$classLink`nsenso:`n$senso`nstate:`n  path: ./state.db`n$rosterBlock"
+        Set-Content -LiteralPath $config -Value "classlink:`n$classLink`nsenso:`n$senso`nstate:`n  path: ./state.db`n$rosterBlock`n$importBlock"
         Connect-SensoClassLink -ConfigPath $config
         $world.Config = $config
     }
@@ -149,7 +150,7 @@ BeforeAll {
             A fresh world for one test: the district rewritten in the context's served folder, an empty Senso tenant, no
             state; connected, with Automatically Create Users on (role Teacher, site Main). Sets $world.
         #>
-        param([string] $Roster = '', [int] $Extra = 0)
+        param([string] $Roster = '', [string] $Import = '', [int] $Extra = 0)
         $folder = Join-Path $TestDrive ([guid]::NewGuid().ToString('N'))
         New-Item -ItemType Directory -Path $folder | Out-Null
         $script:world = [pscustomobject]@{ Folder = $folder; District = $yearContext.District; Config = ''; State = (Join-Path $folder 'state.db'); Tenant = (Join-Path $folder 'senso-tenant.db') }
@@ -157,7 +158,7 @@ BeforeAll {
         if ($yearContext.Provider -eq 'api') {
             $world.Tenant = (Invoke-SensoApiTestControl -Server $yearContext.SensoServer -Method Post -Path reset).tenant
         }
-        Connect-YearWorld -Roster $Roster
+        Connect-YearWorld -Roster $Roster -Import $Import
         Set-ClassLinkIntegrationSetting -AutomaticallyCreateUsers $true -DefaultRole Teacher -DefaultSite Main
     }
 
@@ -397,6 +398,92 @@ Describe 'A school year over <Source> (<Provider> Senso provider)' -ForEach $con
             @(Get-SensoGroup | ForEach-Object Key) | Should -Not -Contain 'c-9'
             @(Get-SensoGroup | ForEach-Object Key) | Should -Not -Contain 'c-7'
             ($run.Decisions | Where-Object Email -eq 'max.roe@district.example').Action | Should -Be 'Ineligible'
+        }
+    }
+
+    Context 'departed teachers' {
+        It 'with SuspendAfterDays 0 a departed teacher is suspended in that run (previewed by -WhatIf), keeps the account, loses the groups; on return is reactivated with them' {
+            Reset-YearWorld
+            (Invoke-ClassLinkSync).Status | Should -Be 'Completed'
+            Set-ClassLinkIntegrationSetting -SuspendDepartedUsers $true -SuspendAfterDays 0
+            $sam = Get-SensoUser -Email 'sam.old@district.example'
+            @(Get-SensoGroup -Owner $sam.Email).Key | Should -Be @('c-8')
+            Remove-RosterTeacher 't-7'
+            $before = Get-SensoSnapshot
+
+            $plan = Invoke-ClassLinkSync -WhatIf
+            ($plan.Decisions | Where-Object Email -eq $sam.Email).Action | Should -Be 'WouldSuspend'
+            (Get-SensoSnapshot).Users | Should -Be $before.Users
+            (Get-SensoUser -Email $sam.Email).Status | Should -Be 'Active'
+
+            $run = Invoke-ClassLinkSync
+
+            $run.Status | Should -Be 'Completed'
+            ($run.UsersDeparted, $run.UsersSuspended, $run.UsersCreated) | Should -Be @(1, 1, 0)
+            $decision = $run.Decisions | Where-Object Email -eq $sam.Email
+            ($decision.Action, $decision.DaysDeparted) | Should -Be @('Suspended', 0)
+            $suspended = Get-SensoUser -Email $sam.Email
+            ($suspended.Id, $suspended.Status) | Should -Be @($sam.Id, 'Suspended')
+            @(Get-SensoUser -Status Suspended).Email | Should -Be @($sam.Email)
+            @(Get-SensoGroup | Where-Object Key -eq 'c-8') | Should -BeNullOrEmpty
+
+            Write-YearDistrict -Path $world.District
+            $back = Invoke-ClassLinkSync
+
+            $back.Status | Should -Be 'Completed'
+            ($back.UsersReactivated, $back.UsersCreated) | Should -Be @(1, 0)
+            ($back.Decisions | Where-Object Email -eq $sam.Email).Action | Should -Be 'Reactivated'
+            $active = Get-SensoUser -Email $sam.Email
+            ($active.Id, $active.Status) | Should -Be @($sam.Id, 'Active')
+            @(Get-SensoGroup -Owner $sam.Email).Key | Should -Be @('c-8')
+            (Get-SensoSnapshot).Users | Should -Be $before.Users
+        }
+
+        It 'with SuspendAfterDays 2 a departed teacher is suspended only on the third consecutive roster date' {
+            Reset-YearWorld
+            (Invoke-ClassLinkSync).Status | Should -Be 'Completed'
+            Set-ClassLinkIntegrationSetting -SuspendDepartedUsers $true -SuspendAfterDays 2
+            Update-RosterFile users.csv -Replace '^t-7,,', 't-7,tobedeleted,'
+
+            $days = foreach ($n in 1..3) { Invoke-ClassLinkSync -AsOf $today.AddDays($n) }
+
+            @($days | ForEach-Object { ($_.Decisions | Where-Object Email -eq 'sam.old@district.example').Action }) |
+                Should -Be @('Departed', 'Departed', 'Suspended')
+            @($days | ForEach-Object { ($_.Decisions | Where-Object Email -eq 'sam.old@district.example').DaysDeparted }) | Should -Be @(0, 1, 2)
+            @($days | ForEach-Object UsersSuspended) | Should -Be @(0, 0, 1)
+            (Get-SensoUser -Email 'sam.old@district.example').Status | Should -Be 'Suspended'
+        }
+
+        It 'the suspension brake holds a run, suspending none, until -Force' {
+            Reset-YearWorld -Import 'maxSuspensionsPerRun: 1'
+            (Invoke-ClassLinkSync).Status | Should -Be 'Completed'
+            Set-ClassLinkIntegrationSetting -SuspendDepartedUsers $true -SuspendAfterDays 0
+            Remove-RosterTeacher 't-7'
+            Remove-RosterTeacher 't-3'
+            $before = Get-SensoSnapshot
+
+            $held = Invoke-ClassLinkSync -WarningAction SilentlyContinue
+
+            $held.Status | Should -Be 'Held'
+            $held.Message | Should -Match 'maxSuspensionsPerRun'
+            @(Get-SensoUser -Status Suspended) | Should -BeNullOrEmpty
+            (Get-SensoSnapshot).Groups | Should -Be $before.Groups
+            (Invoke-ClassLinkSync -Force).UsersSuspended | Should -Be 2
+        }
+
+        It 'a mass departure is held by the shrink guard, suspending nobody and keeping every group' {
+            Reset-YearWorld -Extra 24
+            (Invoke-ClassLinkSync).UsersCreated | Should -Be 32
+            Set-ClassLinkIntegrationSetting -SuspendDepartedUsers $true -SuspendAfterDays 0
+            Update-RosterFile users.csv -Replace '^(k\d+),,', '$1,tobedeleted,'
+            $before = Get-SensoSnapshot
+
+            $held = Invoke-ClassLinkSync -WarningAction SilentlyContinue
+
+            $held.Status | Should -Be 'Held'
+            $held.Message | Should -Match '24 of 32 ClassLink users in Senso left the roster'
+            @(Get-SensoUser -Status Suspended) | Should -BeNullOrEmpty
+            (Get-SensoSnapshot).Groups | Should -Be $before.Groups
         }
     }
 
