@@ -187,14 +187,8 @@ internal sealed class DataSyncRunner
             Verbose($"Stage 2 (suspension brake): {suspensions:N0} suspensions exceed import.maxSuspensionsPerRun ({_options.MaxSuspensionsPerRun:N0}); going on because of -Force.");
         }
 
-        // 4. Identity: accounts whose roster email changed (same sourcedId) are renamed, before anything could create a second one.
-        var applier = new SyncApplier(_senso, _state, _options, _observer, Heartbeat);
-        await RenameAsync(run, plan, applier, ct).ConfigureAwait(false);
-
-        // 5. Automatic creation, behind the mass-change brake. Placement names are resolved before any write.
-        stage.Restart();
+        // The mass-change brake is judged with the other guards, before the first write (a rename), so a held run wrote nothing.
         var missing = plan.Missing;
-        var newUsers = new List<string>();
         if (settings.AutomaticallyCreateUsers)
         {
             run.UsersToCreate = missing.Count;
@@ -211,6 +205,14 @@ internal sealed class DataSyncRunner
                 Verbose($"Stage 3 (create): {missing.Count:N0} creates exceed import.maxCreatesPerRun ({_options.MaxCreatesPerRun:N0}); going on because of -Force.");
             }
         }
+
+        // 4. Identity: accounts whose roster email changed (same sourcedId) are renamed, before anything could create a second one.
+        var applier = new SyncApplier(_senso, _state, _options, _observer, Heartbeat);
+        await RenameAsync(run, plan, applier, ct).ConfigureAwait(false);
+
+        // 5. Automatic creation. Placement names are resolved before any write.
+        stage.Restart();
+        var newUsers = new List<string>();
 
         // Departures: suspensions after the renames (and past every brake), reactivations before the group syncs.
         await ChangeStatusesAsync(run, plan, applier, ct).ConfigureAwait(false);

@@ -108,6 +108,25 @@ public sealed class RenameSyncTests : IDisposable
     }
 
     [Fact]
+    public async Task A_run_held_by_the_mass_change_brake_renames_nobody_before_it_stops()
+    {
+        await RunNightly();
+        ChangeEmailInRoster();
+        _roster.WithTeacherAndStudent("t3", "t3@district.org", "c3");
+        _roster.WithTeacherAndStudent("t4", "t4@district.org", "c4");
+        _roster.Write();
+
+        var run = await Nightly(o => new CsvRosterSource(_roster.Folder, o), _senso, _state, new SyncOptions { AsOf = AsOf, MaxCreatesPerRun = 1 });
+
+        Assert.Equal(SyncRunStatus.Held, run.Run.Status);
+        Assert.Contains("Nothing was written", run.Run.Message);
+        Assert.Equal(0, run.Run.Figures.UsersRenamed);
+        Assert.NotNull(await _senso.FindUserByEmailAsync(Old, default));
+        Assert.Null(await _senso.FindUserByEmailAsync(New, default));
+        Assert.Equal(2, SensoUserCount);
+    }
+
+    [Fact]
     public async Task Import_of_the_new_email_renames_the_account_and_never_creates_a_second_one()
     {
         var first = await Import(Old);
