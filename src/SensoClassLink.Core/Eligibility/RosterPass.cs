@@ -68,8 +68,6 @@ public sealed class RosterPass
         var teacherClasses = new List<long>();
         EligibilityEngine.ReadEnrollments(source, index, students, teacherClasses, ct, out long enrollments, out long counting);
         index.ReleaseIds(source);
-        if (Environment.GetEnvironmentVariable("SCL_GC") == "1") GC.Collect();
-        if (Environment.GetEnvironmentVariable("SCL_GC") == "2") GC.Collect(2, GCCollectionMode.Forced, false);
         ct.ThrowIfCancellationRequested();
         // Fingerprints sum every student row, as they always have (a duplicated row counts twice), so the sums are
         // taken before duplicates are removed: a stored fingerprint stays valid across this change.

@@ -49,8 +49,11 @@ internal sealed class CsvStringPool
     private int[] _hashes = new int[1024];
     /// <summary>Per id, paged: where its characters start (chunk &lt;&lt; 16 | position) in the low half, how many there are in the high half.</summary>
     private readonly List<long[]> _spans = new();
-    /// <summary>Per id, paged: the string handed out for it in Intern mode, null when it lives in the arena only.</summary>
-    private readonly List<string?[]> _values = new();
+    /// <summary>
+    /// Per id, paged: the string handed out for it in Intern mode, null when it lives in the arena only. A page is made
+    /// when its first such string is: the users of the engine's fast path (InternChars, most ids) need none.
+    /// </summary>
+    private readonly List<string?[]?> _values = new();
     private readonly List<char[]?> _chunks = new();
     private int _used = ChunkSize;
     private int _count;
@@ -120,13 +123,13 @@ internal sealed class CsvStringPool
         {
             case PoolMode.Intern:
                 int interned = LastId = Intern(new ReadOnlySpan<char>(buffer, offset, length));
-                return _values[interned >> PageBits][interned & (PageSize - 1)] ??= new string(buffer, offset, length);
+                return (_values[interned >> PageBits] ??= new string?[PageSize])[interned & (PageSize - 1)] ??= new string(buffer, offset, length);
             case PoolMode.InternChars:
                 LastId = Intern(new ReadOnlySpan<char>(buffer, offset, length));
                 return new string(buffer, offset, length);
             case PoolMode.Lookup:
                 int found = LastId = IdOf(new ReadOnlySpan<char>(buffer, offset, length));
-                return found >= 0 && _values[found >> PageBits][found & (PageSize - 1)] is { } pooled ? pooled : new string(buffer, offset, length);
+                return found >= 0 && _values[found >> PageBits]?[found & (PageSize - 1)] is { } pooled ? pooled : new string(buffer, offset, length);
             case PoolMode.IdOnly:
                 var value = new ReadOnlySpan<char>(buffer, offset, length);
                 int id = IdOf(value);
@@ -171,7 +174,7 @@ internal sealed class CsvStringPool
         if ((id & (PageSize - 1)) == 0)
         {
             _spans.Add(new long[PageSize]);
-            _values.Add(new string?[PageSize]);
+            _values.Add(null);
         }
         _spans[id >> PageBits][id & (PageSize - 1)] = (uint)Store(value) | ((long)value.Length << 32);
         _slots[i] = id + 1;
