@@ -90,41 +90,71 @@ public static class ClassGroupPlanner
             .OrderBy(e => e, StringComparer.Ordinal).ToArray();
 }
 
-/// <summary>Counting (class, teacher record) pairs, looked up both ways.</summary>
+/// <summary>
+/// The distinct (class, teacher record) pairs of counting teacher enrollments, both ways: a class's owners and a
+/// record's classes, each in ascending order. Held as two compressed tables (offsets and values) rather than a
+/// list per class and per record: at 10M enrollments 300k classes cost 8 bytes each instead of about 90.
+/// </summary>
 internal sealed class TeacherClassPairs
 {
-    private readonly Dictionary<int, List<int>> _ownersOfClass = new();
-    private readonly Dictionary<int, List<int>> _classesOfRecord = new();
+    // Owners of class c: _owners[_ownerStarts[c] .. _ownerStarts[c + 1]); classes of record r likewise.
+    private readonly int[] _ownerStarts;
+    private readonly int[] _owners;
+    private readonly int[] _classStarts;
+    private readonly int[] _classes;
 
     public TeacherClassPairs(List<long> classRecordPairs)
     {
         classRecordPairs.Sort();
-        long previous = -1;
-        foreach (long pair in classRecordPairs)
+        int distinct = 0, classCount = 0, recordCount = 0;
+        for (int i = 0; i < classRecordPairs.Count; i++)
         {
-            if (pair == previous)
+            long pair = classRecordPairs[i];
+            if (distinct > 0 && pair == classRecordPairs[distinct - 1])
             {
                 continue;
             }
-            previous = pair;
-            int cls = (int)(pair >> 32);
-            int record = (int)(pair & 0xFFFFFFFF);
-            Add(_ownersOfClass, cls, record);
-            Add(_classesOfRecord, record, cls);
+            classRecordPairs[distinct++] = pair;
+            classCount = Math.Max(classCount, (int)(pair >> 32) + 1);
+            recordCount = Math.Max(recordCount, (int)(pair & 0xFFFFFFFF) + 1);
         }
-    }
 
-    public IReadOnlyList<int> OwnersOf(int cls) => _ownersOfClass.TryGetValue(cls, out var list) ? list : (IReadOnlyList<int>)Array.Empty<int>();
-
-    public IReadOnlyList<int> ClassesOf(int record) => _classesOfRecord.TryGetValue(record, out var list) ? list : (IReadOnlyList<int>)Array.Empty<int>();
-
-    private static void Add(Dictionary<int, List<int>> map, int key, int value)
-    {
-        if (!map.TryGetValue(key, out var list))
+        // Sorted by class then record: the owners table is the records in that order.
+        _ownerStarts = new int[classCount + 1];
+        _owners = new int[distinct];
+        _classStarts = new int[recordCount + 1];
+        for (int i = 0; i < distinct; i++)
         {
-            list = new List<int>(2);
-            map.Add(key, list);
+            long pair = classRecordPairs[i];
+            _ownerStarts[(int)(pair >> 32) + 1]++;
+            _classStarts[(int)(pair & 0xFFFFFFFF) + 1]++;
+            _owners[i] = (int)(pair & 0xFFFFFFFF);
         }
-        list.Add(value);
+        for (int c = 0; c < classCount; c++)
+        {
+            _ownerStarts[c + 1] += _ownerStarts[c];
+        }
+        for (int r = 0; r < recordCount; r++)
+        {
+            _classStarts[r + 1] += _classStarts[r];
+        }
+        // A stable counting sort by record keeps each record's classes ascending.
+        _classes = new int[distinct];
+        var next = new int[recordCount];
+        Array.Copy(_classStarts, next, recordCount);
+        for (int i = 0; i < distinct; i++)
+        {
+            long pair = classRecordPairs[i];
+            _classes[next[(int)(pair & 0xFFFFFFFF)]++] = (int)(pair >> 32);
+        }
     }
+
+    public IReadOnlyList<int> OwnersOf(int cls) => Slice(_owners, _ownerStarts, cls);
+
+    public IReadOnlyList<int> ClassesOf(int record) => Slice(_classes, _classStarts, record);
+
+    private static IReadOnlyList<int> Slice(int[] values, int[] starts, int key) =>
+        key >= 0 && key < starts.Length - 1 && starts[key + 1] > starts[key]
+            ? new ArraySegment<int>(values, starts[key], starts[key + 1] - starts[key])
+            : Array.Empty<int>();
 }

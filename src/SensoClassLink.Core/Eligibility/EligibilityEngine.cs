@@ -66,8 +66,8 @@ public static class EligibilityEngine
             foreach (var row in pooled.ReadEnrollmentRows(ct))
             {
                 enrollments++;
-                int cls = row.ClassId >= 0 && row.ClassId < classOfPoolId.Length ? classOfPoolId[row.ClassId] : -1;
-                int user = row.UserId >= 0 && row.UserId < userOfPoolId.Length ? userOfPoolId[row.UserId] : -1;
+                int cls = classOfPoolId.IndexOf(row.ClassId);
+                int user = userOfPoolId.IndexOf(row.UserId);
                 switch (index.Classify(cls, user, row.Location, row.Line, row.IsActive, row.Role, row.BeginDate, row.EndDate, out int c, out int who))
                 {
                     case EnrollmentKind.Student:

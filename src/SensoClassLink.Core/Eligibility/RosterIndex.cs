@@ -349,7 +349,18 @@ internal sealed class RosterIndex
     }
 
     /// <summary>For a pooled source's fast path: its pool ids mapped to this index's users (or classes); -1 where none.</summary>
-    public int[] MapPoolIds(IPooledRosterSource source, bool users) => (users ? _users : _classes).ByPoolId(source);
+    public PoolIdMap MapPoolIds(IPooledRosterSource source, bool users) => (users ? _users : _classes).ByPoolId(source);
+
+    /// <summary>
+    /// Once the enrollments are resolved nothing looks a sourcedId up again: the id maps and the source's string pool
+    /// (the largest structures of a read) are freed before the teachers are evaluated.
+    /// </summary>
+    public void ReleaseIds(IRosterSource source)
+    {
+        _users.Release();
+        _classes.Release();
+        (source as IPooledRosterSource)?.ReleasePool();
+    }
 
     /// <summary>
     /// Applies the enrollment rules to one row, given its class and user already looked up (-1 when not in the roster).

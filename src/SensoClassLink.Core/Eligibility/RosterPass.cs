@@ -15,13 +15,14 @@ namespace SensoClassLink.Core.Eligibility;
 /// </summary>
 public sealed class RosterPass
 {
-    private readonly RosterIndex _index;
-    private readonly ClassStudentLists _students;
-    private readonly TeacherClassPairs _pairs;
+    // Null when read without group data (only the evaluation is kept).
+    private readonly RosterIndex? _index;
+    private readonly ClassStudentLists? _students;
+    private readonly TeacherClassPairs? _pairs;
     /// <summary>Per class: the sum of the member hashes of its student rows, duplicates included (see <see cref="GroupFingerprints"/>).</summary>
     private readonly ulong[]? _memberSums;
 
-    private RosterPass(DateTime asOf, RosterIndex index, ClassStudentLists students, TeacherClassPairs pairs, ulong[]? memberSums, RosterEvaluation evaluation)
+    private RosterPass(DateTime asOf, RosterIndex? index, ClassStudentLists? students, TeacherClassPairs? pairs, ulong[]? memberSums, RosterEvaluation evaluation)
     {
         AsOf = asOf;
         _index = index;
@@ -38,7 +39,7 @@ public sealed class RosterPass
     public RosterEvaluation Evaluation { get; }
 
     /// <summary>True when the pass kept the member keys that group plans and fingerprints need.</summary>
-    public bool HasGroups => _index.MemberKeys is not null;
+    public bool HasGroups => _index?.MemberKeys is not null;
 
     /// <summary>
     /// Reads <paramref name="source"/> once. With <paramref name="withGroups"/> each active student's member key is
@@ -66,6 +67,7 @@ public sealed class RosterPass
         var students = new ClassStudentLists(index.Classes.Count);
         var teacherClasses = new List<long>();
         EligibilityEngine.ReadEnrollments(source, index, students, teacherClasses, ct, out long enrollments, out long counting);
+        index.ReleaseIds(source);
         ct.ThrowIfCancellationRequested();
         // Fingerprints sum every student row, as they always have (a duplicated row counts twice), so the sums are
         // taken before duplicates are removed: a stored fingerprint stays valid across this change.
@@ -73,7 +75,9 @@ public sealed class RosterPass
         students.SortAndDeduplicate();
         var pairs = new TeacherClassPairs(teacherClasses);
         var evaluation = EligibilityEngine.Evaluate(index, pairs, students, enrollments, counting, warnings, ct);
-        return new RosterPass(asOf, index, students, pairs, sums, evaluation);
+        // Without group data nothing but the evaluation can be asked of the pass: the index, the student lists and the
+        // pairs become garbage now, before the command turns the evaluation into output objects.
+        return withGroups ? new RosterPass(asOf, index, students, pairs, sums, evaluation) : new RosterPass(asOf, null, null, null, null, evaluation);
     }
 
     /// <summary>
@@ -91,17 +95,17 @@ public sealed class RosterPass
         {
             return result;
         }
-        foreach (var group in _index.GroupTeachers())
+        foreach (var group in Index.GroupTeachers())
         {
-            string email = _index.TeacherRecords[group[0]].Email;
+            string email = Index.TeacherRecords[group[0]].Email;
             if (!requested.Contains(email))
             {
                 continue;
             }
             var list = new List<SensoGroup>();
-            foreach (int cls in ClassGroupPlanner.ClassesOf(group, _index, _pairs).OrderBy(c => _index.Classes[c].SourcedId, StringComparer.Ordinal))
+            foreach (int cls in ClassGroupPlanner.ClassesOf(group, Index, Pairs).OrderBy(c => Index.Classes[c].SourcedId, StringComparer.Ordinal))
             {
-                int count = _students.Count(cls);
+                int count = Students.Count(cls);
                 if (count == 0)
                 {
                     continue;
@@ -109,13 +113,13 @@ public sealed class RosterPass
                 var members = new SortedSet<string>(StringComparer.Ordinal);
                 for (int i = 0; i < count; i++)
                 {
-                    members.Add(keys[_students.Get(cls, i)]);
+                    members.Add(keys[Students.Get(cls, i)]);
                 }
                 list.Add(new SensoGroup
                 {
-                    Key = _index.Classes[cls].SourcedId,
-                    Name = _index.Classes[cls].GroupName,
-                    Owners = ClassGroupPlanner.OwnerEmails(_pairs.OwnersOf(cls), _index),
+                    Key = Index.Classes[cls].SourcedId,
+                    Name = Index.Classes[cls].GroupName,
+                    Owners = ClassGroupPlanner.OwnerEmails(Pairs.OwnersOf(cls), Index),
                     Members = members.ToArray(),
                 });
             }
@@ -135,17 +139,17 @@ public sealed class RosterPass
     {
         RequireGroups();
         var result = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var group in _index.GroupTeachers())
+        foreach (var group in Index.GroupTeachers())
         {
             ct.ThrowIfCancellationRequested();
-            string email = _index.TeacherRecords[group[0]].Email;
+            string email = Index.TeacherRecords[group[0]].Email;
             if (!EmailAddress.IsValid(email))
             {
                 continue;
             }
-            var populated = ClassGroupPlanner.ClassesOf(group, _index, _pairs).Where(c => _students.Count(c) > 0)
-                .OrderBy(c => _index.Classes[c].SourcedId, StringComparer.Ordinal)
-                .Select(c => (_index.Classes[c].SourcedId, _index.Classes[c].GroupName, ClassGroupPlanner.OwnerEmails(_pairs.OwnersOf(c), _index), _memberSums![c]))
+            var populated = ClassGroupPlanner.ClassesOf(group, Index, Pairs).Where(c => Students.Count(c) > 0)
+                .OrderBy(c => Index.Classes[c].SourcedId, StringComparer.Ordinal)
+                .Select(c => (Index.Classes[c].SourcedId, Index.Classes[c].GroupName, ClassGroupPlanner.OwnerEmails(Pairs.OwnersOf(c), Index), _memberSums![c]))
                 .ToList();
             if (populated.Count > 0)
             {
@@ -156,7 +160,11 @@ public sealed class RosterPass
     }
 
     private List<string> RequireGroups() =>
-        _index.MemberKeys ?? throw new InvalidOperationException("This roster pass was read without group data; read it with withGroups: true.");
+        _index?.MemberKeys ?? throw new InvalidOperationException("This roster pass was read without group data; read it with withGroups: true.");
+
+    private RosterIndex Index => _index!;
+    private ClassStudentLists Students => _students!;
+    private TeacherClassPairs Pairs => _pairs!;
 
     private static ulong[] MemberSums(RosterIndex index, ClassStudentLists students)
     {

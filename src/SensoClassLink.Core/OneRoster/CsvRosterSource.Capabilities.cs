@@ -18,4 +18,6 @@ public sealed partial class CsvRosterSource
     int IPooledRosterSource.PoolIdOf(string sourcedId) => PoolIdOf(sourcedId);
 
     int IPooledRosterSource.PoolIdIfAny(string sourcedId) => PoolIdIfAny(sourcedId);
+
+    void IPooledRosterSource.ReleasePool() => _strings.Clear();
 }

@@ -43,6 +43,8 @@ public sealed partial class CsvRosterSource : IRosterSource, IPooledRosterSource
         ["classes.csv"] = new(StringComparer.Ordinal)
         {
             ["sourcedId"] = PoolMode.Intern, ["status"] = PoolMode.Recent, ["schoolSourcedId"] = PoolMode.Recent, ["courseSourcedId"] = PoolMode.Recent,
+            // A class's term is kept (its id, until the sessions judge it, and then as shown): classes share a few terms.
+            ["termSourcedIds"] = PoolMode.Recent,
         },
         ["enrollments.csv"] = new(StringComparer.Ordinal)
         {

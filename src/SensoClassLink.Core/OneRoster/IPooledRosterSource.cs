@@ -29,4 +29,10 @@ internal interface IPooledRosterSource : IRosterSource
 
     /// <summary>The pool id of a sourcedId, or -1 when this source has not pooled it.</summary>
     int PoolIdIfAny(string sourcedId);
+
+    /// <summary>
+    /// The caller is done with every pool id it was given: the pool forgets them and frees its memory. A later read
+    /// starts a new pool (ids from 0), so a source can be read again; ids from before the release mean nothing.
+    /// </summary>
+    void ReleasePool();
 }

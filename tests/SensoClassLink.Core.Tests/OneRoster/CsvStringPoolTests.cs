@@ -27,6 +27,29 @@ public sealed class CsvStringPoolTests
     }
 
     [Fact]
+    public void IdsAcrossManyPagesResolveAndClearStartsThePoolAgain()
+    {
+        var pool = new CsvStringPool();
+        // Per-id data lives in pages of 8,192 ids: cross several, with the table grown many times.
+        var ids = Enumerable.Range(0, 30_000).Select(i => Get(pool, PoolMode.Intern, "id-" + i)).ToList();
+        Assert.Equal(30_000, pool.Count);
+        for (int i = 0; i < ids.Count; i += 7)
+        {
+            Assert.Equal(i, pool.IdOf("id-" + i));
+            Assert.Same(ids[i], Get(pool, PoolMode.Lookup, "id-" + i));
+        }
+        Assert.Equal(-1, pool.IdOf("id-30000"));
+
+        pool.Clear();
+        Assert.Equal(0, pool.Count);
+        Assert.Equal(-1, pool.IdOf("id-5"));
+        Assert.Equal(0, pool.InternId("id-5"));
+        Assert.Equal("id-5", ids[5]); // strings handed out before stay valid
+        Assert.Equal(1, pool.InternId("other"));
+        Assert.Equal(0, pool.IdOf("id-5"));
+    }
+
+    [Fact]
     public void RecentValuesAreSharedAndNeverConfused()
     {
         var pool = new CsvStringPool();

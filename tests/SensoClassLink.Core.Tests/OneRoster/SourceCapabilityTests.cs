@@ -34,6 +34,7 @@ public sealed class SourceCapabilityTests : IDisposable
         public int PoolSize => Pooled.PoolSize;
         public int PoolIdOf(string sourcedId) => Pooled.PoolIdOf(sourcedId);
         public int PoolIdIfAny(string sourcedId) => Pooled.PoolIdIfAny(sourcedId);
+        public void ReleasePool() => Pooled.ReleasePool();
         public void Dispose() => inner.Dispose();
     }
 

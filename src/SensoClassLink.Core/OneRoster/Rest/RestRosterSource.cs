@@ -276,6 +276,8 @@ public sealed class RestRosterSource : IRosterSource, ISupportsTeacherScope, IPo
 
     int IPooledRosterSource.PoolSize => _strings.Count;
 
+    void IPooledRosterSource.ReleasePool() => _strings.Clear();
+
     /// <summary>Users are read as records: they are a tenth of the enrollments, and a user's roles may be several.</summary>
     bool IPooledRosterSource.HasPooledUserRows => false;
 
