@@ -273,36 +273,32 @@ internal sealed class DataSyncRunner
         var suspended = await applier.SetStatusAsync(due.Select(d => d.User).ToList(), SensoUserStatus.Suspended, ct).ConfigureAwait(false);
         for (int i = 0; i < suspended.Count; i++)
         {
-            var outcome = suspended[i];
-            var decision = plan.DecisionByEmail[due[i].Email];
-            decision.Message = decision.Message + " " + outcome.Message;
-            if (outcome.Changed)
-            {
-                decision.Action = whatIf ? DataSyncAction.WouldSuspend : DataSyncAction.Suspended;
-                run.UsersSuspended += whatIf ? 0 : 1;
-                continue;
-            }
-            decision.Action = DataSyncAction.SuspendFailed;
-            decision.Reason = outcome.Reason;
-            run.Errors.Add($"{due[i].Email}: not suspended ({outcome.Reason}): {outcome.Message}");
+            bool done = RecordStatusChange(due[i].Email, suspended[i], whatIf ? DataSyncAction.WouldSuspend : DataSyncAction.Suspended, DataSyncAction.SuspendFailed, "suspended");
+            run.UsersSuspended += done && !whatIf ? 1 : 0;
         }
         var returning = plan.Departures.Reactivations;
         var reactivated = await applier.SetStatusAsync(returning, SensoUserStatus.Active, ct).ConfigureAwait(false);
         for (int i = 0; i < reactivated.Count; i++)
         {
-            var outcome = reactivated[i];
-            string email = SyncPlanner.CurrentEmail(plan, returning[i]);
+            bool done = RecordStatusChange(SyncPlanner.CurrentEmail(plan, returning[i]), reactivated[i],
+                whatIf ? DataSyncAction.WouldReactivate : DataSyncAction.Reactivated, DataSyncAction.ReactivateFailed, "reactivated");
+            run.UsersReactivated += done && !whatIf ? 1 : 0;
+        }
+
+        // One status change in the user's decision (and the run's errors when it failed); true when it was made (or would be).
+        bool RecordStatusChange(string email, StatusChangeOutcome outcome, DataSyncAction made, DataSyncAction failed, string verb)
+        {
             var decision = plan.DecisionByEmail[email];
             decision.Message = decision.Message + " " + outcome.Message;
             if (outcome.Changed)
             {
-                decision.Action = whatIf ? DataSyncAction.WouldReactivate : DataSyncAction.Reactivated;
-                run.UsersReactivated += whatIf ? 0 : 1;
-                continue;
+                decision.Action = made;
+                return true;
             }
-            decision.Action = DataSyncAction.ReactivateFailed;
+            decision.Action = failed;
             decision.Reason = outcome.Reason;
-            run.Errors.Add($"{email}: not reactivated ({outcome.Reason}): {outcome.Message}");
+            run.Errors.Add($"{email}: not {verb} ({outcome.Reason}): {outcome.Message}");
+            return false;
         }
         if (plan.Departures.Departed.Count + returning.Count > 0)
         {
