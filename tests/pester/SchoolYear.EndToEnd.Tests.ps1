@@ -623,6 +623,10 @@ Describe 'A school year over <Source> (<Provider> Senso provider)' -ForEach $con
             # She comes back under a new email: renamed and reactivated in one import.
             Write-YearDistrict -Path $world.District
             Update-RosterFile users.csv -Replace 'Jane\.Doe@', 'Jane.Smith@'
+            $preview = Import-SensoUser -Email 'jane.smith@district.example' -Role Teacher -Site Main -WhatIf
+            ($preview.Status, $preview.PreviousEmail) | Should -Be @('WhatIf', 'jane.doe@district.example')
+            $preview.Message | Should -Match 'would be reactivated'
+            (Get-SensoUser -Email 'jane.doe@district.example').Status | Should -Be 'Suspended'
 
             $result = Import-SensoUser -Email 'jane.smith@district.example' -Role Teacher -Site Main
 
