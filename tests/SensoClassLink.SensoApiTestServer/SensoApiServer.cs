@@ -245,7 +245,10 @@ public sealed class SensoApiServer : IAsyncDisposable
     /// GET /test/in-flight; POST /test/in-flight/reset; PUT /test/latency/{ms}; POST /test/faults/reject-next-token,
     /// /test/faults/rate-limit/{count}/{retryAfterSeconds}, /test/faults/stall-next-create/{ms}, /test/faults/stall-next-rename/{ms}; GET /test/tokens (every token issued, revoked ones too,
     /// so a test can prove none of them reached the client's output); POST /test/reset (an empty tenant in a new file,
-    /// same sites and roles; answers its path, so a test can open the file the server writes).
+    /// same sites and roles; answers its path, so a test can open the file the server writes); POST /test/hand-made-users
+    /// (body: a NewSensoUser as POST /api/users takes it; ?status=Suspended to suspend it too) creates a user as a Senso administrator makes one by hand, source
+    /// 'senso' instead of 'classlink', so a test can prove the integration never renames, suspends or reactivates it
+    /// (the API itself only ever creates ClassLink users).
     /// </summary>
     private void MapTestControl(WebApplication app)
     {
@@ -289,6 +292,19 @@ public sealed class SensoApiServer : IAsyncDisposable
             previous.Dispose();
             return Json(c, 200, new { tenant = path });
         }));
+        test.MapPost("/hand-made-users", async (HttpContext c) =>
+        {
+            var request = SensoApiProtocol.Deserialize<NewSensoUser>(await new StreamReader(c.Request.Body).ReadToEndAsync());
+            var result = _tenant.CreateUser(request, "senso");
+            if (result.Outcome != CreateUserOutcome.Created)
+            {
+                return await Json(c, 409, result.User);
+            }
+            // ?status=Suspended: an account the administrator also suspended by hand.
+            var user = Enum.TryParse<SensoUserStatus>(c.Request.Query["status"].ToString(), ignoreCase: true, out var status)
+                ? _tenant.SetUserStatus(result.User.Id, status) : result.User;
+            return await Json(c, 201, user);
+        });
         test.MapGet("/tokens", (Func<HttpContext, Task<IResult>>)(c => Json(c, 200, _issuedTokens.ToList())));
     }
 

@@ -1,5 +1,6 @@
-# A school year end to end (issue 11): renames by sourcedId, identity conflicts, ended terms, the district's scope,
-# -WhatIf, a run killed mid-renames, and -AsOf on the import. Every scenario runs over a CSV folder and over REST (the
+# A school year end to end (issue 11): renames by sourcedId, identity conflicts, hand-made Senso users left alone,
+# ended terms, the district's scope and group-name template, departures (suspend, reactivate, brakes, an import that
+# renames and reactivates), -WhatIf, runs killed mid-renames and mid-suspensions, and -AsOf on the import. Every scenario runs over a CSV folder and over REST (the
 # loopback OneRoster server serving the same folder with --reload), against the local tenant here and against the
 # Senso API contract server in a child pwsh that trusts its certificate (the last Describe): a matrix of four.
 #
@@ -206,6 +207,83 @@ BeforeAll {
         return $connection
     }
 
+    function New-HandMadeSensoUser {
+        <#
+            A user an administrator made by hand in Senso (source senso, not classlink), optionally suspended by hand too:
+            in the local tenant's file through the engine's LocalTenantProvider, on the API server through its test-only
+            POST /test/hand-made-users (the API itself only creates ClassLink users). Returns its Id.
+        #>
+        param([Parameter(Mandatory)] [string] $Email, [Parameter(Mandatory)] [string] $SourcedId, [switch] $Suspended)
+        if ($yearContext.Provider -eq 'api') {
+            $path = 'hand-made-users' + $(if ($Suspended) { '?status=Suspended' } else { '' })
+            $body = @{ email = $Email; displayName = 'By Hand'; role = 'Teacher'; site = 'Main'; sourcedIds = @($SourcedId) }
+            return (Invoke-SensoApiTestControl -Server $yearContext.SensoServer -Method Post -Path $path -Body $body).id
+        }
+        $tenant = [Activator]::CreateInstance((Get-CoreType 'SensoClassLink.Core.Senso.Local.LocalTenantProvider'),
+            @([string]$world.Tenant, [string[]]@('Teacher', 'Administrator'), [string[]]@('Main', 'North Campus')))
+        try {
+            $user = [Activator]::CreateInstance((Get-CoreType 'SensoClassLink.Core.Senso.NewSensoUser'))
+            $user.Email = $Email; $user.DisplayName = 'By Hand'; $user.Role = 'Teacher'; $user.Site = 'Main'; $user.SourcedIds = [string[]]@($SourcedId)
+            $id = $tenant.CreateUser($user, 'senso').User.Id
+            if ($Suspended) { $tenant.SetUserStatus($id, [Enum]::Parse((Get-CoreType 'SensoClassLink.Core.Senso.SensoUserStatus'), 'Suspended')) | Out-Null }
+            return $id
+        }
+        finally { $tenant.Dispose() }
+    }
+
+    function Stop-SyncBetweenWrites {
+        <#
+            Runs Invoke-ClassLinkSync <Arguments> in a child pwsh over the world's configuration and kills it (kill -9) between
+            two of its Senso writes: as soon as <CountSql> (a count over the tenant file) is at least 1, the tenant's write
+            lock is taken, so the child stops at its next write (each is one transaction) and is killed there, every time.
+            Returns the count at the kill. Over the API, waits until the server has answered the killed client's last request.
+        #>
+        param([Parameter(Mandatory)] [string] $Arguments, [Parameter(Mandatory)] [string] $CountSql)
+        $child = @"
+Import-Module '$($env:SENSOCLASSLINK_MODULE)'
+Connect-SensoClassLink -ConfigPath '$($world.Config)'
+Invoke-ClassLinkSync $Arguments | Out-Null
+"@
+        $commandLine = @(Get-PwshCommandLine)
+        $start = [System.Diagnostics.ProcessStartInfo]::new($commandLine[0])
+        foreach ($argument in @($commandLine | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-EncodedCommand',
+                [Convert]::ToBase64String([System.Text.Encoding]::Unicode.GetBytes($child)))) { $start.ArgumentList.Add($argument) }
+        $start.RedirectStandardOutput = $true
+        $start.RedirectStandardError = $true
+        $tenant = Open-TenantFile
+        try {
+            $process = [System.Diagnostics.Process]::Start($start)
+            try {
+                $deadline = [DateTime]::UtcNow.AddSeconds(120)
+                $poll = $tenant.CreateCommand()
+                $poll.CommandText = $CountSql
+                while ($poll.ExecuteScalar() -lt 1 -and -not $process.HasExited -and [DateTime]::UtcNow -lt $deadline) { }
+                $poll.Dispose()
+                Invoke-TenantSql $tenant 'BEGIN IMMEDIATE' | Out-Null
+                $atKill = [int](Invoke-TenantSql $tenant $CountSql)
+                $process.HasExited | Should -BeFalse -Because 'the run must still be writing when it is killed'
+                $process.Kill($true)
+                $process.WaitForExit()
+            }
+            finally {
+                if (-not $process.HasExited) { $process.Kill($true); $process.WaitForExit() }
+                $process.Dispose()
+            }
+            Invoke-TenantSql $tenant 'ROLLBACK' | Out-Null
+        }
+        finally {
+            $tenant.Dispose()
+        }
+        if ($yearContext.Provider -eq 'api') {
+            # The server may still be answering the killed client's last request (its write waited for the lock).
+            $settle = [DateTime]::UtcNow.AddSeconds(30)
+            while ((Invoke-SensoApiTestControl -Server $yearContext.SensoServer -Path in-flight).current -gt 0 -and [DateTime]::UtcNow -lt $settle) {
+                Start-Sleep -Milliseconds 50
+            }
+        }
+        return $atKill
+    }
+
     function Invoke-TenantSql($Connection, [string] $Sql) {
         $command = $Connection.CreateCommand()
         try { $command.CommandText = $Sql; return $command.ExecuteScalar() } finally { $command.Dispose() }
@@ -346,6 +424,37 @@ Describe 'A school year over <Source> (<Provider> Senso provider)' -ForEach $con
             $failures[0].FullyQualifiedErrorId | Should -BeLike 'GroupSyncFailed.AmbiguousIdentity*'
             (Get-SensoSnapshot).Groups | Should -Be $before.Groups
         }
+        It 'a user made by hand in Senso with a roster teacher''s email and sourcedId is never renamed, suspended or reactivated' {
+            Reset-YearWorld
+            # Made by an administrator before the integration: Jane (whose email will change), Sam (who will leave) and
+            # Lee (suspended by hand, with an active roster record).
+            $hand = @{
+                'jane.doe@district.example' = New-HandMadeSensoUser -Email 'jane.doe@district.example' -SourcedId 't-1'
+                'sam.old@district.example'  = New-HandMadeSensoUser -Email 'sam.old@district.example' -SourcedId 't-7'
+                'lee.park@district.example' = New-HandMadeSensoUser -Email 'lee.park@district.example' -SourcedId 't-3' -Suspended
+            }
+            (Invoke-ClassLinkSync).Status | Should -Be 'Completed'
+            Set-ClassLinkIntegrationSetting -SuspendDepartedUsers $true -SuspendAfterDays 0
+            Update-RosterFile users.csv -Replace 'Jane\.Doe@', 'Jane.Smith@'
+            Remove-RosterTeacher 't-7'
+
+            $plan = Invoke-ClassLinkSync -WhatIf
+            $run = Invoke-ClassLinkSync
+            $import = Import-SensoUser -Email 'lee.park@district.example' -Role Teacher -Site Main
+
+            $run.Status | Should -Be 'Completed'
+            ($run.UsersRenamed, $run.UsersDeparted, $run.UsersSuspended, $run.UsersReactivated) | Should -Be @(0, 0, 0, 0)
+            $lifecycle = 'Renamed', 'WouldRename', 'RenameFailed', 'Departed', 'Suspended', 'WouldSuspend', 'Reactivated', 'WouldReactivate'
+            foreach ($decision in @($plan.Decisions) + @($run.Decisions) | Where-Object { $hand.ContainsKey($_.Email) -or $_.PreviousEmail }) {
+                $decision.Action | Should -Not -BeIn $lifecycle -Because "$($decision.Email) is a hand-made account"
+            }
+            ($import.Status, $import.UserId) | Should -Be @('Exists', $hand['lee.park@district.example'])
+            foreach ($email in $hand.Keys) {
+                $user = Get-SensoUser -Email $email
+                ($user.Id, $user.Source) | Should -Be @($hand[$email], 'senso')
+                $user.Status | Should -Be $(if ($email -like 'lee*') { 'Suspended' } else { 'Active' }) -Because "$email keeps the status its administrator gave it"
+            }
+        }
     }
 
     Context 'terms and scope' {
@@ -398,6 +507,25 @@ Describe 'A school year over <Source> (<Provider> Senso provider)' -ForEach $con
             @(Get-SensoGroup | ForEach-Object Key) | Should -Not -Contain 'c-9'
             @(Get-SensoGroup | ForEach-Object Key) | Should -Not -Contain 'c-7'
             ($run.Decisions | Where-Object Email -eq 'max.roe@district.example').Action | Should -Be 'Ineligible'
+        }
+        It 'import.groupName names the groups; a changed template renames them in the next run, keeping owners and members' {
+            Reset-YearWorld -Import "groupName: '{classCode} {title}'"
+            (Invoke-ClassLinkSync).Status | Should -Be 'Completed'
+            $names = @{}
+            Get-SensoGroup | ForEach-Object { $names[$_.Key] = $_.Name }
+            ($names['c-1'], $names['c-3']) | Should -Be @('ALG1 Algebra I', 'CHEM Chemistry')
+            $before = Get-SensoSnapshot
+
+            Connect-YearWorld -Import "groupName: '{title} ({school})'"
+            $run = Invoke-ClassLinkSync
+
+            $run.Status | Should -Be 'Completed'
+            ($run.UsersCreated, $run.GroupsRemoved) | Should -Be @(0, 0)
+            Get-SensoGroup | ForEach-Object { $names[$_.Key] = $_.Name }
+            ($names['c-1'], $names['c-3']) | Should -Be @('Algebra I (Lincoln High)', 'Chemistry (North Middle)')
+            $after = Get-SensoSnapshot
+            $after.Groups | Should -Be $before.Groups
+            $after.Users | Should -Be $before.Users
         }
     }
 
@@ -485,6 +613,31 @@ Describe 'A school year over <Source> (<Provider> Senso provider)' -ForEach $con
             @(Get-SensoUser -Status Suspended) | Should -BeNullOrEmpty
             (Get-SensoSnapshot).Groups | Should -Be $before.Groups
         }
+        It 'Import-SensoUser of a suspended teacher whose email changed renames and reactivates the one account, with its groups' {
+            Reset-YearWorld
+            (Invoke-ClassLinkSync).Status | Should -Be 'Completed'
+            Set-ClassLinkIntegrationSetting -SuspendDepartedUsers $true -SuspendAfterDays 0
+            $jane = Get-SensoUser -Email 'jane.doe@district.example'
+            Remove-RosterTeacher 't-1'
+            (Invoke-ClassLinkSync).UsersSuspended | Should -Be 1
+            # She comes back under a new email: renamed and reactivated in one import.
+            Write-YearDistrict -Path $world.District
+            Update-RosterFile users.csv -Replace 'Jane\.Doe@', 'Jane.Smith@'
+            $preview = Import-SensoUser -Email 'jane.smith@district.example' -Role Teacher -Site Main -WhatIf
+            ($preview.Status, $preview.PreviousEmail) | Should -Be @('WhatIf', 'jane.doe@district.example')
+            $preview.Message | Should -Match 'would be reactivated'
+            (Get-SensoUser -Email 'jane.doe@district.example').Status | Should -Be 'Suspended'
+
+            $result = Import-SensoUser -Email 'jane.smith@district.example' -Role Teacher -Site Main
+
+            ($result.Status, $result.UserId, $result.PreviousEmail, $result.GroupSync) | Should -Be @('Reactivated', $jane.Id, 'jane.doe@district.example', 'Completed')
+            $account = Get-SensoUser -Email 'jane.smith@district.example'
+            ($account.Id, $account.Status) | Should -Be @($jane.Id, 'Active')
+            @(Get-SensoUser).Count | Should -Be 8
+            @(Get-SensoGroup -Owner 'jane.smith@district.example').Key | Should -Be @('c-1')
+            $next = Invoke-ClassLinkSync
+            ($next.Status, $next.UsersRenamed, $next.UsersReactivated, $next.UsersCreated) | Should -Be @('Completed', 0, 0, 0)
+        }
     }
 
     Context 'what-if and a killed run' {
@@ -516,6 +669,77 @@ Describe 'A school year over <Source> (<Provider> Senso provider)' -ForEach $con
             $stateAfter.Files | Should -Be $state.Files
         }
 
+        It '-WhatIf shows a WouldSuspend and a WouldReactivate in one run and writes nothing' {
+            Reset-YearWorld
+            (Invoke-ClassLinkSync).Status | Should -Be 'Completed'
+            Set-ClassLinkIntegrationSetting -SuspendDepartedUsers $true -SuspendAfterDays 0
+            Remove-RosterTeacher 't-7'
+            (Invoke-ClassLinkSync).UsersSuspended | Should -Be 1
+            # Sam comes back, Lee leaves.
+            Write-YearDistrict -Path $world.District
+            Update-RosterFile users.csv -Replace '^t-3,,', 't-3,tobedeleted,'
+            $senso = Get-SensoSnapshot
+            $statuses = @(Get-SensoUser | Sort-Object Email | ForEach-Object { "$($_.Email)|$($_.Status)" })
+            $state = Get-StateSnapshot
+
+            $plan = Invoke-ClassLinkSync -WhatIf
+
+            $plan.WhatIf | Should -BeTrue
+            ($plan.Decisions | Where-Object Email -eq 'sam.old@district.example').Action | Should -Be 'WouldReactivate'
+            ($plan.Decisions | Where-Object Email -eq 'lee.park@district.example').Action | Should -Be 'WouldSuspend'
+            @(Get-SensoUser | Sort-Object Email | ForEach-Object { "$($_.Email)|$($_.Status)" }) | Should -Be $statuses
+            $after = Get-SensoSnapshot
+            $after.Users | Should -Be $senso.Users
+            $after.Groups | Should -Be $senso.Groups
+            $stateAfter = Get-StateSnapshot
+            $stateAfter.Runs | Should -Be $state.Runs
+            $stateAfter.Jobs | Should -Be $state.Jobs
+            $stateAfter.Files | Should -Be $state.Files
+        }
+
+        # Suspensions are Senso writes too: CSV only, both providers.
+        It 'a run killed (kill -9) between suspensions leaves each departed user suspended or active, and the next run suspends the rest without duplicates' -Skip:($Source -ne 'csv') {
+            $count = if ($Provider -eq 'local') { 100 } else { 10 }
+            Reset-YearWorld -Extra $count
+            ($first = Invoke-ClassLinkSync).UsersCreated | Should -Be (8 + $count)
+            $ids = @{}
+            Get-SensoUser | ForEach-Object { $ids[$_.Email] = $_.Id }
+            Set-ClassLinkIntegrationSetting -SuspendDepartedUsers $true -SuspendAfterDays 0
+            # Every k teacher leaves: more than half of the ClassLink users, so both runs pass the shrink guard and the
+            # suspension brake with -Force.
+            Update-RosterFile users.csv -Replace '^(k\d+),,', '$1,tobedeleted,'
+
+            $atKill = Stop-SyncBetweenWrites -Arguments '-ThrottleLimit 1 -Force' -CountSql "SELECT count(*) FROM users WHERE status = 'suspended'"
+
+            $atKill | Should -BeGreaterThan 0
+            $atKill | Should -BeLessThan $count -Because 'the kill landed in the middle of the suspensions'
+            # Each account is whole: the same Id and email, Active or Suspended (over the API the request in flight at the
+            # kill may still complete on the server: one more, never half of one); nobody else changed, nothing created.
+            $users = @(Get-SensoUser)
+            $users.Count | Should -Be (8 + $count)
+            foreach ($user in $users) {
+                $user.Id | Should -Be $ids[$user.Email]
+                $user.Status | Should -BeIn @('Active', 'Suspended')
+            }
+            $suspendedAfterKill = @($users | Where-Object Status -eq 'Suspended')
+            $suspendedAfterKill.Count | Should -BeIn @($atKill, ($atKill + 1))
+            @($suspendedAfterKill | Where-Object Email -notlike 'k*') | Should -BeNullOrEmpty
+            (Get-ClassLinkSyncRun -Last 1).Status | Should -Be 'Running'
+
+            Release-ExpiredRunLock
+            $next = Invoke-ClassLinkSync -Force
+
+            $next.Status | Should -Be 'Completed'
+            ($next.UsersSuspended, $next.UsersCreated, $next.UsersRenamed) | Should -Be @(($count - $suspendedAfterKill.Count), 0, 0)
+            $final = @(Get-SensoUser)
+            $final.Count | Should -Be (8 + $count)
+            foreach ($user in $final) {
+                $user.Id | Should -Be $ids[$user.Email]
+                $user.Status | Should -Be $(if ($user.Email -like 'k*') { 'Suspended' } else { 'Active' }) -Because "$($user.Email)"
+            }
+            (Get-ClassLinkSyncRun)[1].Message | Should -Match '^Interrupted'
+        }
+
         # Renames are Senso writes: the roster source does not change them, so this runs over CSV only (both providers).
         It 'a run killed (kill -9) between renames leaves no account half-renamed, and the next run finishes without duplicates' -Skip:($Source -ne 'csv') {
             # Local renames take a millisecond, the API's a request: enough of them that the lock lands between two.
@@ -526,53 +750,12 @@ Describe 'A school year over <Source> (<Provider> Senso provider)' -ForEach $con
             $ids = @{}
             Get-SensoUser | ForEach-Object { $ids[$_.Email] = $_.Id }
             Update-RosterFile users.csv -Replace '(k\d+)@district\.example', '$1.new@district.example'
-            $child = @"
-Import-Module '$($env:SENSOCLASSLINK_MODULE)'
-Connect-SensoClassLink -ConfigPath '$($world.Config)'
-Invoke-ClassLinkSync -ThrottleLimit 1 | Out-Null
-"@
-            $commandLine = @(Get-PwshCommandLine)
-            $start = [System.Diagnostics.ProcessStartInfo]::new($commandLine[0])
-            foreach ($argument in @($commandLine | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-EncodedCommand',
-                    [Convert]::ToBase64String([System.Text.Encoding]::Unicode.GetBytes($child)))) { $start.ArgumentList.Add($argument) }
-            $start.RedirectStandardOutput = $true
-            $start.RedirectStandardError = $true
-            $tenant = Open-TenantFile
-            try {
-                $process = [System.Diagnostics.Process]::Start($start)
-                try {
-                    # As soon as the first renames are committed, take the tenant's write lock: the run stops at its next
-                    # rename (each is one transaction), so the kill lands between two renames, every time.
-                    $renamedSql = "SELECT count(*) FROM users WHERE email LIKE '%.new@district.example'"
-                    $deadline = [DateTime]::UtcNow.AddSeconds(120)
-                    $poll = $tenant.CreateCommand()
-                    $poll.CommandText = $renamedSql
-                    while ($poll.ExecuteScalar() -lt 1 -and -not $process.HasExited -and [DateTime]::UtcNow -lt $deadline) { }
-                    $poll.Dispose()
-                    Invoke-TenantSql $tenant 'BEGIN IMMEDIATE' | Out-Null
-                    $atKill = [int](Invoke-TenantSql $tenant $renamedSql)
-                    $process.HasExited | Should -BeFalse -Because 'the run must still be renaming when it is killed'
-                    $process.Kill($true)
-                    $process.WaitForExit()
-                }
-                finally {
-                    if (-not $process.HasExited) { $process.Kill($true); $process.WaitForExit() }
-                    $process.Dispose()
-                }
-                Invoke-TenantSql $tenant 'ROLLBACK' | Out-Null
-            }
-            finally {
-                $tenant.Dispose()
-            }
+
+            # The lock is taken as soon as the first renames are committed, so the kill lands between two renames.
+            $atKill = Stop-SyncBetweenWrites -Arguments '-ThrottleLimit 1' -CountSql "SELECT count(*) FROM users WHERE email LIKE '%.new@district.example'"
+
             $atKill | Should -BeGreaterThan 0
             $atKill | Should -BeLessThan $count -Because 'the kill landed in the middle of the renames'
-            if ($Provider -eq 'api') {
-                # The server may still be answering the killed client's last request (its rename waited for the lock).
-                $settle = [DateTime]::UtcNow.AddSeconds(30)
-                while ((Invoke-SensoApiTestControl -Server $yearContext.SensoServer -Path in-flight).current -gt 0 -and [DateTime]::UtcNow -lt $settle) {
-                    Start-Sleep -Milliseconds 50
-                }
-            }
 
             # Each account is whole: its old or its new email, its own Id, and its group owned under that email. (Over the
             # API the rename request in flight at the kill may still complete on the server: one more, never half of one.)

@@ -274,10 +274,13 @@ ConvertTo-Json -Depth 4 -InputObject ([ordered]@{ Tests = @(`$tests); Containers
 function Invoke-SensoApiTestControl {
     <#
         Calls a test-only control endpoint of a running contract server (see SensoApiServer.MapTestControl), e.g.
-        -Method Get -Path in-flight, or -Method Put -Path latency/200; returns the parsed JSON answer.
+        -Method Get -Path in-flight, or -Method Put -Path latency/200 (-Body: a JSON body); returns the parsed JSON answer.
     #>
-    param([Parameter(Mandatory)] $Server, [Parameter(Mandatory)] [string] $Path, [string] $Method = 'Get')
+    param([Parameter(Mandatory)] $Server, [Parameter(Mandatory)] [string] $Path, [string] $Method = 'Get', [hashtable] $Body)
     $root = $Server.ApiBaseUrl -replace 'api/?$', ''
+    if ($Body) {
+        return Invoke-RestMethod -Method $Method -Uri ($root + 'test/' + $Path) -ContentType 'application/json' -Body ($Body | ConvertTo-Json -Compress)
+    }
     return Invoke-RestMethod -Method $Method -Uri ($root + 'test/' + $Path)
 }
 

@@ -150,6 +150,7 @@ public sealed class SyncPipeline
         var identity = plan.Identity;
         var renameOutcomes = (await applier.RenameAsync(identity.Renames, ct).ConfigureAwait(false))
             .ToDictionary(o => o.Rename.NewEmail, StringComparer.Ordinal);
+        var reactivations = await ReactivateRenamedAsync(plan, renameOutcomes.Values, applier, ct).ConfigureAwait(false);
         var toCreate = new List<PlannedCreate>();
         var byIndex = new ImportDecision?[plan.Creates.Count];
         var answered = new HashSet<string>(StringComparer.Ordinal);
@@ -160,7 +161,8 @@ public sealed class SyncPipeline
             bool repeat = email.Length > 0 && !answered.Add(email);
             if (email.Length > 0 && renameOutcomes.TryGetValue(email, out var outcome))
             {
-                byIndex[i] = RenameDecision(outcome, repeat);
+                reactivations.TryGetValue(email, out var reactivation);
+                byIndex[i] = RenameDecision(outcome, reactivation, repeat);
             }
             else if (email.Length > 0 && identity.ConflictFor(email) is { } conflict)
             {
@@ -193,7 +195,27 @@ public sealed class SyncPipeline
         return decisions;
     }
 
-    private ImportDecision RenameDecision(RenameOutcome outcome, bool repeat)
+    /// <summary>
+    /// A renamed account that is suspended, for an eligible teacher, is reactivated as well: the rename path answers the
+    /// teacher instead of <see cref="TeacherImporter"/>, so it applies TeacherImporter's rule (a suspended ClassLink
+    /// teacher with an active record is reactivated, never left suspended). Renamed accounts only; by new email.
+    /// </summary>
+    private static async Task<Dictionary<string, StatusChangeOutcome>> ReactivateRenamedAsync(SyncPlan plan, IEnumerable<RenameOutcome> renames,
+        SyncApplier applier, CancellationToken ct)
+    {
+        var eligible = new HashSet<string>(plan.Creates.Where(c => c.Teacher is { Eligible: true }).Select(c => c.Teacher!.Email), StringComparer.Ordinal);
+        var due = renames.Where(o => o.Renamed && eligible.Contains(o.Rename.NewEmail)
+                                     && (o.User ?? o.Rename.User).Status == SensoUserStatus.Suspended && IsFromClassLink(o.Rename.User)).ToList();
+        var outcomes = await applier.SetStatusAsync(due.Select(o => o.User ?? o.Rename.User).ToList(), SensoUserStatus.Active, ct).ConfigureAwait(false);
+        var byEmail = new Dictionary<string, StatusChangeOutcome>(StringComparer.Ordinal);
+        for (int i = 0; i < due.Count; i++)
+        {
+            byEmail[due[i].Rename.NewEmail] = outcomes[i];
+        }
+        return byEmail;
+    }
+
+    private ImportDecision RenameDecision(RenameOutcome outcome, StatusChangeOutcome? reactivation, bool repeat)
     {
         var user = outcome.User ?? outcome.Rename.User;
         if (!outcome.Renamed)
@@ -202,6 +224,21 @@ public sealed class SyncPipeline
             {
                 Email = outcome.Rename.NewEmail, DisplayName = user.DisplayName, Role = user.Role, Site = user.Site,
                 Status = ImportStatus.Failed, Reason = outcome.Reason, Message = outcome.Message, UserId = user.Id,
+            };
+        }
+        if (reactivation is not null && !repeat)
+        {
+            // Renamed and reactivated in one import: the status says the account is back (as the data sync's decision does),
+            // PreviousEmail that it was renamed. A refused reactivation fails the teacher: the account is renamed, still suspended.
+            return new ImportDecision
+            {
+                Email = outcome.Rename.NewEmail, DisplayName = user.DisplayName, Role = user.Role, Site = user.Site, UserId = user.Id,
+                Status = !reactivation.Changed ? ImportStatus.Failed : _options.WhatIf ? ImportStatus.WhatIf : ImportStatus.Reactivated,
+                Reason = reactivation.Changed ? OutcomeReason.Eligible : reactivation.Reason, PreviousEmail = outcome.Rename.OldEmail,
+                Message = outcome.Message + " " + (reactivation.Changed
+                    ? _options.WhatIf ? "Suspended; would be reactivated (the teacher has an active roster record again)."
+                        : "Reactivated: the account was suspended and the teacher has an active roster record again."
+                    : reactivation.Message),
             };
         }
         return new ImportDecision

@@ -148,6 +148,31 @@ public sealed class RenameSyncTests : IDisposable
     }
 
     [Fact]
+    public async Task Import_of_the_new_email_of_a_suspended_teacher_renames_and_reactivates_the_one_account()
+    {
+        // Regression: the rename path answered the teacher before TeacherImporter, so the renamed account stayed suspended.
+        var first = await Import(Old);
+        _senso.SetUserStatus(first.UserId!, SensoUserStatus.Suspended);
+        ChangeEmailInRoster();
+
+        var preview = await Import(New, whatIf: true);
+        Assert.Equal((ImportStatus.WhatIf, Old), (preview.Status, preview.PreviousEmail));
+        Assert.Contains("would be reactivated", preview.Message);
+        Assert.Equal(SensoUserStatus.Suspended, (await _senso.FindUserByEmailAsync(Old, default))!.Status);
+
+        var decision = await Import(New);
+
+        Assert.Equal((ImportStatus.Reactivated, Old, first.UserId), (decision.Status, decision.PreviousEmail, decision.UserId));
+        Assert.Contains("Renamed from", decision.Message);
+        Assert.Equal(GroupSyncStatus.Completed, decision.GroupSync);
+        var account = await _senso.FindUserByEmailAsync(New, default);
+        Assert.Equal((first.UserId, SensoUserStatus.Active), (account!.Id, account.Status));
+        Assert.Equal(1, SensoUserCount);
+        Assert.Equal(new[] { "c1" }, GroupsOf(New));
+        Assert.Equal(ImportStatus.Exists, (await Import(New)).Status);
+    }
+
+    [Fact]
     public async Task A_new_email_that_belongs_to_another_account_fails_EmailInUse_and_changes_nothing()
     {
         await RunNightly();
