@@ -70,7 +70,7 @@ public sealed class CsvStringPoolTests
         // Ids whose characters are all below U+0100 are kept one byte each; "ab\u0169" ends in a character whose low
         // byte is 'i', so it must be kept as chars and never be found for "abi" (nor the other way round).
         var pool = new CsvStringPool();
-        string[] values = { "abi", "ab\u0169", "ab\u00e9", "ab\u2603", "\u00ff\u00ff", "\u01ff", "id-" + new string('x', 70_000) };
+        string[] values = { "abi", "ab\u0169", "ab\u00e9", "ab\u2603", "\u00ff\u00ff", "\u01ff", "id-" + new string('x', 70_000), "id-" + new string('y', 140_000), "id-" + new string('y', 139_999) + "\u00e9" };
         var ids = values.Select(v => Get(pool, PoolMode.Intern, v)).ToList();
         Assert.Equal(values.Length, pool.Count);
         for (int i = 0; i < values.Length; i++)
