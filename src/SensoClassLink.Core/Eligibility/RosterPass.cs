@@ -15,6 +15,9 @@ namespace SensoClassLink.Core.Eligibility;
 /// </summary>
 public sealed class RosterPass
 {
+    /// <summary>From this many enrollments on, the memory a pass frees is worth a collection (see <see cref="Read"/>).</summary>
+    internal const long LargeReadEnrollments = 1_000_000;
+
     // Null when read without group data (only the evaluation is kept).
     private readonly RosterIndex? _index;
     private readonly ClassStudentLists? _students;
@@ -69,6 +72,14 @@ public sealed class RosterPass
         EligibilityEngine.ReadEnrollments(source, index, students, teacherClasses, ct, out long enrollments, out long counting);
         index.ReleaseIds(source);
         ct.ThrowIfCancellationRequested();
+        if (!withGroups && enrollments >= LargeReadEnrollments)
+        {
+            // The pool just freed (at 10M enrollments some 60 MB of id characters, hash table and spans) has been alive
+            // the whole read, so it sits in the oldest generation, which the collections the evaluation triggers do not
+            // visit: without this the evaluation's objects are laid on top of it and the peak comes there. What is
+            // alive now is mostly int arrays, quick to mark.
+            GC.Collect();
+        }
         // Fingerprints sum every student row, as they always have (a duplicated row counts twice), so the sums are
         // taken before duplicates are removed: a stored fingerprint stays valid across this change.
         var sums = withGroups ? MemberSums(index, students) : null;

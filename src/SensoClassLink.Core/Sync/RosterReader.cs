@@ -19,9 +19,6 @@ public sealed class RosterReader
     /// <summary>Up to this many teachers, per-teacher targeted reads beat one full pull.</summary>
     public const int TargetedLimit = 20;
 
-    /// <summary>From this many enrollments on, the memory a pass frees is worth a collection (see <see cref="Read"/>).</summary>
-    private const long LargeReadEnrollments = 1_000_000;
-
     private readonly Func<RosterReadObserver, IRosterSource> _open;
     private readonly DataSyncObserver _observer;
     private readonly RosterRules _rules;
@@ -77,7 +74,7 @@ public sealed class RosterReader
             return new RosterReading(passes, evaluation, targeted: true, truncation, warnings, asOf);
         }
         var whole = RosterPass.Read(source, asOf, observer, withGroups, ct, _rules);
-        if (!withGroups && whole.Evaluation.Statistics.Enrollments >= LargeReadEnrollments)
+        if (!withGroups && whole.Evaluation.Statistics.Enrollments >= RosterPass.LargeReadEnrollments)
         {
             // A pass without group data has just dropped everything but the evaluation: at 10M enrollments some 200 MB
             // of pool, index and student lists, long promoted to the oldest generation, which the collector would

@@ -16,12 +16,20 @@ public sealed class ClassLinkTeacher
     public ClassLinkTeacher(string email, string givenName, string familyName, IReadOnlyList<string> sourcedIds,
         IReadOnlyList<string> schools, IReadOnlyList<ClassLinkClassSummary> classes, int populatedClassCount,
         int studentCount, bool eligible, EligibilityReason reason)
+        : this(email, givenName, familyName, new ClassLinkValueList(sourcedIds), new ClassLinkValueList(schools), classes,
+            populatedClassCount, studentCount, eligible, reason)
+    {
+    }
+
+    private ClassLinkTeacher(string email, string givenName, string familyName, ClassLinkValueList sourcedIds,
+        ClassLinkValueList schools, IReadOnlyList<ClassLinkClassSummary> classes, int populatedClassCount,
+        int studentCount, bool eligible, EligibilityReason reason)
     {
         Email = email;
         GivenName = givenName;
         FamilyName = familyName;
-        SourcedIds = new ClassLinkValueList(sourcedIds);
-        Schools = new ClassLinkValueList(schools);
+        SourcedIds = sourcedIds;
+        Schools = schools;
         Classes = classes;
         PopulatedClassCount = populatedClassCount;
         StudentCount = studentCount;
@@ -29,13 +37,18 @@ public sealed class ClassLinkTeacher
         Reason = reason;
     }
 
+    /// <remarks>
+    /// The object shares the evaluation's value arrays and class records instead of copying them: a whole-district
+    /// listing holds every teacher's output and its evaluation at once (at 10M enrollments 70,000 teachers and
+    /// 360,000 classes: about 20 MB of copies).
+    /// </remarks>
     internal static ClassLinkTeacher From(TeacherEligibility teacher) => new(
         teacher.Email,
         teacher.GivenName,
         teacher.FamilyName,
-        teacher.SourcedIds,
-        teacher.SchoolNames,
-        teacher.Classes.Select(c => new ClassLinkClassSummary(c.SourcedId, c.Title, c.SchoolName, c.StudentCount, c.Term)).ToArray(),
+        ClassLinkValueList.Share(teacher.SourcedIds),
+        ClassLinkValueList.Share(teacher.SchoolNames),
+        teacher.Classes.Select(c => new ClassLinkClassSummary(c)).ToArray(),
         teacher.PopulatedClassCount,
         teacher.StudentCount,
         teacher.Eligible,
@@ -73,27 +86,38 @@ public sealed class ClassLinkValueList : ReadOnlyCollection<string>
     {
     }
 
+    private ClassLinkValueList(string[] shared)
+        : base(shared)
+    {
+    }
+
+    /// <summary>A list over the evaluation's own array (never written after the evaluation is made), else a copy.</summary>
+    internal static ClassLinkValueList Share(IReadOnlyList<string> values) =>
+        values is string[] array ? new ClassLinkValueList(array) : new ClassLinkValueList(values);
+
     public override string ToString() => string.Join(",", this);
 }
 
 /// <summary>One of a teacher's classes.</summary>
 public sealed class ClassLinkClassSummary
 {
+    // The evaluation's record of the class, shared rather than copied (one reference instead of five fields).
+    private readonly TeacherClass _class;
+
     public ClassLinkClassSummary(string sourcedId, string title, string school, int studentCount, string term = "")
+        : this(new TeacherClass(sourcedId, title, "", school, studentCount, term))
     {
-        Term = term;
-        SourcedId = sourcedId;
-        Title = title;
-        School = school;
-        StudentCount = studentCount;
     }
 
-    public string SourcedId { get; }
-    public string Title { get; }
-    public string School { get; }
-    public int StudentCount { get; }
+    internal ClassLinkClassSummary(TeacherClass teacherClass) => _class = teacherClass;
+
+    public string SourcedId => _class.SourcedId;
+    public string Title => _class.Title;
+    /// <summary>The school's name (its sourcedId when the roster does not name it).</summary>
+    public string School => _class.SchoolName;
+    public int StudentCount => _class.StudentCount;
     /// <summary>The class's term: its current academic session's title, else its sessions' titles, else the term ids ("" when none).</summary>
-    public string Term { get; }
+    public string Term => _class.Term;
 
     public override string ToString() => $"{Title} ({StudentCount})";
 }

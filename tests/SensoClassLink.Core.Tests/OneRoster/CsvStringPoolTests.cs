@@ -63,4 +63,35 @@ public sealed class CsvStringPoolTests
         Assert.Equal("", Get(pool, PoolMode.Lookup, ""));
         Assert.Equal("plain", Get(pool, PoolMode.None, "plain"));
     }
+
+    [Fact]
+    public void IdsKeptAsBytesAndAsCharsNeverMatchEachOther()
+    {
+        // Ids whose characters are all below U+0100 are kept one byte each; "ab\u0169" ends in a character whose low
+        // byte is 'i', so it must be kept as chars and never be found for "abi" (nor the other way round).
+        var pool = new CsvStringPool();
+        string[] values = { "abi", "ab\u0169", "ab\u00e9", "ab\u2603", "\u00ff\u00ff", "\u01ff", "id-" + new string('x', 70_000), "id-" + new string('y', 140_000), "id-" + new string('y', 139_999) + "\u00e9" };
+        var ids = values.Select(v => Get(pool, PoolMode.Intern, v)).ToList();
+        Assert.Equal(values.Length, pool.Count);
+        for (int i = 0; i < values.Length; i++)
+        {
+            Assert.Equal(i, pool.IdOf(values[i]));
+            Assert.Same(ids[i], Get(pool, PoolMode.Lookup, values[i]));
+        }
+        Assert.Equal(-1, pool.IdOf("ab\u0069\u0001"));
+        Assert.Equal(-1, pool.IdOf("\u00ff"));
+        Assert.Equal(-1, pool.IdOf("\u00ff\u01ff"));
+        Assert.Equal(-1, pool.IdOf("ab\u00e8"));
+        // Thousands of both kinds, spread over many chunks of each arena.
+        for (int i = 0; i < 20_000; i++)
+        {
+            Assert.Equal(values.Length + 2 * i, pool.InternId("n\u00e9-" + i + new string('a', i % 40)));
+            Assert.Equal(values.Length + 2 * i + 1, pool.InternId("w\u0416-" + i + new string('a', i % 40)));
+        }
+        for (int i = 0; i < 20_000; i += 13)
+        {
+            Assert.Equal(values.Length + 2 * i, pool.IdOf("n\u00e9-" + i + new string('a', i % 40)));
+            Assert.Equal(values.Length + 2 * i + 1, pool.IdOf("w\u0416-" + i + new string('a', i % 40)));
+        }
+    }
 }
