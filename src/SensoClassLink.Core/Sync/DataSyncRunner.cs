@@ -160,31 +160,24 @@ internal sealed class DataSyncRunner
         if (shrink.Count > 0)
         {
             string against = lastSuccessful is null ? "" : $" against the last successful run of {lastSuccessful.StartedAt:yyyy-MM-dd HH:mm} UTC";
-            if (!_options.Force)
+            if (HeldUnlessForced("Stage 2 (shrink guard)",
+                    $"Held by the shrink guard: {string.Join("; ", shrink)}{against}. Nothing was written. Check the export, then run with -Force if the roster really shrank.",
+                    $"{string.Join("; ", shrink)}{against}; going on because of -Force."))
             {
-                run.Message = $"Held by the shrink guard: {string.Join("; ", shrink)}{against}. Nothing was written. Check the export, then run with -Force if the roster really shrank.";
-                Verbose("Stage 2 (shrink guard): " + run.Message);
-                MarkHeld(decisions, plan);
                 return SyncRunStatus.Held;
             }
-            Verbose($"Stage 2 (shrink guard): {string.Join("; ", shrink)}{against}; going on because of -Force.");
         }
         else
         {
             Verbose("Stage 2 (shrink guard): roster size is plausible.");
         }
         int suspensions = plan.Departures.Suspensions.Count();
-        if (SyncGuards.SuspensionBrakeHolds(suspensions, _options))
+        if (SyncGuards.SuspensionBrakeHolds(suspensions, _options) && HeldUnlessForced("Stage 2 (suspension brake)",
+                $"Held by the suspension brake: {suspensions:N0} departed users would be suspended, more than import.maxSuspensionsPerRun ({_options.MaxSuspensionsPerRun:N0}). " +
+                "Nothing was written. Check the roster, then run with -Force or raise import.maxSuspensionsPerRun.",
+                $"{suspensions:N0} suspensions exceed import.maxSuspensionsPerRun ({_options.MaxSuspensionsPerRun:N0}); going on because of -Force."))
         {
-            if (!_options.Force)
-            {
-                run.Message = $"Held by the suspension brake: {suspensions:N0} departed users would be suspended, more than import.maxSuspensionsPerRun ({_options.MaxSuspensionsPerRun:N0}). " +
-                              "Nothing was written. Check the roster, then run with -Force or raise import.maxSuspensionsPerRun.";
-                Verbose("Stage 2 (suspension brake): " + run.Message);
-                MarkHeld(decisions, plan);
-                return SyncRunStatus.Held;
-            }
-            Verbose($"Stage 2 (suspension brake): {suspensions:N0} suspensions exceed import.maxSuspensionsPerRun ({_options.MaxSuspensionsPerRun:N0}); going on because of -Force.");
+            return SyncRunStatus.Held;
         }
 
         // The mass-change brake is judged with the other guards, before the first write (a rename), so a held run wrote nothing.
@@ -192,18 +185,27 @@ internal sealed class DataSyncRunner
         if (settings.AutomaticallyCreateUsers)
         {
             run.UsersToCreate = missing.Count;
-            if (SyncGuards.BrakeHolds(missing.Count, _options))
+            if (SyncGuards.BrakeHolds(missing.Count, _options) && HeldUnlessForced("Stage 3 (create)",
+                    $"Held by the mass-change brake: {missing.Count:N0} users would be created, more than import.maxCreatesPerRun ({_options.MaxCreatesPerRun:N0}). " +
+                    "Nothing was written. Check the roster, then run with -Force or raise import.maxCreatesPerRun.",
+                    $"{missing.Count:N0} creates exceed import.maxCreatesPerRun ({_options.MaxCreatesPerRun:N0}); going on because of -Force."))
             {
-                if (!_options.Force)
-                {
-                    run.Message = $"Held by the mass-change brake: {missing.Count:N0} users would be created, more than import.maxCreatesPerRun ({_options.MaxCreatesPerRun:N0}). " +
-                                  "Nothing was written. Check the roster, then run with -Force or raise import.maxCreatesPerRun.";
-                    Verbose("Stage 3 (create): " + run.Message);
-                    MarkHeld(decisions, plan);
-                    return SyncRunStatus.Held;
-                }
-                Verbose($"Stage 3 (create): {missing.Count:N0} creates exceed import.maxCreatesPerRun ({_options.MaxCreatesPerRun:N0}); going on because of -Force.");
+                return SyncRunStatus.Held;
             }
+        }
+
+        // A guard that tripped holds the run (its message, every decision Held) unless -Force, which is said in the verbose stream.
+        bool HeldUnlessForced(string stage, string heldMessage, string forcedLine)
+        {
+            if (_options.Force)
+            {
+                Verbose(stage + ": " + forcedLine);
+                return false;
+            }
+            run.Message = heldMessage;
+            Verbose(stage + ": " + run.Message);
+            MarkHeld(decisions, plan);
+            return true;
         }
 
         // 4. Identity: accounts whose roster email changed (same sourcedId) are renamed, before anything could create a second one.
