@@ -95,40 +95,20 @@ public sealed class SyncApplier
     /// one atomic, idempotent provider call, so a killed run is finished by running again). Under what-if nothing is
     /// written. Senso's refusals are answered (EmailInUse, SensoError), never thrown; cancellation is thrown.
     /// </summary>
-    public async Task<IReadOnlyList<RenameOutcome>> RenameAsync(IReadOnlyList<PlannedRename> renames, CancellationToken ct)
-    {
-        var outcomes = new List<RenameOutcome>(renames.Count);
-        foreach (var rename in renames)
-        {
-            ct.ThrowIfCancellationRequested();
-            if (_options.WhatIf)
-            {
-                outcomes.Add(new RenameOutcome(rename, true, OutcomeReason.Eligible, $"Would rename from {rename.OldEmail} to {rename.NewEmail} (same account and groups).", null));
-                continue;
-            }
-            try
+    public Task<IReadOnlyList<RenameOutcome>> RenameAsync(IReadOnlyList<PlannedRename> renames, CancellationToken ct) =>
+        ForEachWriteAsync(renames,
+            rename => new RenameOutcome(rename, true, OutcomeReason.Eligible, $"Would rename from {rename.OldEmail} to {rename.NewEmail} (same account and groups).", null),
+            async rename =>
             {
                 var user = await _senso.RenameUserAsync(rename.User.Id, rename.NewEmail, ct).ConfigureAwait(false);
-                outcomes.Add(new RenameOutcome(rename, true, OutcomeReason.Eligible, $"Renamed from {rename.OldEmail} to {rename.NewEmail}.", user));
-            }
-            catch (SensoEmailInUseException)
-            {
-                outcomes.Add(new RenameOutcome(rename, false, OutcomeReason.EmailInUse,
-                    $"Not renamed from {rename.OldEmail}: {rename.NewEmail} already belongs to another Senso account; nothing was changed.", null));
-            }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
-            {
-                throw;
-            }
-            catch (Exception ex)
-            {
-                outcomes.Add(new RenameOutcome(rename, false, OutcomeReason.SensoError,
-                    $"Not renamed from {rename.OldEmail}: Senso refused or failed the request: {ex.Message}", null));
-            }
-            _heartbeat();
-        }
-        return outcomes;
-    }
+                return new RenameOutcome(rename, true, OutcomeReason.Eligible, $"Renamed from {rename.OldEmail} to {rename.NewEmail}.", user);
+            },
+            (rename, ex) => ex is SensoEmailInUseException
+                ? new RenameOutcome(rename, false, OutcomeReason.EmailInUse,
+                    $"Not renamed from {rename.OldEmail}: {rename.NewEmail} already belongs to another Senso account; nothing was changed.", null)
+                : new RenameOutcome(rename, false, OutcomeReason.SensoError,
+                    $"Not renamed from {rename.OldEmail}: Senso refused or failed the request: {ex.Message}", null),
+            ct);
 
     /// <summary>
     /// Sets each user's status through the provider (Suspended for departed users, Active for returning ones), one at a
@@ -136,27 +116,42 @@ public sealed class SyncApplier
     /// again. Under what-if nothing is written. Senso's refusals are answered (NotInSenso, SensoError), never thrown;
     /// cancellation is thrown.
     /// </summary>
-    public async Task<IReadOnlyList<StatusChangeOutcome>> SetStatusAsync(IReadOnlyList<SensoUser> users, SensoUserStatus status, CancellationToken ct)
+    public Task<IReadOnlyList<StatusChangeOutcome>> SetStatusAsync(IReadOnlyList<SensoUser> users, SensoUserStatus status, CancellationToken ct)
     {
-        var outcomes = new List<StatusChangeOutcome>(users.Count);
         string verb = status == SensoUserStatus.Suspended ? "suspend" : "reactivate";
-        foreach (var user in users)
+        return ForEachWriteAsync(users,
+            user => new StatusChangeOutcome(user, status, true, OutcomeReason.Eligible, $"Would {verb} the account (Status {status}; nothing is deleted)."),
+            async user =>
+            {
+                var changed = await _senso.SetUserStatusAsync(user.Id, status, ct).ConfigureAwait(false);
+                return new StatusChangeOutcome(changed, status, true, OutcomeReason.Eligible,
+                    status == SensoUserStatus.Suspended ? "Suspended (the account, its role, site and groups are kept)." : "Reactivated (Status Active).");
+            },
+            (user, ex) => ex is SensoUserNotFoundException
+                ? new StatusChangeOutcome(user, status, false, OutcomeReason.NotInSenso, $"Could not {verb} the account: Senso no longer has it.")
+                : new StatusChangeOutcome(user, status, false, OutcomeReason.SensoError, $"Could not {verb} the account: Senso refused or failed the request: {ex.Message}"),
+            ct);
+    }
+
+    /// <summary>
+    /// One provider write per item, in plan order: under what-if only what it would do; Senso's refusals and failures
+    /// answered by <paramref name="refused"/>, never thrown; cancellation thrown; the run lock's heartbeat after each write.
+    /// </summary>
+    private async Task<IReadOnlyList<TOutcome>> ForEachWriteAsync<TItem, TOutcome>(IReadOnlyList<TItem> items, Func<TItem, TOutcome> wouldDo,
+        Func<TItem, Task<TOutcome>> write, Func<TItem, Exception, TOutcome> refused, CancellationToken ct)
+    {
+        var outcomes = new List<TOutcome>(items.Count);
+        foreach (var item in items)
         {
             ct.ThrowIfCancellationRequested();
             if (_options.WhatIf)
             {
-                outcomes.Add(new StatusChangeOutcome(user, status, true, OutcomeReason.Eligible, $"Would {verb} the account (Status {status}; nothing is deleted)."));
+                outcomes.Add(wouldDo(item));
                 continue;
             }
             try
             {
-                var changed = await _senso.SetUserStatusAsync(user.Id, status, ct).ConfigureAwait(false);
-                outcomes.Add(new StatusChangeOutcome(changed, status, true, OutcomeReason.Eligible,
-                    status == SensoUserStatus.Suspended ? "Suspended (the account, its role, site and groups are kept)." : "Reactivated (Status Active)."));
-            }
-            catch (SensoUserNotFoundException)
-            {
-                outcomes.Add(new StatusChangeOutcome(user, status, false, OutcomeReason.NotInSenso, $"Could not {verb} the account: Senso no longer has it."));
+                outcomes.Add(await write(item).ConfigureAwait(false));
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
@@ -164,7 +159,7 @@ public sealed class SyncApplier
             }
             catch (Exception ex)
             {
-                outcomes.Add(new StatusChangeOutcome(user, status, false, OutcomeReason.SensoError, $"Could not {verb} the account: Senso refused or failed the request: {ex.Message}"));
+                outcomes.Add(refused(item, ex));
             }
             _heartbeat();
         }
