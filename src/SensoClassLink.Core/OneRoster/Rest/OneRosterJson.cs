@@ -4,6 +4,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Net.Http;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
@@ -54,6 +55,7 @@ public static class RosterCollections
     public static readonly RosterCollection<RosterAcademicSession> AcademicSessions =
         new("academicSessions", "academicSessions", "academicSession", MapAcademicSession, s => s.SourcedId);
 
+    [MethodImpl(HotPath.Optimize)]
     private static RosterAcademicSession MapAcademicSession(Utf8JsonCursor r)
     {
         string id = "", status = "", title = "", start = "", end = "";
@@ -70,6 +72,7 @@ public static class RosterCollections
         return new RosterAcademicSession { Location = "academicSessions", SourcedId = id, Status = status, Title = title, StartDate = start, EndDate = end };
     }
 
+    [MethodImpl(HotPath.Optimize)]
     private static RosterOrg MapOrg(Utf8JsonCursor r)
     {
         string id = "", status = "", name = "", type = "", parent = "";
@@ -87,6 +90,7 @@ public static class RosterCollections
     }
 
     /// <summary>1.1 carries <c>role</c> and <c>orgs[]</c>; 1.2 carries <c>roles[]</c> with an org each. Both are read when present.</summary>
+    [MethodImpl(HotPath.Optimize)]
     private static RosterUser MapUser(Utf8JsonCursor r)
     {
         string id = "", status = "", enabled = "", role = "", username = "", given = "", family = "", email = "", identifier = "";
@@ -234,6 +238,7 @@ public static class RosterCollections
         return entries;
     }
 
+    [MethodImpl(HotPath.Optimize)]
     private static RosterClass MapClass(Utf8JsonCursor r)
     {
         string id = "", status = "", title = "", code = "", school = "", course = "";
@@ -265,6 +270,7 @@ public static class RosterCollections
         };
     }
 
+    [MethodImpl(HotPath.Optimize)]
     private static RosterEnrollment MapEnrollment(Utf8JsonCursor r)
     {
         string id = "", status = "", cls = "", school = "", user = "", role = "", begin = "", end = "";
@@ -394,6 +400,7 @@ internal static class OneRosterResponseReader
 
     private static readonly Action<byte[]> ReturnToArrayPool = bytes => ArrayPool<byte>.Shared.Return(bytes);
 
+    [MethodImpl(HotPath.Optimize)]
     private static RosterJsonBody Check(HttpResponseMessage response, byte[] bytes, int length, Action<byte[]> release,
         byte[] envelope, byte[]? fallbackEnvelope, string envelopeName, string endpoint, TokenTapePool? tapes = null)
     {

@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 
 namespace SensoClassLink.Core.OneRoster.Rest;
 
@@ -31,6 +32,7 @@ internal sealed class SourcedIdSet
     public bool Add(string sourcedId) => AddHash(Hash(sourcedId.AsSpan()));
 
     /// <summary>True when the id whose <see cref="Hash(ReadOnlySpan{char})"/> this is was not seen before.</summary>
+    [MethodImpl(HotPath.Optimize)]
     public bool AddHash(ulong hash)
     {
         // 0 marks an empty slot; the one id hashing to 0 shares 1's slot (one more collision in 2^64).

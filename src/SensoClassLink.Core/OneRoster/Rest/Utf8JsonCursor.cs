@@ -84,6 +84,7 @@ internal sealed class Utf8JsonCursor
     /// <summary>Consumes '['; then call <see cref="NextElement"/> until it returns false.</summary>
     public void BeginArray() => Begin((byte)'[');
 
+    [MethodImpl(HotPath.Optimize)]
     private void Begin(byte open)
     {
         if (Peek() != open || ++_depth > MaxDepth)
@@ -120,6 +121,7 @@ internal sealed class Utf8JsonCursor
     }
 
     /// <summary>Moves to the next element of the current array (read or skip it before calling again); false, with the ']' consumed, at its end.</summary>
+    [MethodImpl(HotPath.Optimize)]
     public bool NextElement()
     {
         if (!NextInContainer((byte)']'))
@@ -191,6 +193,7 @@ internal sealed class Utf8JsonCursor
     public string Name() => DecodeString(_nameStart, _nameLength, _nameEscaped);
 
     /// <summary>Skips one value of any kind, checking its structure.</summary>
+    [MethodImpl(HotPath.Optimize)]
     public void SkipValue()
     {
         byte b = Peek();
@@ -220,6 +223,7 @@ internal sealed class Utf8JsonCursor
     }
 
     /// <summary>Skips one value and returns where it starts and ends (for values parsed again later).</summary>
+    [MethodImpl(HotPath.Optimize)]
     public (int Start, int End) SkipValueRange()
     {
         SkipWhitespace();
@@ -257,6 +261,7 @@ internal sealed class Utf8JsonCursor
     }
 
     /// <summary>The value as a string (see <see cref="ReadText"/>).</summary>
+    [MethodImpl(HotPath.Optimize)]
     public string ReadTextString()
     {
         int length = ReadText();
@@ -267,6 +272,7 @@ internal sealed class Utf8JsonCursor
     /// Reads one value as a GUIDRef into <see cref="Chars"/>: the text of its <c>sourcedId</c> when it is an object
     /// (the last one when repeated; the href is never read), else blank. Returns the length.
     /// </summary>
+    [MethodImpl(HotPath.Optimize)]
     public int ReadRef()
     {
         if (Peek() != '{')
@@ -326,6 +332,7 @@ internal sealed class Utf8JsonCursor
     }
 
     /// <summary>Consumes one value as a GUIDRef: the token of its (last) <c>sourcedId</c> when it is an object, else blank.</summary>
+    [MethodImpl(HotPath.Optimize)]
     public JsonToken ScanRefToken()
     {
         if (Peek() != '{')
@@ -443,6 +450,7 @@ internal sealed class Utf8JsonCursor
     }
 
     /// <summary>Consumes true, false, null or a number; anything else is not JSON.</summary>
+    [MethodImpl(HotPath.Optimize)]
     private ScalarKind ScanScalar(out int start, out int end)
     {
         SkipWhitespace();
