@@ -354,6 +354,25 @@ public sealed class RestRosterSourceTests
     }
 
     [Fact]
+    public async Task TheNextPagesAreRequestedWhileTheConsumerReadsTheFirst()
+    {
+        // Each collection's first page tells the total; the pages after it are asked for before the first page is
+        // handed out, so the network works while the engine reads it (with 100 ms a page, four pages at once would
+        // otherwise wait one round trip per collection with nothing in flight).
+        await using var server = await StartAsync(maxPageSize: 5);
+        using var source = Open(OAuth1(server, pageSize: 5, maxConcurrency: 4));
+        using var enrollments = source.ReadEnrollments(default).GetEnumerator();
+        Assert.True(enrollments.MoveNext());
+
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (server.Stats.Requests < 5 && waited.Elapsed < TimeSpan.FromSeconds(10))
+        {
+            await Task.Delay(20);
+        }
+        Assert.Equal(5, server.Stats.Requests);
+    }
+
+    [Fact]
     public async Task StoppingEarlyCancelsPagesInFlight()
     {
         await using var server = await StartAsync(maxPageSize: 5);

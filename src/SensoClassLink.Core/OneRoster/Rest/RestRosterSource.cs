@@ -129,6 +129,24 @@ public sealed class RestRosterSource : IRosterSource, ISupportsTeacherScope, IPo
             RosterPage first = Fetch(collection, relativePath, query, 0, _pageSize, enrollmentRows, pull.Token);
             pages++;
             long? total = first.Total;
+            // A server may cap limit below what was asked: the first page's length is the real page size.
+            int step = Math.Max(1, Math.Min(_pageSize, first.Count));
+            int nextOffset = first.Count;
+            // The next pages are requested before the first is handed out, so the network works while the consumer reads it.
+            void Refill(long announced)
+            {
+                while (nextOffset < announced && window.Count < _maxConcurrency)
+                {
+                    int offset = nextOffset;
+                    int expected = (int)Math.Min(step, announced - offset);
+                    window.Enqueue((offset, expected, FetchAsync(collection, relativePath, query, offset, step, enrollmentRows, pull.Token)));
+                    nextOffset += expected;
+                }
+            }
+            if (total is { } known && first.Count > 0)
+            {
+                Refill(known);
+            }
             using (first)
             {
                 yield return first;
@@ -142,18 +160,9 @@ public sealed class RestRosterSource : IRosterSource, ISupportsTeacherScope, IPo
                 {
                     throw Incomplete(what, 0, seen.Count, announced, "the first page was empty");
                 }
-                // A server may cap limit below what was asked: the first page's length is the real page size.
-                int step = Math.Max(1, Math.Min(_pageSize, first.Count));
-                int nextOffset = first.Count;
                 while (nextOffset < announced || window.Count > 0)
                 {
-                    while (nextOffset < announced && window.Count < _maxConcurrency)
-                    {
-                        int offset = nextOffset;
-                        int expected = (int)Math.Min(step, announced - offset);
-                        window.Enqueue((offset, expected, FetchAsync(collection, relativePath, query, offset, step, enrollmentRows, pull.Token)));
-                        nextOffset += expected;
-                    }
+                    Refill(announced);
                     var (pageOffset, pageExpected, task) = window.Dequeue();
                     RosterPage page = task.GetAwaiter().GetResult();
                     int got;
