@@ -29,6 +29,8 @@ public sealed class OneRosterServer : IAsyncDisposable
     private const string ForeignHref = "https://elsewhere.invalid";
 
     private readonly TestServerOptions _options;
+    /// <summary>Page bodies by collection, offset, end and version, when <see cref="TestServerOptions.CachePages"/> is on.</summary>
+    private readonly ConcurrentDictionary<(object Items, int Offset, int End, bool V2), byte[]> _pageCache = new();
     private readonly WebApplication _app;
     private readonly ConcurrentDictionary<string, long> _nonces = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, DateTimeOffset> _tokens = new(StringComparer.Ordinal);
@@ -363,7 +365,7 @@ public sealed class OneRosterServer : IAsyncDisposable
             int next = ForeignNextLinkAuthority is null ? end : end + 5;
             context.Response.Headers["Link"] = $"<{authority}{context.Request.Path.Value}?limit={take}&offset={next}>; rel=\"next\"";
         }
-        await WriteJsonAsync(context, 200, w =>
+        void WritePage(Utf8JsonWriter w)
         {
             w.WriteStartObject();
             w.WriteStartArray(envelope);
@@ -373,7 +375,22 @@ public sealed class OneRosterServer : IAsyncDisposable
             }
             w.WriteEndArray();
             w.WriteEndObject();
-        }, null);
+        }
+        if (_options.CachePages && IsWholeCollection(items))
+        {
+            // Benchmarks: each page is serialized once, so the server's CPU does not compete with the client's on a small machine.
+            byte[] body = _pageCache.GetOrAdd((items, offset, end, v2), _ => Serialize(WritePage).ToArray());
+            await WriteBodyAsync(context, 200, body, body.Length);
+            return;
+        }
+        await WriteJsonAsync(context, 200, WritePage, null);
+    }
+
+    private bool IsWholeCollection(object items)
+    {
+        var data = CurrentData();
+        return ReferenceEquals(items, data.Orgs) || ReferenceEquals(items, data.Users) || ReferenceEquals(items, data.Classes)
+            || ReferenceEquals(items, data.Sessions) || ReferenceEquals(items, data.Enrollments);
     }
 
     private static async Task SingleAsync<T>(HttpContext context, string key, T? item, Action<Utf8JsonWriter, T, bool> write, bool v2) where T : class
@@ -546,22 +563,32 @@ public sealed class OneRosterServer : IAsyncDisposable
         w.WriteEndObject();
     }
 
-    private static async Task WriteJsonAsync(HttpContext context, int status, Action<Utf8JsonWriter> write, string? _)
+    private static Task WriteJsonAsync(HttpContext context, int status, Action<Utf8JsonWriter> write, string? _)
+    {
+        var buffer = Serialize(write);
+        return WriteBodyAsync(context, status, buffer.GetBuffer(), (int)buffer.Length);
+    }
+
+    private static MemoryStream Serialize(Action<Utf8JsonWriter> write)
     {
         var buffer = new MemoryStream();
         using (var writer = new Utf8JsonWriter(buffer))
         {
             write(writer);
         }
+        return buffer;
+    }
+
+    private static async Task WriteBodyAsync(HttpContext context, int status, byte[] body, int length)
+    {
         context.Response.StatusCode = status;
         context.Response.ContentType = "application/json";
-        int length = (int)buffer.Length;
         if (context.Items.ContainsKey("truncate"))
         {
             length /= 2;
         }
         context.Response.ContentLength = length;
-        await context.Response.Body.WriteAsync(buffer.GetBuffer().AsMemory(0, length), context.RequestAborted);
+        await context.Response.Body.WriteAsync(body.AsMemory(0, length), context.RequestAborted);
     }
 
     private static Task StatusAsync(HttpContext context, int status, string codeMinor, string description) =>

@@ -4,8 +4,9 @@ using SensoClassLink.OneRosterTestServer;
 // dotnet SensoClassLink.OneRosterTestServer.dll --data <csvFolder> [--port 0] [--lifetime-seconds 300]
 //   [--consumer-key K --consumer-secret S] [--client-id I --client-secret S] [--bearer T]
 //   [--token-lifetime 3600] [--max-page-size 1000] [--latency-ms 0] [--synthetic-enrollments N]
-//   [--no-total] [--reload] [--clock-offset-seconds N] [--fault kind[:path[:offset[:times[:n]]]]]...
+//   [--no-total] [--reload] [--cache-pages] [--clock-offset-seconds N] [--fault kind[:path[:offset[:times[:n]]]]]...
 // --reload reads the CSV folder again whenever a file in it changed (for suites that edit the roster between runs).
+// --cache-pages serializes each page of a whole collection once (benchmarks: the server's CPU then barely competes with the client's).
 // Prints the server root URL as the first stdout line; stops when stdin closes or the lifetime expires.
 var values = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
 var faults = new List<FaultRule>();
@@ -13,7 +14,7 @@ var flags = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
 for (int i = 0; i < args.Length; i++)
 {
     string name = args[i].TrimStart('-');
-    if (name is "no-total" or "reload")
+    if (name is "no-total" or "reload" or "cache-pages")
     {
         flags.Add(name);
     }
@@ -52,6 +53,7 @@ var options = new TestServerOptions
     TokenLifetimeSeconds = GetInt("token-lifetime", defaults.TokenLifetimeSeconds),
     MaxPageSize = GetInt("max-page-size", defaults.MaxPageSize),
     ReloadOnChange = flags.Contains("reload"),
+    CachePages = flags.Contains("cache-pages"),
 };
 await using var server = await OneRosterServer.StartAsync(options);
 server.PageLatency = TimeSpan.FromMilliseconds(GetInt("latency-ms", 0));

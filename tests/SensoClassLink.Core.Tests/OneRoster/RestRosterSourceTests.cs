@@ -373,6 +373,29 @@ public sealed class RestRosterSourceTests
     }
 
     [Fact]
+    public async Task ABenchmarkServerServingCachedPagesServesTheSameRoster()
+    {
+        // The benchmark starts the server with --cache-pages; what it serves must not differ from a plain server,
+        // on a second pull as on the first, and a filtered request is never answered from the cache.
+        await using var plain = await StartAsync(maxPageSize: 5);
+        await using var cached = await StartAsync(maxPageSize: 5, cachePages: true);
+        using var fromPlain = Open(OAuth1(plain, pageSize: 5));
+        using var fromCached = Open(OAuth1(cached, pageSize: 5));
+        string Describe(IEnumerable<RosterEnrollment> enrollments) =>
+            string.Join("\n", enrollments.Select(e => $"{e.SourcedId}|{e.UserSourcedId}|{e.ClassSourcedId}|{e.Role}|{e.Status}|{e.BeginDate}|{e.EndDate}"));
+
+        string expected = Describe(fromPlain.ReadEnrollments(default));
+        Assert.Equal(expected, Describe(fromCached.ReadEnrollments(default)));
+        Assert.Equal(expected, Describe(fromCached.ReadEnrollments(default)));
+        var users = fromPlain.ReadUsers(default).Select(u => u.SourcedId + "|" + u.Email).ToList();
+        Assert.Equal(users, fromCached.ReadUsers(default).Select(u => u.SourcedId + "|" + u.Email).ToList());
+
+        string teacher = fromPlain.ReadUsers(default).First(u => u.Roles.Contains("teacher")).SourcedId;
+        var filter = new[] { new KeyValuePair<string, string>("filter", $"sourcedId='{teacher}'") };
+        Assert.Equal(teacher, Assert.Single(fromCached.ReadCollection(RosterCollections.Users, "/users", filter, default)).SourcedId);
+    }
+
+    [Fact]
     public async Task StoppingEarlyCancelsPagesInFlight()
     {
         await using var server = await StartAsync(maxPageSize: 5);

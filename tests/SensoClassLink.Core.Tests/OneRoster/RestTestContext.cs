@@ -24,7 +24,7 @@ internal static class RestTestContext
 
     public static string DataFolder { get; } = FindDataFolder();
 
-    public static Task<OneRosterServer> StartAsync(int maxPageSize = 5, int tokenLifetimeSeconds = 3600) =>
+    public static Task<OneRosterServer> StartAsync(int maxPageSize = 5, int tokenLifetimeSeconds = 3600, bool cachePages = false) =>
         OneRosterServer.StartAsync(new TestServerOptions
         {
             DataFolder = DataFolder,
@@ -35,6 +35,7 @@ internal static class RestTestContext
             BearerToken = Bearer,
             MaxPageSize = maxPageSize,
             TokenLifetimeSeconds = tokenLifetimeSeconds,
+            CachePages = cachePages,
         });
 
     public static RosterApiSettings OAuth1(OneRosterServer server, OneRosterVersion version = OneRosterVersion.V1_1, int pageSize = 7, int maxConcurrency = 3, int maxRetries = 3, string? secretVariable = null) => new()
