@@ -25,4 +25,26 @@ public sealed class SourcedIdSetTests
         Assert.False(set.AddHash(0));
         Assert.Equal(SourcedIdSet.Hash("x"), SourcedIdSet.Hash("x".AsSpan()));
     }
+
+    [Fact]
+    public void IdsSeenBeforeThePullsTotalWasKnownAreKeptWhenTheTableIsSized()
+    {
+        // The first page arrives before X-Total-Count sizes the table: its ids must still count as seen afterwards.
+        var set = new SourcedIdSet();
+        for (int i = 0; i < 5_000; i++)
+        {
+            Assert.True(set.Add("e-" + i));
+        }
+        set.EnsureCapacity(300_000);
+        set.EnsureCapacity(1_000);
+        for (int i = 0; i < 5_000; i++)
+        {
+            Assert.False(set.Add("e-" + i));
+        }
+        for (int i = 5_000; i < 300_000; i++)
+        {
+            Assert.True(set.Add("e-" + i));
+        }
+        Assert.Equal(300_000, set.Count);
+    }
 }

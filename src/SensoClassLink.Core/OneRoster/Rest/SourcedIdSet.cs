@@ -22,9 +22,16 @@ internal sealed class SourcedIdSet
     /// <summary>Makes room for <paramref name="expected"/> ids at once (the pull's announced total).</summary>
     public void EnsureCapacity(long expected)
     {
-        while (expected * 4 > (long)_slots.Length * 3 && _slots.Length < 1 << 30)
+        int length = _slots.Length, shift = _shift;
+        while (expected * 4 > (long)length * 3 && length < 1 << 30)
         {
-            Resize();
+            length *= 2;
+            shift--;
+        }
+        if (length != _slots.Length)
+        {
+            // One table of the final size (doubling step by step would allocate and rehash every size on the way).
+            Rehash(length, shift);
         }
     }
 
@@ -64,11 +71,13 @@ internal sealed class SourcedIdSet
     /// <summary>Fibonacci hashing: the top bits of the product spread FNV's values over the table.</summary>
     private int Slot(ulong hash) => (int)((hash * 0x9E3779B97F4A7C15UL) >> _shift);
 
-    private void Resize()
+    private void Resize() => Rehash(_slots.Length * 2, _shift - 1);
+
+    private void Rehash(int length, int shift)
     {
         var old = _slots;
-        _slots = new ulong[old.Length * 2];
-        _shift--;
+        _slots = new ulong[length];
+        _shift = shift;
         int mask = _slots.Length - 1;
         foreach (ulong hash in old)
         {
