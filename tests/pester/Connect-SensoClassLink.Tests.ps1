@@ -13,7 +13,11 @@ Describe 'Connect-SensoClassLink' {
         New-TestDistrict -Path (Join-Path $folder 'district') | Out-Null
         $config = New-TestConfiguration -Folder $folder
         $info = Connect-SensoClassLink -ConfigPath $config -PassThru
-        $info.RosterSource | Should -Be 'csv'
+        $info.RosterSource.GetType().FullName | Should -Be 'SensoClassLink.Core.Configuration.RosterSourceKind'
+        $info.SensoProvider.GetType().FullName | Should -Be 'SensoClassLink.Core.Configuration.SensoProviderKind'
+        Get-PropertyText $info RosterSource | Should -BeExactly 'csv|csv|csv'
+        Get-PropertyText $info SensoProvider | Should -BeExactly 'local|local|local'
+        $info | Out-String | Should -MatchExactly '(?m)^RosterSource\s+: csv\s*$'
         $info.RosterLocation | Should -Be (Join-Path $folder 'district')
         $info.StatePath | Should -Be (Join-Path $folder 'state.db')
         $info.PSObject.TypeNames[0] | Should -Be 'SensoClassLink.Models.ClassLinkConnectionInfo'

@@ -62,7 +62,10 @@ Describe 'Get-SensoUser' {
     }
 
     It 'shows each user''s Status and lists only those with -Status' {
-        (Get-SensoUser -Email jane.doe@district.example).Status | Should -Be 'Active'
+        $jane = Get-SensoUser -Email jane.doe@district.example
+        $jane.Status.GetType().FullName | Should -Be 'SensoClassLink.Core.Senso.SensoUserStatus'
+        Get-PropertyText $jane Status | Should -BeExactly 'Active|Active|Active'
+        Get-PropertyText (Get-SensoUser -Email omar.haddad@district.example) Status | Should -BeExactly 'Suspended|Suspended|Suspended'
         (Get-SensoUser -Status Suspended).Email | Should -Be 'omar.haddad@district.example'
         (Get-SensoUser -Status active).Email | Should -Be 'jane.doe@district.example'
         Get-SensoUser -Search jane -Status Suspended | Should -BeNullOrEmpty

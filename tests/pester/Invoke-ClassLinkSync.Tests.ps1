@@ -313,6 +313,29 @@ Describe 'Invoke-ClassLinkSync on a <Source> roster' -ForEach $sources {
         (Get-Content $json -Raw | ConvertFrom-Json).Count | Should -Be 25
     }
 
+    It 'gives each decision its eligibility as an enum that prints the same words in the view, Export-Csv, JSON and the report' -Skip:($Source -ne 'csv') {
+        $world = New-SyncWorld -Teachers 24 -Source $Source
+        Invoke-ClassLinkSync | Out-Null
+        # t24 leaves the export: a ClassLink user in Senso who is no longer a teacher in the roster.
+        $users = Join-Path $world.District 'users.csv'
+        (Get-Content $users) | Where-Object { $_ -notlike 't24,*' } | Set-Content $users
+        $report = Join-Path $world.Folder 'report.csv'
+
+        $run = Invoke-ClassLinkSync -ReportPath $report -WarningAction SilentlyContinue
+
+        $byEmail = @{}
+        foreach ($decision in $run.Decisions) { $byEmail[$decision.Email] = $decision }
+        $byEmail['t1@district.example'].Eligibility.GetType().FullName | Should -Be 'SensoClassLink.Core.Sync.SyncEligibility'
+        Get-PropertyText $byEmail['t1@district.example'] Eligibility | Should -BeExactly 'Eligible|Eligible|Eligible'
+        Get-PropertyText $byEmail['t-empty@district.example'] Eligibility | Should -BeExactly 'NoStudents|NoStudents|NoStudents'
+        Get-PropertyText $byEmail['t24@district.example'] Eligibility | Should -BeExactly 'NotInRoster|NotInRoster|NotInRoster'
+        # The table view (Email, Eligibility, Action, ...) shows the names left-aligned, as it did the strings.
+        $byEmail['t24@district.example'] | Format-Table | Out-String -Width 200 | Should -MatchExactly '(?m)^t24@district\.example +NotInRoster +\w'
+        $rows = Import-Csv $report
+        ($rows | Where-Object Email -ceq 't24@district.example').Eligibility | Should -BeExactly 'NotInRoster'
+        ($rows | Where-Object Email -ceq 't-empty@district.example').Eligibility | Should -BeExactly 'NoStudents'
+    }
+
     It 'refuses a second concurrent run, and a run killed during group sync is finished by the next run without duplicates' {
         $world = New-SyncWorld -Teachers 300 -Source $Source
         $module = $env:SENSOCLASSLINK_MODULE

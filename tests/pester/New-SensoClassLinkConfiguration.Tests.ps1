@@ -21,6 +21,8 @@ Describe 'New-SensoClassLinkConfiguration' {
         $result.PSObject.TypeNames[0] | Should -Be 'SensoClassLink.Models.ClassLinkConfigurationFile'
         $result.Path | Should -Be $path
         $result.Connected | Should -BeFalse
+        $result.RosterSource.GetType().FullName | Should -Be 'SensoClassLink.Core.Configuration.RosterSourceKind'
+        (Get-PropertyText $result RosterSource), (Get-PropertyText $result SensoProvider) | Should -BeExactly @('csv|csv|csv', 'local|local|local')
         $info = Connect-SensoClassLink -ConfigPath $path -PassThru
         $info.RosterSource | Should -Be 'csv'
         $info.RosterLocation | Should -Be $exampleDistrict
@@ -69,8 +71,7 @@ Describe 'New-SensoClassLinkConfiguration' {
             $everything | Should -Not -Match $secret
             $everything | Should -Not -Match $pfxPassword
             $info = Connect-SensoClassLink -ConfigPath $path -PassThru
-            $info.RosterSource | Should -Be 'api'
-            $info.SensoProvider | Should -Be 'api'
+            (Get-PropertyText $info RosterSource), (Get-PropertyText $info SensoProvider) | Should -BeExactly @('api|api|api', 'api|api|api')
         }
         finally { Remove-Item Env:SCL_NEW_CONFIG_SECRET }
     }

@@ -27,7 +27,8 @@ Describe 'Test-ClassLinkConnection' {
         $result = Test-ClassLinkConnection
         $result.PSObject.TypeNames[0] | Should -Be 'SensoClassLink.Models.ClassLinkConnectionTest'
         $result.Succeeded | Should -BeTrue
-        $result.Source | Should -Be 'api'
+        $result.Source.GetType().FullName | Should -Be 'SensoClassLink.Core.Configuration.RosterSourceKind'
+        Get-PropertyText $result Source | Should -BeExactly 'api|api|api'
         $result.Server | Should -Be $server.Url
         $result.OneRosterVersion | Should -Be '1.1'
         $result.Authenticated | Should -BeTrue
@@ -150,7 +151,9 @@ Describe 'Test-ClassLinkConnection' {
         New-TestDistrict -Path (Join-Path $folder 'district') | Out-Null
         Connect-SensoClassLink -ConfigPath (New-TestConfiguration -Folder $folder)
         $result = Test-ClassLinkConnection
-        $result.Source | Should -Be 'csv'
+        $result.Source.GetType().FullName | Should -Be 'SensoClassLink.Core.Configuration.RosterSourceKind'
+        Get-PropertyText $result Source | Should -BeExactly 'csv|csv|csv'
+        $result | Out-String | Should -MatchExactly '(?m)^Source\s+: csv\s*$'
         $result.TeacherCount | Should -Be 3
         $result.AcademicSessionCount | Should -Be 0
         $result.Succeeded | Should -BeTrue

@@ -215,4 +215,16 @@ namespace SensoClassLinkTests
     [pscustomobject]@{ Width = $m[0]; Height = $m[1]; Colours = $m[2]; DifferingShare = $m[3] }
 }
 
-Export-ModuleMember -Function Get-PwshCommandLine, Invoke-FreshPwsh, Get-NuGetPackageFolder, New-TestDistrict, New-TestConfiguration, Find-TestBrowser, Invoke-TestBrowser, Measure-PngImage
+function Get-PropertyText {
+    <#
+        The words a user gets for one property of an output object, joined by '|': as the views and Out-String print it
+        (its ToString), as Export-Csv writes it, and as ConvertTo-Json -EnumsAsStrings writes it. An enum property must
+        keep the exact words (case included) its string predecessor had.
+    #>
+    param([Parameter(Mandatory)] $InputObject, [Parameter(Mandatory)] [string] $Property)
+    $csv = ($InputObject | Select-Object -Property $Property | ConvertTo-Csv | ConvertFrom-Csv).$Property
+    $json = ($InputObject | Select-Object -Property $Property | ConvertTo-Json -EnumsAsStrings -Compress | ConvertFrom-Json).$Property
+    return ([string] $InputObject.$Property, $csv, $json) -join '|'
+}
+
+Export-ModuleMember -Function Get-PwshCommandLine, Invoke-FreshPwsh, Get-NuGetPackageFolder, New-TestDistrict, New-TestConfiguration, Find-TestBrowser, Invoke-TestBrowser, Measure-PngImage, Get-PropertyText

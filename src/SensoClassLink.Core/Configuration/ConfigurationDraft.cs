@@ -10,7 +10,7 @@ namespace SensoClassLink.Core.Configuration;
 /// </summary>
 public sealed class ConfigurationDraft
 {
-    public RosterSourceKind RosterSource { get; set; } = RosterSourceKind.Csv;
+    public RosterSourceKind RosterSource { get; set; } = RosterSourceKind.csv;
 
     /// <summary>source csv: the OneRoster CSV folder or .zip.</summary>
     public string? CsvPath { get; set; }
@@ -35,7 +35,7 @@ public sealed class ConfigurationDraft
     /// <summary>oauth2: scopes to request; empty requests none.</summary>
     public IReadOnlyList<string> Scopes { get; set; } = Array.Empty<string>();
 
-    public SensoProviderKind SensoProvider { get; set; } = SensoProviderKind.Local;
+    public SensoProviderKind SensoProvider { get; set; } = SensoProviderKind.local;
 
     /// <summary>provider local: the SQLite tenant file.</summary>
     public string? LocalTenantPath { get; set; }

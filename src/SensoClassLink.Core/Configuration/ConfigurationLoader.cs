@@ -18,11 +18,11 @@ public static class ConfigurationLoader
     /// <summary>The environment variable consulted when no path is given.</summary>
     public const string PathVariable = "SENSOCLASSLINK_CONFIG";
 
-    private static readonly Dictionary<string, RosterSourceKind> SourceNames = new() { ["csv"] = RosterSourceKind.Csv, ["api"] = RosterSourceKind.Api };
+    private static readonly Dictionary<string, RosterSourceKind> SourceNames = new() { ["csv"] = RosterSourceKind.csv, ["api"] = RosterSourceKind.api };
     private static readonly Dictionary<string, OneRosterVersion> VersionNames = new() { ["1.1"] = OneRosterVersion.V1_1, ["1.2"] = OneRosterVersion.V1_2 };
     private static readonly Dictionary<string, RosterAuthMethod> AuthNames = new() { ["oauth1"] = RosterAuthMethod.OAuth1, ["oauth2"] = RosterAuthMethod.OAuth2, ["bearer"] = RosterAuthMethod.Bearer };
     private static readonly Dictionary<string, OAuth1SignatureMethod> SignatureNames = new() { ["HMAC-SHA256"] = OAuth1SignatureMethod.HmacSha256, ["HMAC-SHA1"] = OAuth1SignatureMethod.HmacSha1 };
-    private static readonly Dictionary<string, SensoProviderKind> ProviderNames = new() { ["local"] = SensoProviderKind.Local, ["api"] = SensoProviderKind.Api };
+    private static readonly Dictionary<string, SensoProviderKind> ProviderNames = new() { ["local"] = SensoProviderKind.local, ["api"] = SensoProviderKind.api };
     private static readonly Dictionary<string, ClassTermRule> ClassTermNames = new() { ["current"] = ClassTermRule.Current, ["any"] = ClassTermRule.Any };
     private static readonly Dictionary<string, SqliteJournalMode> JournalModeNames = new() { ["wal"] = SqliteJournalMode.Wal, ["delete"] = SqliteJournalMode.Delete };
 
@@ -98,13 +98,13 @@ public static class ConfigurationLoader
 
     private static void ReadClassLink(YamlSection section, ClassLinkSettings settings, string baseDirectory)
     {
-        settings.Source = section.Enum("source", RosterSourceKind.Csv, SourceNames);
+        settings.Source = section.Enum("source", RosterSourceKind.csv, SourceNames);
         var csv = section.Section("csv", "path");
-        string? csvPath = csv.String("path", required: settings.Source == RosterSourceKind.Csv);
+        string? csvPath = csv.String("path", required: settings.Source == RosterSourceKind.csv);
         settings.Csv.Path = csvPath is null ? null : ResolvePathValue(csvPath, baseDirectory);
 
         var api = section.Section("api", "baseUrl", "version", "auth", "pageSize", "maxConcurrency", "timeoutSeconds", "maxRetries");
-        bool apiRequired = settings.Source == RosterSourceKind.Api;
+        bool apiRequired = settings.Source == RosterSourceKind.api;
         if (apiRequired)
         {
             section.Require(section.Has("api"), "api", "is required when classlink.source is 'api'.");
@@ -129,14 +129,14 @@ public static class ConfigurationLoader
 
     private static void ReadSenso(YamlSection section, SensoSettings settings, string baseDirectory)
     {
-        settings.Provider = section.Enum("provider", SensoProviderKind.Local, ProviderNames);
+        settings.Provider = section.Enum("provider", SensoProviderKind.local, ProviderNames);
         var local = section.Section("local", "path", "roles", "sites", "journalMode");
         settings.Local.Path = ResolvePathValue(local.String("path") ?? "./senso-tenant.db", baseDirectory);
         settings.Local.JournalMode = local.Enum("journalMode", SqliteJournalMode.Wal, JournalModeNames);
         settings.Local.Roles = local.List("roles") ?? settings.Local.Roles;
         settings.Local.Sites = local.List("sites") ?? settings.Local.Sites;
 
-        bool apiRequired = settings.Provider == SensoProviderKind.Api;
+        bool apiRequired = settings.Provider == SensoProviderKind.api;
         var api = section.Section("api", "baseUrl", "authority", "clientId", "scopes", "certificateThumbprint", "certificatePath", "certificatePassword", "clientSecret",
             "maxConcurrency", "timeoutSeconds", "maxRetries");
         if (apiRequired)

@@ -132,9 +132,9 @@ public sealed class ConfigurationRequest
 
         var draft = new ConfigurationDraft
         {
-            RosterSource = RosterIsApi ? RosterSourceKind.Api : RosterSourceKind.Csv,
+            RosterSource = RosterIsApi ? RosterSourceKind.api : RosterSourceKind.csv,
             StatePath = FullPath(StatePath),
-            SensoProvider = SensoIsApi ? SensoProviderKind.Api : SensoProviderKind.Local,
+            SensoProvider = SensoIsApi ? SensoProviderKind.api : SensoProviderKind.local,
         };
         if (RosterIsApi)
         {

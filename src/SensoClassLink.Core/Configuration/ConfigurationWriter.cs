@@ -110,7 +110,7 @@ public static class ConfigurationWriter
     {
         yaml.Open("classlink");
         yaml.Comment("Where the roster comes from: csv (a OneRoster CSV export) or api (the Roster Server's OneRoster REST API).");
-        if (draft.RosterSource == RosterSourceKind.Csv)
+        if (draft.RosterSource == RosterSourceKind.csv)
         {
             yaml.Value("source", "csv");
             yaml.Open("csv");
@@ -171,7 +171,7 @@ public static class ConfigurationWriter
         yaml.Open("senso");
         yaml.Comment("Which Senso to write to: local (an embedded tenant in a SQLite file on this machine) or api");
         yaml.Comment("(a Senso tenant API, signed in with Microsoft Entra ID).");
-        if (draft.SensoProvider == SensoProviderKind.Local)
+        if (draft.SensoProvider == SensoProviderKind.local)
         {
             var defaults = new LocalTenantSettings();
             yaml.Value("provider", "local");

@@ -17,15 +17,20 @@ public sealed class SensoClassLinkConfiguration
     public StateSettings State { get; set; } = new();
 }
 
+/// <summary>
+/// Where the roster comes from (classlink.source). Members are spelled as the configuration file spells the value, unlike the
+/// other setting enums: the output objects show it (Connect-SensoClassLink, Test-ClassLinkConnection, New-SensoClassLinkConfiguration),
+/// and they print the file's word.
+/// </summary>
 public enum RosterSourceKind
 {
-    Csv,
-    Api,
+    csv,
+    api,
 }
 
 public sealed class ClassLinkSettings
 {
-    public RosterSourceKind Source { get; set; } = RosterSourceKind.Csv;
+    public RosterSourceKind Source { get; set; } = RosterSourceKind.csv;
     public CsvSourceSettings Csv { get; set; } = new();
     public RosterApiSettings Api { get; set; } = new();
 }
@@ -96,15 +101,16 @@ public sealed class RosterAuthSettings
     public SecretReference? Token { get; set; }
 }
 
+/// <summary>Which Senso the module writes to (senso.provider), spelled as the configuration file spells it for the same reason as <see cref="RosterSourceKind"/>.</summary>
 public enum SensoProviderKind
 {
-    Local,
-    Api,
+    local,
+    api,
 }
 
 public sealed class SensoSettings
 {
-    public SensoProviderKind Provider { get; set; } = SensoProviderKind.Local;
+    public SensoProviderKind Provider { get; set; } = SensoProviderKind.local;
     public LocalTenantSettings Local { get; set; } = new();
     public SensoApiSettings Api { get; set; } = new();
 }

@@ -277,7 +277,7 @@ public static class HtmlSyncReport
             html.Append(problem ? "<tr class=\"problem\">" : "<tr>")
                 .Append("<td>").Append(HtmlText.Escape(d.Email)).Append("</td>")
                 .Append("<td><code>").Append(HtmlText.Escape(d.SourcedId)).Append("</code></td>")
-                .Append("<td>").Append(HtmlText.Escape(d.Eligibility)).Append("</td>")
+                .Append("<td>").Append(HtmlText.Escape(d.Eligibility.ToString())).Append("</td>")
                 .Append("<td><span class=\"tag ").Append(ActionClass(d.Action)).Append("\">").Append(HtmlText.Escape(d.Action.ToString())).Append("</span></td>")
                 .Append("<td>").Append(HtmlText.Escape(d.Reason)).Append("</td>")
                 .Append("<td><span class=\"tag ").Append(GroupClass(d.GroupSync)).Append("\">").Append(HtmlText.Escape(d.GroupSync.ToString())).Append("</span></td>")

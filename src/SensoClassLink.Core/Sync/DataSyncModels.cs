@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using SensoClassLink.Core.Eligibility;
 using SensoClassLink.Core.OneRoster;
 using SensoClassLink.Core.State;
 
@@ -57,6 +58,21 @@ public enum DataSyncAction
     ReactivateFailed,
 }
 
+/// <summary>
+/// A decision's eligibility: the teacher's <see cref="EligibilityReason"/> (same names and values, so a cast maps one to the other and
+/// the reports print the same words), or NotInRoster for a ClassLink user in Senso who is no longer a teacher in the roster.
+/// </summary>
+public enum SyncEligibility
+{
+    Eligible = (int)EligibilityReason.Eligible,
+    MissingEmail = (int)EligibilityReason.MissingEmail,
+    InvalidEmail = (int)EligibilityReason.InvalidEmail,
+    Inactive = (int)EligibilityReason.Inactive,
+    NoClasses = (int)EligibilityReason.NoClasses,
+    NoStudents = (int)EligibilityReason.NoStudents,
+    NotInRoster,
+}
+
 /// <summary>One row of the run report: one teacher decision. Holds emails and group keys, never roster payloads.</summary>
 public sealed class DataSyncDecision
 {
@@ -64,7 +80,7 @@ public sealed class DataSyncDecision
     /// <summary>The teacher's first roster sourcedId (identifies teachers without an email).</summary>
     public string SourcedId { get; init; } = "";
     /// <summary>The eligibility reason (Eligible, NoStudents, ...), or NotInRoster.</summary>
-    public string Eligibility { get; init; } = "";
+    public SyncEligibility Eligibility { get; init; }
     public DataSyncAction Action { get; set; }
     /// <summary>Why: an outcome reason code (SensoError, NoSite, ...), AutomaticCreationOff or Held.</summary>
     public string Reason { get; set; } = "";

@@ -75,7 +75,7 @@ public static class DataSyncReport
         {
             string[] cells =
             {
-                d.Email, d.SourcedId, d.Eligibility, d.Action.ToString(), d.Reason, d.GroupSync.ToString(),
+                d.Email, d.SourcedId, d.Eligibility.ToString(), d.Action.ToString(), d.Reason, d.GroupSync.ToString(),
                 string.Join(";", d.GroupsAdded), string.Join(";", d.GroupsUpdated), string.Join(";", d.GroupsRemoved), d.Message,
                 d.DaysDeparted?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "",
             };
@@ -100,7 +100,7 @@ public static class DataSyncReport
             json.WriteStartObject();
             Property(json, "Email", d.Email);
             Property(json, "SourcedId", d.SourcedId);
-            Property(json, "Eligibility", d.Eligibility);
+            Property(json, "Eligibility", d.Eligibility.ToString());
             Property(json, "Action", d.Action.ToString());
             Property(json, "Reason", d.Reason);
             Property(json, "GroupSync", d.GroupSync.ToString());

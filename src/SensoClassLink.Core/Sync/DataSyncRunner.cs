@@ -460,7 +460,7 @@ internal sealed class DataSyncRunner
         if (!byEmail.TryGetValue(email, out var decision))
         {
             // A queued job for a user who is neither in the roster nor a ClassLink user in Senso.
-            decision = new DataSyncDecision { Email = email, Eligibility = OutcomeReason.NotInRoster, Action = DataSyncAction.NotInRoster };
+            decision = new DataSyncDecision { Email = email, Eligibility = SyncEligibility.NotInRoster, Action = DataSyncAction.NotInRoster };
             byEmail.Add(email, decision);
             decisions.Add(decision);
         }

@@ -74,7 +74,7 @@ public static class SyncPlanner
             {
                 Email = teacher.Email,
                 SourcedId = teacher.SourcedIds.FirstOrDefault() ?? "",
-                Eligibility = teacher.Reason.ToString(),
+                Eligibility = (SyncEligibility)teacher.Reason,
                 Action = !teacher.Eligible ? DataSyncAction.Ineligible : HasAccount(teacher.Email) ? DataSyncAction.Exists : DataSyncAction.NotCreated,
             };
             if (teacher.Email.Length > 0 && renamedTo.TryGetValue(teacher.Email, out var rename) && !plan.DecisionByEmail.ContainsKey(teacher.Email))
@@ -97,7 +97,7 @@ public static class SyncPlanner
         // Accounts a conflicting teacher points at are that teacher's, not gone from the roster: they are left as they are.
         foreach (string email in plan.ClassLinkUsers.Where(e => !plan.DecisionByEmail.ContainsKey(e) && !heldAccounts.Contains(e)))
         {
-            var decision = new DataSyncDecision { Email = email, Eligibility = OutcomeReason.NotInRoster, Action = DataSyncAction.NotInRoster };
+            var decision = new DataSyncDecision { Email = email, Eligibility = SyncEligibility.NotInRoster, Action = DataSyncAction.NotInRoster };
             plan.Decisions.Add(decision);
             plan.DecisionByEmail.Add(email, decision);
         }
@@ -182,7 +182,7 @@ public static class SyncPlanner
     {
         if (!plan.DecisionByEmail.TryGetValue(email, out var decision))
         {
-            decision = new DataSyncDecision { Email = email, Eligibility = OutcomeReason.NotInRoster, Action = DataSyncAction.NotInRoster };
+            decision = new DataSyncDecision { Email = email, Eligibility = SyncEligibility.NotInRoster, Action = DataSyncAction.NotInRoster };
             plan.Decisions.Add(decision);
             plan.DecisionByEmail.Add(email, decision);
         }

@@ -88,13 +88,13 @@ public sealed class ConnectSensoClassLinkCommand : SensoClassLinkCmdlet
     internal static ClassLinkConnectionInfo Describe(ModuleConnection connection)
     {
         var config = connection.Configuration;
-        bool csv = config.ClassLink.Source == RosterSourceKind.Csv;
-        bool local = config.Senso.Provider == SensoProviderKind.Local;
+        bool csv = config.ClassLink.Source == RosterSourceKind.csv;
+        bool local = config.Senso.Provider == SensoProviderKind.local;
         return new ClassLinkConnectionInfo(
             config.SourceFile ?? "",
-            csv ? "csv" : "api",
+            config.ClassLink.Source,
             csv ? config.ClassLink.Csv.Path ?? "" : config.ClassLink.Api.BaseUrl?.ToString() ?? "",
-            local ? "local" : "api",
+            config.Senso.Provider,
             local ? config.Senso.Local.Path ?? "" : config.Senso.Api.BaseUrl?.ToString() ?? "",
             config.State.Path ?? "",
             connection.ConnectedAt);

@@ -292,13 +292,13 @@ public sealed class NewSensoClassLinkConfigurationCommand : SensoClassLinkCmdlet
         ThrowTerminatingError(ErrorCatalog.Record(new ConfigurationFileExistsException(path), ErrorIds.ConfigurationFileExists, path,
             "Add -Force to replace it, or give another -Path."));
 
-    private static (string RosterSource, string RosterLocation, string SensoProvider, string SensoLocation) Describe(SensoClassLinkConfiguration config)
+    private static (RosterSourceKind RosterSource, string RosterLocation, SensoProviderKind SensoProvider, string SensoLocation) Describe(SensoClassLinkConfiguration config)
     {
-        bool csv = config.ClassLink.Source == RosterSourceKind.Csv;
-        bool local = config.Senso.Provider == SensoProviderKind.Local;
-        return (csv ? "csv" : "api",
+        bool csv = config.ClassLink.Source == RosterSourceKind.csv;
+        bool local = config.Senso.Provider == SensoProviderKind.local;
+        return (config.ClassLink.Source,
             csv ? config.ClassLink.Csv.Path ?? "" : config.ClassLink.Api.BaseUrl?.ToString() ?? "",
-            local ? "local" : "api",
+            config.Senso.Provider,
             local ? config.Senso.Local.Path ?? "" : config.Senso.Api.BaseUrl?.ToString() ?? "");
     }
 }

@@ -27,7 +27,7 @@ public sealed class TestClassLinkConnectionCommand : SensoClassLinkCmdlet
         try
         {
             var classLink = Connection.Configuration.ClassLink;
-            ClassLinkConnectionTest result = classLink.Source == RosterSourceKind.Api
+            ClassLinkConnectionTest result = classLink.Source == RosterSourceKind.api
                 ? TestApi(classLink.Api, progress)
                 : TestCsv(progress);
             WriteObject(Quiet.IsPresent ? result.Succeeded : result);
@@ -57,7 +57,7 @@ public sealed class TestClassLinkConnectionCommand : SensoClassLinkCmdlet
         {
             WriteVerbose("Hint: " + hint);
         }
-        return new ClassLinkConnectionTest("api", report.Server, report.VersionAnswered, report.AuthenticationMethod, report.Reachable, report.Authenticated,
+        return new ClassLinkConnectionTest(RosterSourceKind.api, report.Server, report.VersionAnswered, report.AuthenticationMethod, report.Reachable, report.Authenticated,
             report.HttpStatus, report.Schools, report.Teachers, report.Students, report.Classes, report.Enrollments, report.AcademicSessions, report.Hints, report.Succeeded);
     }
 
@@ -72,7 +72,7 @@ public sealed class TestClassLinkConnectionCommand : SensoClassLinkCmdlet
         catch (RosterReadException ex)
         {
             // Refused before any file was read (a delta manifest, not OneRoster, an unusable zip): the test fails and says why.
-            return new ClassLinkConnectionTest("csv", $"OneRoster CSV '{Connection.Configuration.ClassLink.Csv.Path}'", null, "none (local files)", false, false, null,
+            return new ClassLinkConnectionTest(RosterSourceKind.csv, $"OneRoster CSV '{Connection.Configuration.ClassLink.Csv.Path}'", null, "none (local files)", false, false, null,
                 null, null, null, null, null, null, new[] { ex.Message }, false);
         }
         using IRosterSource roster = opened;
@@ -109,12 +109,12 @@ public sealed class TestClassLinkConnectionCommand : SensoClassLinkCmdlet
             {
                 hints.Add(RosterConnectionCheck.NoSessionsUnderCurrentTerms);
             }
-            return new ClassLinkConnectionTest("csv", roster.Description, "1.1", "none (local files)", true, true, null,
+            return new ClassLinkConnectionTest(RosterSourceKind.csv, roster.Description, "1.1", "none (local files)", true, true, null,
                 schools, teachers, students, classes, enrollments, sessions, hints, true);
         }
         catch (RosterReadException ex)
         {
-            return new ClassLinkConnectionTest("csv", roster.Description, null, "none (local files)", false, false, null,
+            return new ClassLinkConnectionTest(RosterSourceKind.csv, roster.Description, null, "none (local files)", false, false, null,
                 null, null, null, null, null, null, new[] { ex.Message }, false);
         }
     }

@@ -1,9 +1,11 @@
+using SensoClassLink.Core.Configuration;
+
 namespace SensoClassLink.Models;
 
 /// <summary>What New-SensoClassLinkConfiguration wrote: the file and what it describes, safe to show (secrets are references).</summary>
 public sealed class ClassLinkConfigurationFile
 {
-    public ClassLinkConfigurationFile(string path, string rosterSource, string rosterLocation, string sensoProvider, string sensoLocation, string statePath, bool connected)
+    public ClassLinkConfigurationFile(string path, RosterSourceKind rosterSource, string rosterLocation, SensoProviderKind sensoProvider, string sensoLocation, string statePath, bool connected)
     {
         Path = path;
         RosterSource = rosterSource;
@@ -16,9 +18,11 @@ public sealed class ClassLinkConfigurationFile
 
     /// <summary>The configuration file written (absolute).</summary>
     public string Path { get; }
-    public string RosterSource { get; }
+    /// <summary>csv or api, as classlink.source says.</summary>
+    public RosterSourceKind RosterSource { get; }
     public string RosterLocation { get; }
-    public string SensoProvider { get; }
+    /// <summary>local or api, as senso.provider says.</summary>
+    public SensoProviderKind SensoProvider { get; }
     public string SensoLocation { get; }
     public string StatePath { get; }
 

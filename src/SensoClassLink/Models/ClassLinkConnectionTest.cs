@@ -1,12 +1,13 @@
 using System;
 using System.Collections.Generic;
+using SensoClassLink.Core.Configuration;
 
 namespace SensoClassLink.Models;
 
 /// <summary>The result of Test-ClassLinkConnection: reachability, authentication, what is visible, and hints. Holds no secret.</summary>
 public sealed class ClassLinkConnectionTest
 {
-    public ClassLinkConnectionTest(string source, string server, string? oneRosterVersion, string authenticationMethod, bool reachable, bool authenticated,
+    public ClassLinkConnectionTest(RosterSourceKind source, string server, string? oneRosterVersion, string authenticationMethod, bool reachable, bool authenticated,
         int? httpStatus, long? schoolCount, long? teacherCount, long? studentCount, long? classCount, long? enrollmentCount, long? academicSessionCount,
         IReadOnlyList<string> hints, bool succeeded)
     {
@@ -27,8 +28,8 @@ public sealed class ClassLinkConnectionTest
         Succeeded = succeeded;
     }
 
-    /// <summary>api or csv.</summary>
-    public string Source { get; }
+    /// <summary>api or csv, as classlink.source says.</summary>
+    public RosterSourceKind Source { get; }
 
     /// <summary>The Roster Server (scheme, host, port) or the CSV folder.</summary>
     public string Server { get; }

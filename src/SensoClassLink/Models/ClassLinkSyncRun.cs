@@ -92,7 +92,8 @@ public sealed class ClassLinkSyncDecision
 
     public string Email { get; }
     public string SourcedId { get; }
-    public string Eligibility { get; }
+    /// <summary>Eligible, MissingEmail, InvalidEmail, Inactive, NoClasses, NoStudents, or NotInRoster (a ClassLink user in Senso no longer a teacher in the roster).</summary>
+    public SyncEligibility Eligibility { get; }
     /// <summary>
     /// Created, WouldCreate, Exists, NotCreated, CreateFailed, Ineligible, NotInRoster, Renamed, WouldRename, RenameFailed,
     /// Departed, Suspended, WouldSuspend, SuspendFailed, Reactivated, WouldReactivate or ReactivateFailed.

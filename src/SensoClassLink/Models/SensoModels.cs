@@ -48,7 +48,7 @@ public sealed class SensoUserInfo
         Source = user.Source;
         SourcedIds = user.SourcedIds.ToArray();
         CreatedAt = user.CreatedAt;
-        Status = user.Status.ToString();
+        Status = user.Status;
     }
 
     public string Id { get; }
@@ -62,7 +62,7 @@ public sealed class SensoUserInfo
     public string[] SourcedIds { get; }
     public DateTimeOffset CreatedAt { get; }
     /// <summary>Active, or Suspended (a departed teacher: kept, cannot sign in).</summary>
-    public string Status { get; }
+    public SensoUserStatus Status { get; }
 
     public override string ToString() => Email;
 }

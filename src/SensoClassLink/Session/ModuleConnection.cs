@@ -48,7 +48,7 @@ public sealed class ModuleConnection : IDisposable
     public static ModuleConnection Connect(string? configPath, Func<string, Task>? deviceCodePrompt = null)
     {
         var configuration = ConfigurationLoader.LoadFile(ConfigurationLoader.ResolvePath(configPath));
-        if (deviceCodePrompt is not null && configuration.Senso.Provider != SensoProviderKind.Api)
+        if (deviceCodePrompt is not null && configuration.Senso.Provider != SensoProviderKind.api)
         {
             throw new ConfigurationException("-DeviceCode signs in to the Senso API, but this configuration uses the local tenant (senso.provider: local).");
         }
@@ -94,8 +94,8 @@ public sealed class ModuleConnection : IDisposable
         var classLink = Configuration.ClassLink;
         return classLink.Source switch
         {
-            RosterSourceKind.Csv => new CsvRosterSource(classLink.Csv.Path!, observer),
-            RosterSourceKind.Api => new RestRosterSource(classLink.Api, observer),
+            RosterSourceKind.csv => new CsvRosterSource(classLink.Csv.Path!, observer),
+            RosterSourceKind.api => new RestRosterSource(classLink.Api, observer),
             _ => throw new NotSupportedException($"Unknown roster source '{classLink.Source}'."),
         };
     }
@@ -156,7 +156,7 @@ public sealed class ModuleConnection : IDisposable
     private ISensoProvider OpenSenso()
     {
         var senso = Configuration.Senso;
-        if (senso.Provider == SensoProviderKind.Local)
+        if (senso.Provider == SensoProviderKind.local)
         {
             return new LocalTenantProvider(senso.Local.Path!, senso.Local.Roles, senso.Local.Sites, senso.Local.JournalMode);
         }

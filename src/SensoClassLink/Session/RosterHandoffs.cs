@@ -16,7 +16,7 @@ internal static class RosterHandoffs
     public static string KeyFor(ModuleConnection connection, DateTime asOf)
     {
         var classLink = connection.Configuration.ClassLink;
-        return classLink.Source == RosterSourceKind.Csv
+        return classLink.Source == RosterSourceKind.csv
             ? RosterHandoff.KeyOf("csv " + classLink.Csv.Path, classLink.Csv.Path, asOf.Date)
             : RosterHandoff.KeyOf($"{classLink.Source} {classLink.Api.BaseUrl}", null, asOf.Date);
     }

@@ -19,9 +19,9 @@ public sealed class ConfigurationLoaderTests
     {
         var config = Load("classlink:\n  csv:\n    path: ./district\n");
 
-        Assert.Equal(RosterSourceKind.Csv, config.ClassLink.Source);
+        Assert.Equal(RosterSourceKind.csv, config.ClassLink.Source);
         Assert.Equal(Path.GetFullPath("/deploy/district"), config.ClassLink.Csv.Path);
-        Assert.Equal(SensoProviderKind.Local, config.Senso.Provider);
+        Assert.Equal(SensoProviderKind.local, config.Senso.Provider);
         Assert.Equal(Path.GetFullPath("/deploy/senso-tenant.db"), config.Senso.Local.Path);
         Assert.Equal(Path.GetFullPath("/deploy/sensoclasslink-state.db"), config.State.Path);
         Assert.Equal(500, config.Import.MaxCreatesPerRun);
@@ -66,7 +66,7 @@ public sealed class ConfigurationLoaderTests
               maxCreatesPerRun: 50
             """);
 
-        Assert.Equal(RosterSourceKind.Api, config.ClassLink.Source);
+        Assert.Equal(RosterSourceKind.api, config.ClassLink.Source);
         Assert.Equal(OneRosterVersion.V1_2, config.ClassLink.Api.Version);
         Assert.Equal(RosterAuthMethod.OAuth2, config.ClassLink.Api.Auth.Method);
         Assert.Equal("CLASSLINK_CLIENT_SECRET", config.ClassLink.Api.Auth.ClientSecret!.Target);

@@ -58,10 +58,10 @@ public sealed class ConfigurationRequestTests
         var draft = request.ToDraft();
 
         Assert.Empty(request.FindProblems());
-        Assert.Equal(RosterSourceKind.Csv, draft.RosterSource);
+        Assert.Equal(RosterSourceKind.csv, draft.RosterSource);
         Assert.Equal(Path.Combine("/base", "district"), draft.CsvPath);
         Assert.Equal(Path.Combine("/base", "state.db"), draft.StatePath);
-        Assert.Equal(SensoProviderKind.Local, draft.SensoProvider);
+        Assert.Equal(SensoProviderKind.local, draft.SensoProvider);
         Assert.Equal(Path.Combine("/base", "tenant.db"), draft.LocalTenantPath);
     }
 
@@ -74,7 +74,7 @@ public sealed class ConfigurationRequestTests
 
         var draft = request.ToDraft();
 
-        Assert.Equal(RosterSourceKind.Api, draft.RosterSource);
+        Assert.Equal(RosterSourceKind.api, draft.RosterSource);
         Assert.Null(draft.CsvPath);
         Assert.Equal("https://district.oneroster.com", draft.RosterApiUrl);
         Assert.Equal(OneRosterVersion.V1_2, draft.Version);
@@ -111,7 +111,7 @@ public sealed class ConfigurationRequestTests
 
         var draft = request.ToDraft();
 
-        Assert.Equal(SensoProviderKind.Api, draft.SensoProvider);
+        Assert.Equal(SensoProviderKind.api, draft.SensoProvider);
         Assert.Null(draft.LocalTenantPath);
         Assert.Equal(Path.Combine("/base", "app.pfx"), draft.CertificatePath);
         Assert.Equal("env:PFX_PASSWORD", draft.CertificatePassword!.ToString());

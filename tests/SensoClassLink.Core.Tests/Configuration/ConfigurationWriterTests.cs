@@ -29,11 +29,11 @@ public sealed class ConfigurationWriterTests
         "separator\u2028here\u0085and\u00a0nbsp",
     };
 
-    private static ConfigurationDraft CsvDraft(string csvPath) => new() { RosterSource = RosterSourceKind.Csv, CsvPath = csvPath };
+    private static ConfigurationDraft CsvDraft(string csvPath) => new() { RosterSource = RosterSourceKind.csv, CsvPath = csvPath };
 
     private static ConfigurationDraft ApiDraft(string clientId, SecretReference secret) => new()
     {
-        RosterSource = RosterSourceKind.Api,
+        RosterSource = RosterSourceKind.api,
         RosterApiUrl = "https://district-vn-v2.oneroster.com",
         AuthMethod = RosterAuthMethod.OAuth1,
         ClientId = clientId,
@@ -49,9 +49,9 @@ public sealed class ConfigurationWriterTests
         var written = ConfigurationWriter.Write(CsvDraft("./district"), path, overwrite: false);
         var loaded = ConfigurationLoader.LoadFile(path);
 
-        Assert.Equal(RosterSourceKind.Csv, loaded.ClassLink.Source);
+        Assert.Equal(RosterSourceKind.csv, loaded.ClassLink.Source);
         Assert.Equal(temp.File("district"), loaded.ClassLink.Csv.Path);
-        Assert.Equal(SensoProviderKind.Local, loaded.Senso.Provider);
+        Assert.Equal(SensoProviderKind.local, loaded.Senso.Provider);
         Assert.Equal(temp.File("senso-tenant.db"), loaded.Senso.Local.Path);
         Assert.Equal(temp.File("sensoclasslink-state.db"), loaded.State.Path);
         Assert.Equal(path, written.SourceFile);
@@ -150,7 +150,7 @@ public sealed class ConfigurationWriterTests
         string path = temp.File("config.yml");
         var draft = new ConfigurationDraft
         {
-            RosterSource = RosterSourceKind.Api,
+            RosterSource = RosterSourceKind.api,
             RosterApiUrl = "https://district-vn-v2.rosterserver.com/ims/oneroster/v1p1",
             Version = OneRosterVersion.V1_2,
             AuthMethod = RosterAuthMethod.OAuth2,
@@ -158,7 +158,7 @@ public sealed class ConfigurationWriterTests
             ClientSecret = SecretReference.FromFile(temp.File("secret"), "k"),
             TokenUrl = "https://district-vn-v2.rosterserver.com/token",
             Scopes = new[] { "https://purl.imsglobal.org/spec/or/v1p1/scope/roster.readonly" },
-            SensoProvider = SensoProviderKind.Api,
+            SensoProvider = SensoProviderKind.api,
             SensoApiUrl = "https://senso.example/api/v1",
             SensoAuthority = "https://login.microsoftonline.com/00000000-0000-0000-0000-000000000001",
             SensoClientId = "11111111-2222-3333-4444-555555555555",
@@ -175,7 +175,7 @@ public sealed class ConfigurationWriterTests
         Assert.Equal(RosterAuthMethod.OAuth2, config.ClassLink.Api.Auth.Method);
         Assert.Equal(new Uri("https://district-vn-v2.rosterserver.com/token"), config.ClassLink.Api.Auth.TokenUrl);
         Assert.Equal(draft.Scopes, config.ClassLink.Api.Auth.Scopes);
-        Assert.Equal(SensoProviderKind.Api, config.Senso.Provider);
+        Assert.Equal(SensoProviderKind.api, config.Senso.Provider);
         Assert.Equal(temp.File("app.pfx"), config.Senso.Api.CertificatePath);
         Assert.Equal("env:SENSO_PFX_PASSWORD", config.Senso.Api.CertificatePassword!.ToString());
         Assert.Equal(new[] { "api://senso/.default" }, config.Senso.Api.Scopes);
@@ -187,7 +187,7 @@ public sealed class ConfigurationWriterTests
     {
         var bearer = ConfigurationWriter.Check(new ConfigurationDraft
         {
-            RosterSource = RosterSourceKind.Api,
+            RosterSource = RosterSourceKind.api,
             RosterApiUrl = "https://oneroster-proxy.classlink.io/app-1",
             AuthMethod = RosterAuthMethod.Bearer,
             ClientSecret = SecretReference.FromEnvironment("CLASSLINK_TOKEN", "k"),
@@ -252,7 +252,7 @@ public sealed class ConfigurationWriterTests
     public void MoreThanOneSensoCredentialIsRefusedByTheLoader()
     {
         var draft = CsvDraft("./d");
-        draft.SensoProvider = SensoProviderKind.Api;
+        draft.SensoProvider = SensoProviderKind.api;
         draft.SensoApiUrl = "https://senso.example/api";
         draft.SensoAuthority = "https://login.microsoftonline.com/t";
         draft.SensoClientId = "app";

@@ -142,7 +142,7 @@ public sealed class GroupNameTemplateTests : IDisposable
     {
         using var temp = new TempDirectory();
         string path = temp.File("config.yml");
-        ConfigurationWriter.Write(new ConfigurationDraft { RosterSource = RosterSourceKind.Csv, CsvPath = "./district" }, path, overwrite: false);
+        ConfigurationWriter.Write(new ConfigurationDraft { RosterSource = RosterSourceKind.csv, CsvPath = "./district" }, path, overwrite: false);
 
         string text = File.ReadAllText(path).Replace("\r\n", "\n");
         Assert.Matches("\n  # Senso group names: [^\n]*\\{classCode\\}[^\n]*\n  groupName: \"\\{title\\}\"\n", text);

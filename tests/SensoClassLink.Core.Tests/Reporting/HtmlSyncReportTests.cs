@@ -34,7 +34,7 @@ public sealed class HtmlSyncReportTests : IDisposable
 
     private static DataSyncDecision Decision(string email, DataSyncAction action = DataSyncAction.Exists, GroupSyncStatus groupSync = GroupSyncStatus.Unchanged, string message = "") => new()
     {
-        Email = email, SourcedId = "t-" + email.Length, Eligibility = "Eligible", Action = action, GroupSync = groupSync, Message = message,
+        Email = email, SourcedId = "t-" + email.Length, Eligibility = SyncEligibility.Eligible, Action = action, GroupSync = groupSync, Message = message,
     };
 
     private static string Render(SyncRunRecord run, IReadOnlyList<SyncRunRecord>? history = null, IReadOnlyList<DataSyncDecision>? decisions = null) =>
@@ -63,7 +63,7 @@ public sealed class HtmlSyncReportTests : IDisposable
             Decision("<script>alert(1)</script>@d.org", DataSyncAction.CreateFailed, message: "Senso said \"no\" & <i>why</i>"),
             new DataSyncDecision
             {
-                Email = "o'brien@d.org", SourcedId = "\"><img src=x onerror=alert(2)>", Eligibility = "Eligible", Action = DataSyncAction.Created,
+                Email = "o'brien@d.org", SourcedId = "\"><img src=x onerror=alert(2)>", Eligibility = SyncEligibility.Eligible, Action = DataSyncAction.Created,
                 GroupSync = GroupSyncStatus.Synced, GroupsAdded = new[] { "</td><script>x</script>" },
             },
         };
@@ -237,6 +237,25 @@ public sealed class HtmlSyncReportTests : IDisposable
         Assert.True(details > html.IndexOf(">new@d.org<", StringComparison.Ordinal) && details < html.IndexOf(">quiet@d.org<", StringComparison.Ordinal));
         Assert.Contains("CreateFailed <strong>1</strong>", html);
         Assert.Contains("Group sync failed <strong>1</strong>", html);
+    }
+
+    [Fact]
+    public void The_decisions_table_names_each_eligibility()
+    {
+        var decisions = new[]
+        {
+            Decision("quiet@d.org"),
+            new DataSyncDecision { Email = "lonely@d.org", Eligibility = SyncEligibility.NoStudents, Action = DataSyncAction.Ineligible },
+            new DataSyncDecision { Email = "gone@d.org", Eligibility = SyncEligibility.NotInRoster, Action = DataSyncAction.NotInRoster },
+        };
+        string html = Render(Run(1), decisions: decisions);
+
+        // Email, SourcedId, then the Eligibility cell.
+        var cells = Regex.Matches(html, "<tr(?: class=\"problem\")?><td>([^<]+)</td><td><code>[^<]*</code></td><td>([^<]*)</td>")
+            .ToDictionary(m => m.Groups[1].Value, m => m.Groups[2].Value);
+        Assert.Equal("Eligible", cells["quiet@d.org"]);
+        Assert.Equal("NoStudents", cells["lonely@d.org"]);
+        Assert.Equal("NotInRoster", cells["gone@d.org"]);
     }
 
     [Fact]

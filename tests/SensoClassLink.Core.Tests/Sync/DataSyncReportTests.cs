@@ -1,4 +1,5 @@
 using Newtonsoft.Json.Linq;
+using SensoClassLink.Core.Eligibility;
 using SensoClassLink.Core.Sync;
 using Xunit;
 
@@ -10,7 +11,7 @@ public sealed class DataSyncReportTests : IDisposable
 
     private static DataSyncDecision Row(string email, string message = "Created.") => new()
     {
-        Email = email, SourcedId = "t-1", Eligibility = "Eligible", Action = DataSyncAction.Created, GroupSync = GroupSyncStatus.Synced,
+        Email = email, SourcedId = "t-1", Eligibility = SyncEligibility.Eligible, Action = DataSyncAction.Created, GroupSync = GroupSyncStatus.Synced,
         GroupsAdded = new[] { "c-1", "c-2" }, Message = message,
     };
 
@@ -45,6 +46,32 @@ public sealed class DataSyncReportTests : IDisposable
         Assert.Equal("gone@d.org,t-1,Eligible,Suspended,,Synced,c-1;c-2,,,Departed.,3", lines[3]);
         Assert.Equal(4, lines.Length);
         Assert.Single(Directory.GetFiles(_temp.Path));
+    }
+
+    [Fact]
+    public void Every_eligibility_reason_is_the_sync_eligibility_of_the_same_name_and_NotInRoster_is_the_one_more()
+    {
+        // The planner casts a teacher's reason; the reports print the name: both rely on the two enums agreeing.
+        foreach (EligibilityReason reason in Enum.GetValues(typeof(EligibilityReason)))
+        {
+            Assert.Equal(reason.ToString(), ((SyncEligibility)reason).ToString());
+        }
+        Assert.Equal(Enum.GetNames(typeof(EligibilityReason)).Append(OutcomeReason.NotInRoster), Enum.GetNames(typeof(SyncEligibility)));
+    }
+
+    [Fact]
+    public void Report_files_print_the_eligibility_by_name()
+    {
+        var lonely = new DataSyncDecision { Email = "lonely@d.org", Eligibility = SyncEligibility.NoStudents, Action = DataSyncAction.Ineligible };
+        var gone = new DataSyncDecision { Email = "gone@d.org", Eligibility = SyncEligibility.NotInRoster, Action = DataSyncAction.NotInRoster };
+        string csv = _temp.File("names.csv"), json = _temp.File("names.json");
+        DataSyncReport.Write(csv, new[] { Row("a@d.org"), lonely, gone });
+        DataSyncReport.Write(json, new[] { Row("a@d.org"), lonely, gone });
+
+        Assert.Equal(new[] { "Eligible", "NoStudents", "NotInRoster" }, File.ReadAllLines(csv).Skip(1).Select(line => line.Split(',')[2]));
+        var rows = JArray.Parse(File.ReadAllText(json));
+        Assert.Equal(new[] { "Eligible", "NoStudents", "NotInRoster" }, rows.Select(r => (string?)r["Eligibility"]));
+        Assert.All(rows, r => Assert.Equal(JTokenType.String, r["Eligibility"]!.Type));
     }
 
     [Fact]

@@ -70,7 +70,7 @@ public sealed class DataSyncRunnerTests : IDisposable
         Assert.Equal(4, first.Run.Figures.RosterTeachers);
         Assert.Equal(1, first.Run.Figures.TeachersByReason["NoStudents"]);
         var lonely = first.Decisions.Single(d => d.Email == "lonely@district.org");
-        Assert.Equal((DataSyncAction.Ineligible, "NoStudents"), (lonely.Action, lonely.Eligibility));
+        Assert.Equal((DataSyncAction.Ineligible, SyncEligibility.NoStudents), (lonely.Action, lonely.Eligibility));
         Assert.Equal(new[] { "c0" }, first.Decisions.Single(d => d.Email == "t0@district.org").GroupsAdded);
 
         var second = Run();
@@ -178,7 +178,7 @@ public sealed class DataSyncRunnerTests : IDisposable
         Assert.Equal(3, held.Run.Figures.UsersToCreate);
         Assert.Empty(SensoEmails());
         Assert.Empty(Groups());
-        Assert.All(held.Decisions.Where(d => d.Eligibility == "Eligible"), d => Assert.Equal((DataSyncAction.NotCreated, "Held"), (d.Action, d.Reason)));
+        Assert.All(held.Decisions.Where(d => d.Eligibility == SyncEligibility.Eligible), d => Assert.Equal((DataSyncAction.NotCreated, "Held"), (d.Action, d.Reason)));
 
         Assert.Equal(SyncRunStatus.Completed, Run(maxCreates: 2, force: true).Run.Status);
         Assert.Equal(3, SensoEmails().Count);
@@ -193,7 +193,7 @@ public sealed class DataSyncRunnerTests : IDisposable
 
         Assert.True(plan.WhatIf);
         Assert.Equal(SyncRunStatus.Completed, plan.Run.Status);
-        Assert.Equal(new[] { DataSyncAction.WouldCreate, DataSyncAction.WouldCreate }, plan.Decisions.Where(d => d.Eligibility == "Eligible").Select(d => d.Action));
+        Assert.Equal(new[] { DataSyncAction.WouldCreate, DataSyncAction.WouldCreate }, plan.Decisions.Where(d => d.Eligibility == SyncEligibility.Eligible).Select(d => d.Action));
         Assert.Equal(new[] { "c0" }, plan.Decisions.Single(d => d.Email == "t0@district.org").GroupsAdded);
         Assert.Equal(GroupSyncStatus.WouldSync, plan.Decisions.Single(d => d.Email == "t0@district.org").GroupSync);
         Assert.False(File.Exists(StatePath));
@@ -342,7 +342,7 @@ public sealed class DataSyncRunnerTests : IDisposable
 
         Assert.Equal(SyncRunStatus.Completed, result.Run.Status);
         Assert.Empty(SensoEmails());
-        Assert.All(result.Decisions.Where(d => d.Eligibility == "Eligible"), d => Assert.Equal((DataSyncAction.NotCreated, "AutomaticCreationOff"), (d.Action, d.Reason)));
+        Assert.All(result.Decisions.Where(d => d.Eligibility == SyncEligibility.Eligible), d => Assert.Equal((DataSyncAction.NotCreated, "AutomaticCreationOff"), (d.Action, d.Reason)));
     }
 
     [Fact]
