@@ -18,6 +18,8 @@ public sealed class RosterPass
     /// <summary>From this many enrollments on, the memory a pass frees is worth a collection (see <see cref="Read"/>).</summary>
     internal const long LargeReadEnrollments = 1_000_000;
 
+    private static readonly RosterCollectionKind[] WholeRead = { RosterCollectionKind.Users, RosterCollectionKind.Classes, RosterCollectionKind.Enrollments };
+
     // Null when read without group data (only the evaluation is kept).
     private readonly RosterIndex? _index;
     private readonly ClassStudentLists? _students;
@@ -66,6 +68,8 @@ public sealed class RosterPass
 
         // Row-level warnings (unreadable rows) go from the source to the observer it was built with; the ones
         // counted here are the rules' own: duplicates, dangling references, unreadable dates.
+        // This read goes through users, classes and enrollments to their ends: a REST source fetches their first pages now.
+        (source as ISupportsReadAhead)?.ReadAhead(WholeRead, ct);
         var index = RosterIndex.Build(source, asOf, Warn, withGroups ? MemberKeyMode.Keys : MemberKeyMode.None, ct, rules);
         var students = new ClassStudentLists(index.Classes.Count);
         var teacherClasses = new List<long>();

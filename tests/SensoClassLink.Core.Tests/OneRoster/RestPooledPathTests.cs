@@ -175,6 +175,42 @@ public sealed class RestPooledPathTests
     }
 
     [Fact]
+    public async Task AWholeReadAsksForTheFirstPagesAheadWithinTheRequestLimitAndWithoutExtraRequests()
+    {
+        // With four requests at once, the first pages of users, classes and enrollments go out with the orgs page
+        // (before, each waited for the collection before it to end); the limit still holds and no page is asked twice.
+        await using var ahead = await StartAsync(maxPageSize: 5);
+        ahead.PageLatency = TimeSpan.FromMilliseconds(100);
+        await using var oneAtATime = await StartAsync(maxPageSize: 5);
+        using (var source = RestTestContext.Open(OAuth1(ahead, pageSize: 5, maxConcurrency: 4)))
+        using (var sequential = RestTestContext.Open(OAuth1(oneAtATime, pageSize: 5, maxConcurrency: 1)))
+        {
+            string Render(RosterEvaluation e) => string.Join("\n", e.Teachers.Select(t => $"{t.Email}|{t.Reason}|{t.StudentCount}"));
+            Assert.Equal(Render(EligibilityEngine.Evaluate(sequential, AsOf, RosterReadObserver.None, default)),
+                Render(EligibilityEngine.Evaluate(source, AsOf, RosterReadObserver.None, default)));
+        }
+
+        var firstFour = ahead.Stats.Paths.Take(4).Select(p => p.Substring(p.LastIndexOf('/') + 1)).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(new[] { "classes", "enrollments", "orgs", "users" }, firstFour);
+        Assert.InRange(ahead.Stats.MaxInFlight, 2, 4);
+        Assert.Equal(oneAtATime.Stats.Requests, ahead.Stats.Requests);
+    }
+
+    [Fact]
+    public async Task PagesAskedForAheadAndNeverReadAreLetGoWithTheSource()
+    {
+        await using var server = await StartAsync(maxPageSize: 5);
+        using (var source = RestTestContext.Open(OAuth1(server, pageSize: 5, maxConcurrency: 4)))
+        {
+            source.ReadAhead(new[] { RosterCollectionKind.Users, RosterCollectionKind.Classes, RosterCollectionKind.Enrollments }, default);
+            Assert.Equal(4, source.ReadOrgs(default).Count());
+        }
+        // Disposed with three first pages in flight or waiting: nothing throws, and a new read starts afresh.
+        using var again = RestTestContext.Open(OAuth1(server, pageSize: 5, maxConcurrency: 4));
+        Assert.Equal(88, again.ReadEnrollments(default).Count());
+    }
+
+    [Fact]
     public async Task OverTheLoopbackServerThePooledPathEqualsTheRecordPathAndTheCsv()
     {
         await using var server = await StartAsync(maxPageSize: 5);

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
@@ -10,11 +11,12 @@ namespace SensoClassLink.Core.OneRoster.Rest;
 /// <summary>
 /// A OneRoster 1.1 or 1.2 REST server as an <see cref="IRosterSource"/>. Each collection is paged with
 /// limit/offset and a stable sort; once X-Total-Count is known the remaining pages are fetched
-/// concurrently (at most maxConcurrency at a time) and streamed in order, holding only the pages in flight.
+/// concurrently (at most maxConcurrency requests at a time, whatever asks) and streamed in order, holding only the
+/// pages in flight; a whole-roster read asks for the first pages of users, classes and enrollments ahead.
 /// A pull that does not end with every page and exactly the announced number of distinct records throws
 /// <see cref="RosterReadException"/>.
 /// </summary>
-public sealed class RestRosterSource : IRosterSource, ISupportsTeacherScope, IPooledRosterSource, ISupportsAcademicSessions
+public sealed class RestRosterSource : IRosterSource, ISupportsTeacherScope, IPooledRosterSource, ISupportsAcademicSessions, ISupportsReadAhead
 {
     private static readonly IReadOnlyList<KeyValuePair<string, string>> NoQuery = Array.Empty<KeyValuePair<string, string>>();
 
@@ -23,6 +25,11 @@ public sealed class RestRosterSource : IRosterSource, ISupportsTeacherScope, IPo
     private readonly int _maxConcurrency;
     /// <summary>Every user and class sourcedId this source has been asked about, as dense ids (the engine keys by them).</summary>
     private readonly CsvStringPool _strings = new();
+    /// <summary>Every page request waits here: maxConcurrency holds for the window, gap fetches and read-ahead together.</summary>
+    private readonly SemaphoreSlim _requests;
+    /// <summary>First pages asked for ahead of their read, by path and shape (pooled enrollment rows or records).</summary>
+    private readonly ConcurrentDictionary<(string Path, bool EnrollmentRows), Task<RosterPage>> _ahead = new();
+    private readonly CancellationTokenSource _disposed = new();
 
     /// <summary>Resolves the configured secrets now; bad settings throw <see cref="ConfigurationException"/> naming the key.</summary>
     public RestRosterSource(RosterApiSettings settings, RosterReadObserver? observer = null, RestTransportOptions? transport = null)
@@ -32,6 +39,7 @@ public sealed class RestRosterSource : IRosterSource, ISupportsTeacherScope, IPo
         Client = new OneRosterRestClient(settings, transport, _observer.Verbose);
         _pageSize = settings.PageSize;
         _maxConcurrency = Math.Max(1, settings.MaxConcurrency);
+        _requests = new SemaphoreSlim(_maxConcurrency, _maxConcurrency);
     }
 
     public string Description => $"OneRoster {(Client.Version == OneRosterVersion.V1_2 ? "1.2" : "1.1")} REST at {Client.ServiceBase.GetLeftPart(UriPartial.Path)}";
@@ -65,6 +73,58 @@ public sealed class RestRosterSource : IRosterSource, ISupportsTeacherScope, IPo
 
     /// <inheritdoc />
     public IRosterSource ScopeToTeacher(string email) => new TeacherScopedRosterSource(this, email, _observer);
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// At most maxConcurrency - 1 first pages, so the read starting now keeps a request of its own; with one request at
+    /// a time nothing is asked ahead. Each page asked for is taken by the first whole read of its collection.
+    /// </remarks>
+    public void ReadAhead(IReadOnlyList<RosterCollectionKind> collections, CancellationToken cancellationToken)
+    {
+        int room = _maxConcurrency - 1;
+        foreach (var kind in collections)
+        {
+            if (room-- <= 0)
+            {
+                return;
+            }
+            var token = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _disposed.Token);
+            (string path, bool rows, Task<RosterPage> page) = kind switch
+            {
+                RosterCollectionKind.Users => ("/users", false, FetchAsync(RosterCollections.Users, "/users", NoQuery, 0, _pageSize, false, token.Token)),
+                RosterCollectionKind.Classes => ("/classes", false, FetchAsync(RosterCollections.Classes, "/classes", NoQuery, 0, _pageSize, false, token.Token)),
+                // The engine reads enrollments as pooled rows from this source (IPooledRosterSource).
+                _ => ("/enrollments", true, FetchAsync(RosterCollections.Enrollments, "/enrollments", NoQuery, 0, _pageSize, true, token.Token)),
+            };
+            page.ContinueWith(_ => token.Dispose(), TaskScheduler.Default);
+            if (!_ahead.TryAdd((path, rows), page))
+            {
+                Release(page);
+            }
+        }
+    }
+
+    /// <summary>The first page of a whole read: the one asked for ahead when there is one, else fetched now.</summary>
+    private RosterPage FirstPage<T>(RosterCollection<T> collection, string relativePath, IReadOnlyList<KeyValuePair<string, string>> query, bool enrollmentRows,
+        CancellationToken token)
+    {
+        if (query.Count == 0 && _ahead.TryRemove((relativePath, enrollmentRows), out var early))
+        {
+            return early.GetAwaiter().GetResult();
+        }
+        return Fetch(collection, relativePath, query, 0, _pageSize, enrollmentRows, token);
+    }
+
+    /// <summary>Disposes a page nobody will read once it arrives (its failure, if any, is nobody's to report).</summary>
+    private static void Release(Task<RosterPage> page) =>
+        page.ContinueWith(t =>
+        {
+            if (t.Status == TaskStatus.RanToCompletion)
+            {
+                t.Result.Dispose();
+            }
+            _ = t.Exception;
+        }, TaskScheduler.Default);
 
     /// <summary>
     /// Streams every record of one collection endpoint, deduplicated by sourcedId, in server order, each read
@@ -126,7 +186,7 @@ public sealed class RestRosterSource : IRosterSource, ISupportsTeacherScope, IPo
         long pages = 0;
         try
         {
-            RosterPage first = Fetch(collection, relativePath, query, 0, _pageSize, enrollmentRows, pull.Token);
+            RosterPage first = FirstPage(collection, relativePath, query, enrollmentRows, pull.Token);
             pages++;
             long? total = first.Total;
             // A server may cap limit below what was asked: the first page's length is the real page size.
@@ -247,7 +307,18 @@ public sealed class RestRosterSource : IRosterSource, ISupportsTeacherScope, IPo
 
     private Task<RosterPage> FetchAsync<T>(RosterCollection<T> collection, string path, IReadOnlyList<KeyValuePair<string, string>> query, int offset, int limit,
         bool enrollmentRows, CancellationToken token) =>
-        Task.Run(() => Client.GetPageAsync(collection, path, query, offset, limit, enrollmentRows, token), token);
+        Task.Run(async () =>
+        {
+            await _requests.WaitAsync(token).ConfigureAwait(false);
+            try
+            {
+                return await Client.GetPageAsync(collection, path, query, offset, limit, enrollmentRows, token).ConfigureAwait(false);
+            }
+            finally
+            {
+                _requests.Release();
+            }
+        }, token);
 
     private void Report<T>(RosterCollection<T> collection, long read, long? total)
     {
@@ -295,7 +366,28 @@ public sealed class RestRosterSource : IRosterSource, ISupportsTeacherScope, IPo
 
     IEnumerable<PooledEnrollmentRow> IPooledRosterSource.ReadEnrollmentRows(CancellationToken cancellationToken) => ReadEnrollmentRows(cancellationToken);
 
-    public void Dispose() => Client.Dispose();
+    public void Dispose()
+    {
+        // Pages asked for ahead and never read: stop them and let their buffers go before the client goes.
+        _disposed.Cancel();
+        foreach (var key in _ahead.Keys)
+        {
+            if (_ahead.TryRemove(key, out var page))
+            {
+                try
+                {
+                    page.GetAwaiter().GetResult().Dispose();
+                }
+                catch (Exception)
+                {
+                    // Cancelled just now, or failed: nobody was going to read it.
+                }
+            }
+        }
+        Client.Dispose();
+        _requests.Dispose();
+        _disposed.Dispose();
+    }
 }
 
 /// <summary>
