@@ -8,7 +8,9 @@
              Installs headless Chromium for the HTML report's browser tests when it is missing and the machine
              allows it (root with apt-get); without one those tests are skipped, never passed.
     Demo     builds, then runs examples/Invoke-Demo.ps1 on the example district and the local tenant.
-    Bench    builds, then runs the benchmarks in bench/ and writes bench/results/.
+    Bench    builds, then runs the benchmarks in bench/ and writes bench/results/. The nightly sync bench runs on
+             the build of -BenchBaseline too (extracted with git archive and built once under output/bench/),
+             so the one run shows before and after side by side.
     Package  builds, then writes a .nupkg that Install-PSResource / Install-Module can install from a local repository.
     Clean    removes output/ and every bin/ and obj/ folder.
 .EXAMPLE
@@ -23,7 +25,10 @@ param(
     [string] $Configuration = 'Release',
 
     # Pester only: run the files whose name matches (e.g. 'Import-SensoUser').
-    [string] $PesterFilter = ''
+    [string] $PesterFilter = '',
+
+    # Bench only: the commit the nightly sync is compared with (the build before the single-read pipeline); '' for none.
+    [string] $BenchBaseline = '45448b7'
 )
 
 $ErrorActionPreference = 'Stop'
@@ -100,12 +105,43 @@ function Invoke-Demo {
     Invoke-ChildPwsh -File (Join-Path $PSScriptRoot 'examples/Invoke-Demo.ps1') -ArgumentList @('-ModulePath', $builtManifest)
 }
 
+function Get-BaselineModule([string] $Commit, [string] $WorkDirectory) {
+    # The module as built at $Commit, for before/after figures: extracted with git archive (the repository is not
+    # touched), built once and kept. $null, with a warning, when the commit is not in this clone (a shallow clone).
+    & git -C $PSScriptRoot cat-file -e "$Commit^{commit}" 2>$null
+    if ($LASTEXITCODE -ne 0) {
+        Write-Warning "The bench baseline commit '$Commit' is not in this clone (shallow?): the nightly sync bench runs without its 'before' side."
+        return $null
+    }
+    $folder = Join-Path $WorkDirectory "baseline-$Commit"
+    $built = Get-ChildItem (Join-Path $folder 'output/SensoClassLink') -Filter 'SensoClassLink.psd1' -Recurse -ErrorAction SilentlyContinue | Select-Object -First 1
+    if (-not $built) {
+        Write-Step "Building the bench baseline $Commit"
+        if (Test-Path $folder) { Remove-Item $folder -Recurse -Force }
+        $null = New-Item -ItemType Directory -Path $folder -Force
+        $archive = Join-Path $WorkDirectory "baseline-$Commit.tar"
+        Invoke-Native git -C $PSScriptRoot archive --format=tar -o $archive $Commit
+        Invoke-Native tar -xf $archive -C $folder
+        Remove-Item $archive
+        Invoke-ChildPwsh -File (Join-Path $folder 'build.ps1') -ArgumentList @('-Task', 'Build')
+        $built = Get-ChildItem (Join-Path $folder 'output/SensoClassLink') -Filter 'SensoClassLink.psd1' -Recurse | Select-Object -First 1
+    }
+    return $built.FullName
+}
+
 function Invoke-Bench {
     Invoke-Build
     $benchFolder = Join-Path $PSScriptRoot 'bench'
+    $workDirectory = Join-Path $outputRoot 'bench'
+    $null = New-Item -ItemType Directory -Path $workDirectory -Force
+    $baseline = if ($BenchBaseline) { Get-BaselineModule $BenchBaseline $workDirectory }
     foreach ($script in Get-ChildItem $benchFolder -Filter 'Invoke-*Bench.ps1' | Sort-Object Name) {
         Write-Step "Benchmark: $($script.BaseName)"
-        Invoke-ChildPwsh -File $script.FullName -ArgumentList @('-ModulePath', $builtManifest, '-WorkDirectory', (Join-Path $outputRoot 'bench'))
+        $arguments = @('-ModulePath', $builtManifest, '-WorkDirectory', $workDirectory)
+        if ($baseline -and $script.Name -eq 'Invoke-NightlySyncBench.ps1') {
+            $arguments += @('-BaselineModulePath', $baseline, '-BaselineLabel', "before ($BenchBaseline)")
+        }
+        Invoke-ChildPwsh -File $script.FullName -ArgumentList $arguments
     }
 }
 
