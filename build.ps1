@@ -52,6 +52,9 @@ function Invoke-Build {
     Copy-NativeLibrary -AssetsFile (Join-Path $PSScriptRoot 'src/SensoClassLink/obj/project.assets.json') -Destination $bin.FullName `
         -RuntimeIdentifiers 'linux-x64', 'linux-arm64', 'linux-musl-x64', 'osx-x64', 'osx-arm64', 'win-x64', 'win-x86', 'win-arm64'
 
+    Copy-CoreBuild -AssetsFile (Join-Path $PSScriptRoot 'src/SensoClassLink/obj/project.assets.json') -Destination (Join-Path $bin.FullName 'netcore') `
+        -Packages 'Sylvan.Data.Csv'
+
     # The host provides PowerShell; a copy in the module would load a second, mismatched engine.
     $forbidden = Get-ChildItem $bin.FullName -Recurse -Filter 'System.Management.Automation.dll'
     if ($forbidden) { throw "The module folder must not contain System.Management.Automation.dll: $($forbidden.FullName -join ', ')" }

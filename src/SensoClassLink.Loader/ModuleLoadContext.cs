@@ -20,6 +20,9 @@ public sealed class ModuleLoadContext : AssemblyLoadContext
     private static readonly object Gate = new();
     private static ModuleLoadContext? _instance;
 
+    /// <summary>The folder under bin with .NET (not netstandard) builds of some dependencies, preferred on PowerShell 7.</summary>
+    public const string CoreBuildsFolder = "netcore";
+
     private readonly string _assemblyDirectory;
     private readonly HashSet<string> _frameworkAssemblyNames;
 
@@ -56,6 +59,14 @@ public sealed class ModuleLoadContext : AssemblyLoadContext
             return null;
         }
 
+        // bin/netcore holds the .NET builds of dependencies whose netstandard2.0 build (bin, for Windows PowerShell) is
+        // much slower here: Sylvan.Data.Csv's .NET build finds delimiters with vectorized searches (at 10M enrollments
+        // the parse alone took 6.6 s of CPU with the netstandard2.0 build, 4.3 s with the .NET one).
+        string preferred = Path.Combine(_assemblyDirectory, CoreBuildsFolder, name + ".dll");
+        if (File.Exists(preferred))
+        {
+            return LoadFromAssemblyPath(preferred);
+        }
         string candidate = Path.Combine(_assemblyDirectory, name + ".dll");
         return File.Exists(candidate) ? LoadFromAssemblyPath(candidate) : null;
     }

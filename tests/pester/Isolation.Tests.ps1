@@ -44,6 +44,27 @@ Connect-SensoClassLink -ConfigPath '$config'
         $output | Should -Contain 'old-yaml-still-default=Default'
     }
 
+    It 'reads CSV with the .NET build of Sylvan.Data.Csv from bin/netcore, not the netstandard2.0 one Windows PowerShell uses' {
+        $output = Invoke-FreshPwsh -Script @"
+`$ErrorActionPreference = 'Stop'
+Import-Module `$env:SENSOCLASSLINK_MODULE
+Connect-SensoClassLink -ConfigPath '$config'
+'teachers=' + @(Get-ClassLinkTeacher -IncludeIneligible).Count
+`$context = [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext((Get-Command Get-ClassLinkTeacher).ImplementingType.Assembly)
+`$csv = @(`$context.Assemblies | Where-Object { `$_.GetName().Name -eq 'Sylvan.Data.Csv' })
+'loaded=' + `$csv.Count
+'location=' + [System.IO.Path]::GetRelativePath((Split-Path `$env:SENSOCLASSLINK_MODULE), `$csv[0].Location).Replace('\', '/')
+'framework=' + `$csv[0].GetCustomAttributes([System.Runtime.Versioning.TargetFrameworkAttribute], `$false)[0].FrameworkName
+"@
+        $FreshPwshExitCode | Should -Be 0 -Because ($output -join "`n")
+        $output | Should -Contain 'teachers=3'
+        $output | Should -Contain 'loaded=1'
+        $output | Should -Contain 'location=bin/netcore/Sylvan.Data.Csv.dll'
+        ($output | Where-Object { $_ -like 'framework=*' }) | Should -BeLike 'framework=.NETCoreApp*'
+        # Windows PowerShell still finds its own build in bin.
+        Join-Path (Split-Path $env:SENSOCLASSLINK_MODULE) 'bin/Sylvan.Data.Csv.dll' | Should -Exist
+    }
+
     It 'never loads a second copy of a framework assembly' {
         $output = Invoke-FreshPwsh -Script @"
 Import-Module `$env:SENSOCLASSLINK_MODULE

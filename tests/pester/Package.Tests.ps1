@@ -103,6 +103,9 @@ Describe 'The installable package' -Skip:(-not $canRedirectPSResourceGet) {
         $entries | Should -Contain 'en-US/SensoClassLink.dll-Help.xml'
         $entries | Should -Contain 'bin/runtimes/linux-x64/native/libe_sqlite3.so'
         $entries | Should -Contain 'bin/runtimes/win-x64/native/e_sqlite3.dll'
+        # Both builds of the CSV parser: bin for Windows PowerShell, bin/netcore (faster) for PowerShell 7.
+        $entries | Should -Contain 'bin/Sylvan.Data.Csv.dll'
+        $entries | Should -Contain 'bin/netcore/Sylvan.Data.Csv.dll'
     }
 
     It 'installs with Install-PSResource from a local repository into the temporary module path only' {

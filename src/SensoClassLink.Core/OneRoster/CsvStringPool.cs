@@ -46,9 +46,11 @@ internal sealed class CsvStringPool
     private const int PageBits = 13;
     private const int PageSize = 1 << PageBits;
 
-    /// <summary>Per hash slot: id + 1 (0 = empty), and the id's hash.</summary>
-    private int[] _slots = new int[1024];
-    private int[] _hashes = new int[1024];
+    /// <summary>
+    /// Per hash slot: the id's hash in the high half and id + 1 in the low half (0 = empty). One array, not two: a
+    /// probe of the 1.45M-id table at 10M enrollments misses the cache once instead of twice (two lookups per enrollment).
+    /// </summary>
+    private long[] _slots = new long[1024];
     /// <summary>
     /// Per id, paged: where its characters start (chunk &lt;&lt; 16 | position) in the low half, how many there are in the
     /// high half, with the top bit set when they are kept as chars (<see cref="_chunks"/>) rather than bytes (<see cref="_narrow"/>).
@@ -89,8 +91,7 @@ internal sealed class CsvStringPool
     /// </summary>
     public void Clear()
     {
-        _slots = new int[1024];
-        _hashes = new int[1024];
+        _slots = new long[1024];
         _spans.Clear();
         _spans.TrimExcess();
         _values.Clear();
@@ -114,13 +115,14 @@ internal sealed class CsvStringPool
             return -1;
         }
         int hash = Hash(value);
-        int mask = _slots.Length - 1;
-        for (int i = hash & mask; _slots[i] != 0; i = (i + 1) & mask)
+        var slots = _slots;
+        int mask = slots.Length - 1;
+        for (int i = hash & mask; slots[i] != 0; i = (i + 1) & mask)
         {
-            int id = _slots[i] - 1;
-            if (_hashes[i] == hash && Equal(id, value))
+            long slot = slots[i];
+            if ((int)(slot >> 32) == hash && Equal((int)slot - 1, value))
             {
-                return id;
+                return (int)slot - 1;
             }
         }
         return -1;
@@ -181,10 +183,10 @@ internal sealed class CsvStringPool
         int i = hash & mask;
         for (; _slots[i] != 0; i = (i + 1) & mask)
         {
-            int existing = _slots[i] - 1;
-            if (_hashes[i] == hash && Equal(existing, value))
+            long slot = _slots[i];
+            if ((int)(slot >> 32) == hash && Equal((int)slot - 1, value))
             {
-                return existing;
+                return (int)slot - 1;
             }
         }
         int id = _count;
@@ -196,8 +198,7 @@ internal sealed class CsvStringPool
         _spans[id >> PageBits][id & (PageSize - 1)] = value.Length <= NarrowSize && IsNarrow(value)
             ? (uint)StoreNarrow(value) | ((long)value.Length << 32)
             : (uint)Store(value) | ((long)(value.Length | WideFlag) << 32);
-        _slots[i] = id + 1;
-        _hashes[i] = hash;
+        _slots[i] = ((long)hash << 32) | (uint)(id + 1);
         // Linear probing up to three quarters full: a hit takes about two probes on neighbouring slots, and the table
         // is half the size it would be at half full (at 10M enrollments, 16 MB instead of 32).
         if (++_count * 4 > _slots.Length * 3)
@@ -302,9 +303,7 @@ internal sealed class CsvStringPool
     private void Grow()
     {
         var oldSlots = _slots;
-        var oldHashes = _hashes;
-        _slots = new int[oldSlots.Length * 2];
-        _hashes = new int[oldSlots.Length * 2];
+        _slots = new long[oldSlots.Length * 2];
         int mask = _slots.Length - 1;
         for (int j = 0; j < oldSlots.Length; j++)
         {
@@ -312,29 +311,41 @@ internal sealed class CsvStringPool
             {
                 continue;
             }
-            int i = oldHashes[j] & mask;
+            int i = (int)(oldSlots[j] >> 32) & mask;
             while (_slots[i] != 0)
             {
                 i = (i + 1) & mask;
             }
             _slots[i] = oldSlots[j];
-            _hashes[i] = oldHashes[j];
         }
     }
 
+    /// <summary>
+    /// A 31-bit hash of the characters, four at a time (a 36-character GUID is 9 multiplies, not 36). Only ever compared
+    /// within one pool, never stored: the ids are given in the order values are first met, whatever their hashes.
+    /// </summary>
     [MethodImpl(HotPath.Optimize)]
     private static int Hash(ReadOnlySpan<char> value)
     {
         unchecked
         {
-            uint h = 2166136261;
-            for (int i = 0; i < value.Length; i++)
+            const ulong Multiplier = 0x9E3779B97F4A7C15;
+            ulong h = (ulong)value.Length * Multiplier;
+            var bytes = MemoryMarshal.AsBytes(value);
+            int i = 0;
+            for (; i + 8 <= bytes.Length; i += 8)
             {
-                h = (h ^ value[i]) * 16777619;
+                h = (h ^ MemoryMarshal.Read<ulong>(bytes.Slice(i))) * Multiplier;
+                h ^= h >> 29;
             }
-            h ^= h >> 15;
+            for (i /= 2; i < value.Length; i++)
+            {
+                h = (h ^ value[i]) * Multiplier;
+                h ^= h >> 29;
+            }
+            h ^= h >> 32;
             h *= 0x2c1b3c6d;
-            h ^= h >> 12;
+            h ^= h >> 28;
             return (int)(h & 0x7FFFFFFF);
         }
     }
