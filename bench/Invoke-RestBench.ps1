@@ -22,7 +22,8 @@ param(
     [string] $Scale = '1M',
     [string] $IssueScale = '290K',
     [int] $LatencyMs = 100,
-    [int[]] $ConcurrencyPageSizes = @(10000, 1000),
+    # A string list: with pwsh -File a list arrives as one string ("10000,1000"), which an [int[]] would read as 100001000.
+    [string[]] $ConcurrencyPageSizes = @("10000", "1000"),
     [int] $Seed = 42,
     [string] $AsOf = '2025-10-01',
     [ValidateSet('Cpu', 'Concurrency', 'PageSize')] [string[]] $Parts = @('Cpu', 'Concurrency', 'PageSize'),
