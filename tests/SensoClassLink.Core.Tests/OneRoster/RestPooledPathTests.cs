@@ -200,6 +200,24 @@ public sealed class RestPooledPathTests
     }
 
     [Fact]
+    public async Task ReleasingThePoolLetsThePageBuffersGo()
+    {
+        // The engine releases the pool once the enrollments are resolved; the buffers kept between pages (each as
+        // large as the largest page) must not stay alive under the evaluation that follows.
+        await using var server = await StartAsync(maxPageSize: 5);
+        using var source = RestTestContext.Open(OAuth1(server, pageSize: 5, maxConcurrency: 3));
+        IPooledRosterSource pooled = source;
+        Assert.Equal(4, source.ReadOrgs(default).Count());
+        Assert.Equal(88, pooled.ReadEnrollmentRows(default).Count());
+        Assert.True(source.Client.FreePageBuffers > 0);
+
+        pooled.ReleasePool();
+
+        Assert.Equal(0, source.Client.FreePageBuffers);
+        Assert.Equal(88, pooled.ReadEnrollmentRows(default).Count());
+    }
+
+    [Fact]
     public async Task PagesAskedForAheadAndNeverReadAreLetGoWithTheSource()
     {
         await using var server = await StartAsync(maxPageSize: 5);

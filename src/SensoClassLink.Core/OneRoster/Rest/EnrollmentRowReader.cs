@@ -106,6 +106,14 @@ internal sealed class TokenTapePool
         return larger;
     }
 
+    /// <summary>Lets every free tape go.</summary>
+    public void Clear()
+    {
+        while (_free.TryTake(out _))
+        {
+        }
+    }
+
     public void Return(JsonToken[] tape)
     {
         if (_free.Count < _keep)

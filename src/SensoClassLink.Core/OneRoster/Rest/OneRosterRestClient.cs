@@ -132,6 +132,19 @@ public sealed class OneRosterRestClient : IDisposable
         GetPageAsync(collection, relativePath, query, offset, limit, enrollmentRows: false, cancellationToken);
 
     /// <param name="enrollmentRows">Note each record's tokens for <see cref="EnrollmentRowReader"/> while the page is checked.</param>
+    /// <summary>How many page buffers are kept for the next page.</summary>
+    internal int FreePageBuffers => _pageBuffers.FreeCount;
+
+    /// <summary>
+    /// Lets go of the buffers and token arrays kept between pages: up to maxConcurrency + 2 of each, every buffer as
+    /// large as the largest page it held (users' pages are the largest, about 8 MB at 10,000 a page).
+    /// </summary>
+    internal void ReleasePageBuffers()
+    {
+        _pageBuffers.Clear();
+        _tapes.Clear();
+    }
+
     internal async Task<RosterPage> GetPageAsync<T>(RosterCollection<T> collection, string relativePath, IReadOnlyList<KeyValuePair<string, string>> query,
         int offset, int limit, bool enrollmentRows, CancellationToken cancellationToken)
     {

@@ -67,6 +67,17 @@ internal sealed class PageBufferPool
         return new byte[(minimum + Granularity - 1) / Granularity * Granularity];
     }
 
+    /// <summary>How many free buffers the pool holds.</summary>
+    public int FreeCount => _free.Count;
+
+    /// <summary>Lets every free buffer go (a read is over; the next one rents new buffers sized for its pages).</summary>
+    public void Clear()
+    {
+        while (_free.TryTake(out _))
+        {
+        }
+    }
+
     public void Return(byte[] buffer)
     {
         if (_free.Count < _keep)

@@ -356,7 +356,12 @@ public sealed class RestRosterSource : IRosterSource, ISupportsTeacherScope, IPo
 
     int IPooledRosterSource.PoolSize => _strings.Count;
 
-    void IPooledRosterSource.ReleasePool() => _strings.Clear();
+    void IPooledRosterSource.ReleasePool()
+    {
+        _strings.Clear();
+        // The read is over: the page buffers it kept go too, so the evaluation that follows does not sit on top of them.
+        Client.ReleasePageBuffers();
+    }
 
     /// <summary>Users are read as records: they are a tenth of the enrollments, and a user's roles may be several.</summary>
     bool IPooledRosterSource.HasPooledUserRows => false;
