@@ -1,19 +1,6 @@
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestSupport.psm1') -Force
     Import-Module $env:SENSOCLASSLINK_MODULE -Force
-
-    function New-CoreObject {
-        # Engine types live in the module's private load context, out of reach of type literals: find them by assembly.
-        param([string] $TypeName, [object[]] $ArgumentList = @(), [hashtable] $Property = @{})
-        $assembly = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq 'SensoClassLink.Core' } | Select-Object -First 1
-        $type = $assembly.GetType($TypeName, $true)
-        $constructor = $type.GetConstructors() | Where-Object { $_.GetParameters().Count -eq $ArgumentList.Count } | Select-Object -First 1
-        $arguments = [object[]]::new($ArgumentList.Count)
-        for ($i = 0; $i -lt $ArgumentList.Count; $i++) { $arguments[$i] = $ArgumentList[$i].psobject.BaseObject }
-        $object = $constructor.Invoke($arguments)
-        foreach ($key in $Property.Keys) { $object.$key = $Property[$key] }
-        return $object
-    }
 }
 
 Describe 'Get-SensoUser' {

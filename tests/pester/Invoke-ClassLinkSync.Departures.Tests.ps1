@@ -9,19 +9,6 @@ BeforeAll {
     $script:Omar = 'omar.haddad@riverside.example'
     $script:Day = [datetime]'2026-01-05'
 
-    function New-CoreObject {
-        # Engine types live in the module's private load context, out of reach of type literals: find them by assembly.
-        param([string] $TypeName, [object[]] $ArgumentList = @(), [hashtable] $Property = @{})
-        $assembly = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq 'SensoClassLink.Core' } | Select-Object -First 1
-        $type = $assembly.GetType($TypeName, $true)
-        $constructor = $type.GetConstructors() | Where-Object { $_.GetParameters().Count -eq $ArgumentList.Count } | Select-Object -First 1
-        $arguments = [object[]]::new($ArgumentList.Count)
-        for ($i = 0; $i -lt $ArgumentList.Count; $i++) { $arguments[$i] = $ArgumentList[$i].psobject.BaseObject }
-        $object = $constructor.Invoke($arguments)
-        foreach ($key in $Property.Keys) { $object.$key = $Property[$key] }
-        return $object
-    }
-
     function New-DepartureWorld {
         # The example district in its own folder, connected, with automatic creation on, after a first run on $Day.
         param([int] $MaxSuspensions = 50, [switch] $WithHandMadeUser)

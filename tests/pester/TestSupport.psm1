@@ -215,6 +215,19 @@ namespace SensoClassLinkTests
     [pscustomobject]@{ Width = $m[0]; Height = $m[1]; Colours = $m[2]; DifferingShare = $m[3] }
 }
 
+function New-CoreObject {
+    # Engine types live in the module's private load context, out of reach of type literals: find them by assembly.
+    param([string] $TypeName, [object[]] $ArgumentList = @(), [hashtable] $Property = @{})
+    $assembly = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq 'SensoClassLink.Core' } | Select-Object -First 1
+    $type = $assembly.GetType($TypeName, $true)
+    $constructor = $type.GetConstructors() | Where-Object { $_.GetParameters().Count -eq $ArgumentList.Count } | Select-Object -First 1
+    $arguments = [object[]]::new($ArgumentList.Count)
+    for ($i = 0; $i -lt $ArgumentList.Count; $i++) { $arguments[$i] = $ArgumentList[$i].psobject.BaseObject }
+    $object = $constructor.Invoke($arguments)
+    foreach ($key in $Property.Keys) { $object.$key = $Property[$key] }
+    return $object
+}
+
 function Get-PropertyText {
     <#
         The words a user gets for one property of an output object, joined by '|': as the views and Out-String print it
@@ -227,4 +240,4 @@ function Get-PropertyText {
     return ([string] $InputObject.$Property, $csv, $json) -join '|'
 }
 
-Export-ModuleMember -Function Get-PwshCommandLine, Invoke-FreshPwsh, Get-NuGetPackageFolder, New-TestDistrict, New-TestConfiguration, Find-TestBrowser, Invoke-TestBrowser, Measure-PngImage, Get-PropertyText
+Export-ModuleMember -Function Get-PwshCommandLine, Invoke-FreshPwsh, Get-NuGetPackageFolder, New-TestDistrict, New-TestConfiguration, Find-TestBrowser, Invoke-TestBrowser, Measure-PngImage, New-CoreObject, Get-PropertyText
