@@ -19,6 +19,7 @@ namespace SensoClassLink.Core.OneRoster.Rest;
 public sealed class RestRosterSource : IRosterSource, ISupportsTeacherScope, IPooledRosterSource, ISupportsAcademicSessions, ISupportsReadAhead
 {
     private static readonly IReadOnlyList<KeyValuePair<string, string>> NoQuery = Array.Empty<KeyValuePair<string, string>>();
+    private const string UsersPath = "/users", ClassesPath = "/classes", EnrollmentsPath = "/enrollments";
 
     private readonly RosterReadObserver _observer;
     private readonly int _pageSize;
@@ -51,13 +52,13 @@ public sealed class RestRosterSource : IRosterSource, ISupportsTeacherScope, IPo
         ReadCollection(RosterCollections.Orgs, "/orgs", NoQuery, cancellationToken);
 
     public IEnumerable<RosterUser> ReadUsers(CancellationToken cancellationToken) =>
-        ReadCollection(RosterCollections.Users, "/users", NoQuery, cancellationToken);
+        ReadCollection(RosterCollections.Users, UsersPath, NoQuery, cancellationToken);
 
     public IEnumerable<RosterClass> ReadClasses(CancellationToken cancellationToken) =>
-        ReadCollection(RosterCollections.Classes, "/classes", NoQuery, cancellationToken);
+        ReadCollection(RosterCollections.Classes, ClassesPath, NoQuery, cancellationToken);
 
     public IEnumerable<RosterEnrollment> ReadEnrollments(CancellationToken cancellationToken) =>
-        ReadCollection(RosterCollections.Enrollments, "/enrollments", NoQuery, cancellationToken);
+        ReadCollection(RosterCollections.Enrollments, EnrollmentsPath, NoQuery, cancellationToken);
 
     private List<RosterAcademicSession>? _sessions;
 
@@ -88,19 +89,26 @@ public sealed class RestRosterSource : IRosterSource, ISupportsTeacherScope, IPo
             {
                 return;
             }
-            var token = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _disposed.Token);
-            (string path, bool rows, Task<RosterPage> page) = kind switch
+            // The engine reads enrollments as pooled rows from this source (IPooledRosterSource).
+            var key = kind switch
             {
-                RosterCollectionKind.Users => ("/users", false, FetchAsync(RosterCollections.Users, "/users", NoQuery, 0, _pageSize, false, token.Token)),
-                RosterCollectionKind.Classes => ("/classes", false, FetchAsync(RosterCollections.Classes, "/classes", NoQuery, 0, _pageSize, false, token.Token)),
-                // The engine reads enrollments as pooled rows from this source (IPooledRosterSource).
-                _ => ("/enrollments", true, FetchAsync(RosterCollections.Enrollments, "/enrollments", NoQuery, 0, _pageSize, true, token.Token)),
+                RosterCollectionKind.Users => (UsersPath, false),
+                RosterCollectionKind.Classes => (ClassesPath, false),
+                _ => (EnrollmentsPath, true),
+            };
+            if (_ahead.ContainsKey(key))
+            {
+                continue; // asked for ahead already and not read yet
+            }
+            var token = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _disposed.Token);
+            Task<RosterPage> page = kind switch
+            {
+                RosterCollectionKind.Users => FetchAsync(RosterCollections.Users, UsersPath, NoQuery, 0, _pageSize, false, token.Token),
+                RosterCollectionKind.Classes => FetchAsync(RosterCollections.Classes, ClassesPath, NoQuery, 0, _pageSize, false, token.Token),
+                _ => FetchAsync(RosterCollections.Enrollments, EnrollmentsPath, NoQuery, 0, _pageSize, true, token.Token),
             };
             page.ContinueWith(_ => token.Dispose(), TaskScheduler.Default);
-            if (!_ahead.TryAdd((path, rows), page))
-            {
-                Release(page);
-            }
+            _ahead[key] = page;
         }
     }
 
@@ -114,17 +122,6 @@ public sealed class RestRosterSource : IRosterSource, ISupportsTeacherScope, IPo
         }
         return Fetch(collection, relativePath, query, 0, _pageSize, enrollmentRows, token);
     }
-
-    /// <summary>Disposes a page nobody will read once it arrives (its failure, if any, is nobody's to report).</summary>
-    private static void Release(Task<RosterPage> page) =>
-        page.ContinueWith(t =>
-        {
-            if (t.Status == TaskStatus.RanToCompletion)
-            {
-                t.Result.Dispose();
-            }
-            _ = t.Exception;
-        }, TaskScheduler.Default);
 
     /// <summary>
     /// Streams every record of one collection endpoint, deduplicated by sourcedId, in server order, each read
@@ -157,7 +154,7 @@ public sealed class RestRosterSource : IRosterSource, ISupportsTeacherScope, IPo
         var seen = new SourcedIdSet();
         var cursor = new Utf8JsonCursor();
         var row = new PooledEnrollmentRow();
-        foreach (var page in ReadPages(RosterCollections.Enrollments, "/enrollments", NoQuery, seen, cancellationToken, enrollmentRows: true))
+        foreach (var page in ReadPages(RosterCollections.Enrollments, EnrollmentsPath, NoQuery, seen, cancellationToken, enrollmentRows: true))
         {
             var body = page.Body;
             var tape = body.Tape!;
@@ -288,16 +285,21 @@ public sealed class RestRosterSource : IRosterSource, ISupportsTeacherScope, IPo
             pull.Cancel();
             while (window.Count > 0)
             {
-                var pending = window.Dequeue().Page;
-                try
-                {
-                    pending.GetAwaiter().GetResult().Dispose();
-                }
-                catch (Exception)
-                {
-                    // Already failing or cancelled on purpose; the first error is the one reported.
-                }
+                // Already failing or cancelled on purpose: the first error is the one reported.
+                DisposeWhenDone(window.Dequeue().Page);
             }
+        }
+    }
+
+    /// <summary>Waits for a page nobody will read and lets its buffer go; its failure, if any, is nobody's to report.</summary>
+    private static void DisposeWhenDone(Task<RosterPage> page)
+    {
+        try
+        {
+            page.GetAwaiter().GetResult().Dispose();
+        }
+        catch (Exception)
+        {
         }
     }
 
@@ -379,14 +381,7 @@ public sealed class RestRosterSource : IRosterSource, ISupportsTeacherScope, IPo
         {
             if (_ahead.TryRemove(key, out var page))
             {
-                try
-                {
-                    page.GetAwaiter().GetResult().Dispose();
-                }
-                catch (Exception)
-                {
-                    // Cancelled just now, or failed: nobody was going to read it.
-                }
+                DisposeWhenDone(page); // cancelled just now, or failed: nobody was going to read it
             }
         }
         Client.Dispose();
