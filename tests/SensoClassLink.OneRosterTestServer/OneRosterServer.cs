@@ -30,7 +30,8 @@ public sealed class OneRosterServer : IAsyncDisposable
 
     private readonly TestServerOptions _options;
     /// <summary>Page bodies by collection, offset, end and version, when <see cref="TestServerOptions.CachePages"/> is on.</summary>
-    private readonly ConcurrentDictionary<(object Items, int Offset, int End, bool V2), byte[]> _pageCache = new();
+    private readonly ConcurrentDictionary<(object Items, int Offset, int End, bool V2, string Fields), byte[]> _pageCache = new();
+    private const string FieldsItem = "oneroster.fields";
     private readonly WebApplication _app;
     private readonly ConcurrentDictionary<string, long> _nonces = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, DateTimeOffset> _tokens = new(StringComparer.Ordinal);
@@ -59,6 +60,9 @@ public sealed class OneRosterServer : IAsyncDisposable
 
     /// <summary>Added latency per collection page.</summary>
     public TimeSpan PageLatency { get; set; }
+
+    /// <summary>Answer any <c>fields</c> parameter with HTTP 400 invalid_selection_field (a server whose model lacks a name).</summary>
+    public bool RefuseFieldSelection { get; set; }
 
     /// <summary>Leave X-Total-Count out of collection answers.</summary>
     public bool OmitTotalHeader { get; set; }
@@ -164,6 +168,9 @@ public sealed class OneRosterServer : IAsyncDisposable
         {
             Stats.Filters.Enqueue(filter);
         }
+        string? fields = Param("fields");
+        Stats.FieldSelections.Enqueue(fields ?? "");
+        context.Items[FieldsItem] = fields;
 
         foreach (var fault in Faults)
         {
@@ -352,6 +359,14 @@ public sealed class OneRosterServer : IAsyncDisposable
         {
             await Task.Delay(PageLatency, context.RequestAborted);
         }
+        string? fields = context.Items[FieldsItem] as string;
+        var selection = FieldSelection.Parse(fields, envelope, v2);
+        if (selection is not null && (RefuseFieldSelection || (v2 && selection.Unknown.Count > 0)))
+        {
+            await StatusAsync(context, 400, "invalid_selection_field", "A selection field is not in this server's model.");
+            return;
+        }
+        var writeRecord = selection is null ? write : selection.Apply(write);
         int take = Math.Min(limit, _options.MaxPageSize);
         int end = (int)Math.Min((long)offset + take, items.Count);
         if (!OmitTotalHeader)
@@ -371,15 +386,20 @@ public sealed class OneRosterServer : IAsyncDisposable
             w.WriteStartArray(envelope);
             for (int i = offset; i < end; i++)
             {
-                write(w, items[i], v2);
+                writeRecord(w, items[i], v2);
             }
             w.WriteEndArray();
+            if (selection is { Unknown.Count: > 0 })
+            {
+                // 1.1: the records come with the known fields, and a warning names the codeMinor beside them.
+                WriteStatusInfoSet(w, "success", "warning", "invalid_selection_field", "Unknown selection field(s) ignored.");
+            }
             w.WriteEndObject();
         }
         if (_options.CachePages && IsWholeCollection(items))
         {
             // Benchmarks: each page is serialized once, so the server's CPU does not compete with the client's on a small machine.
-            byte[] body = _pageCache.GetOrAdd((items, offset, end, v2), _ => Serialize(WritePage).ToArray());
+            byte[] body = _pageCache.GetOrAdd((items, offset, end, v2, fields ?? ""), _ => Serialize(WritePage).ToArray());
             await WriteBodyAsync(context, 200, body, body.Length);
             return;
         }
@@ -595,23 +615,28 @@ public sealed class OneRosterServer : IAsyncDisposable
         WriteJsonAsync(context, status, w =>
         {
             w.WriteStartObject();
-            w.WriteStartArray("statusInfoSet");
-            w.WriteStartObject();
-            w.WriteString("imsx_codeMajor", "failure");
-            w.WriteString("imsx_severity", "error");
-            w.WriteString("imsx_description", description);
-            w.WriteStartObject("imsx_CodeMinor");
-            w.WriteStartArray("imsx_codeMinorField");
-            w.WriteStartObject();
-            w.WriteString("imsx_codeMinorFieldName", "TargetEndSystem");
-            w.WriteString("imsx_codeMinorFieldValue", codeMinor);
-            w.WriteEndObject();
-            w.WriteEndArray();
-            w.WriteEndObject();
-            w.WriteEndObject();
-            w.WriteEndArray();
+            WriteStatusInfoSet(w, "failure", "error", codeMinor, description);
             w.WriteEndObject();
         }, null);
+
+    private static void WriteStatusInfoSet(Utf8JsonWriter w, string codeMajor, string severity, string codeMinor, string description)
+    {
+        w.WriteStartArray("statusInfoSet");
+        w.WriteStartObject();
+        w.WriteString("imsx_codeMajor", codeMajor);
+        w.WriteString("imsx_severity", severity);
+        w.WriteString("imsx_description", description);
+        w.WriteStartObject("imsx_CodeMinor");
+        w.WriteStartArray("imsx_codeMinorField");
+        w.WriteStartObject();
+        w.WriteString("imsx_codeMinorFieldName", "TargetEndSystem");
+        w.WriteString("imsx_codeMinorFieldValue", codeMinor);
+        w.WriteEndObject();
+        w.WriteEndArray();
+        w.WriteEndObject();
+        w.WriteEndObject();
+        w.WriteEndArray();
+    }
 
     /// <summary>Null when the request carries valid credentials, else why not (without echoing them).</summary>
     private string? Authenticate(HttpContext context)

@@ -158,6 +158,9 @@ public sealed class TestServerStats
     /// <summary>Every decoded filter parameter received.</summary>
     public ConcurrentQueue<string> Filters { get; } = new();
 
+    /// <summary>Every decoded fields parameter received, in arrival order ("" for a request without one).</summary>
+    public ConcurrentQueue<string> FieldSelections { get; } = new();
+
     /// <summary>Why requests were refused with 401 (e.g. "nonce reused").</summary>
     public ConcurrentQueue<string> AuthFailures { get; } = new();
 

@@ -103,7 +103,7 @@ public static class ConfigurationLoader
         string? csvPath = csv.String("path", required: settings.Source == RosterSourceKind.csv);
         settings.Csv.Path = csvPath is null ? null : ResolvePathValue(csvPath, baseDirectory);
 
-        var api = section.Section("api", "baseUrl", "version", "auth", "pageSize", "maxConcurrency", "timeoutSeconds", "maxRetries");
+        var api = section.Section("api", "baseUrl", "version", "auth", "pageSize", "maxConcurrency", "timeoutSeconds", "maxRetries", "fieldSelection");
         bool apiRequired = settings.Source == RosterSourceKind.api;
         if (apiRequired)
         {
@@ -113,6 +113,7 @@ public static class ConfigurationLoader
         target.BaseUrl = api.Url("baseUrl", required: apiRequired);
         target.Version = api.Enum("version", OneRosterVersion.V1_1, VersionNames);
         target.PageSize = api.Int("pageSize", RosterApiSettings.DefaultPageSize, 1, 10000);
+        target.FieldSelection = api.Bool("fieldSelection", true);
         ReadHttpLimits(api, target);
 
         var auth = api.Section("auth", "method", "clientId", "clientSecret", "signatureMethod", "tokenUrl", "scopes", "token");

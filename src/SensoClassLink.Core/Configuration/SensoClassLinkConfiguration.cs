@@ -88,6 +88,12 @@ public sealed class RosterApiSettings : IHttpLimits
     public int MaxConcurrency { get; set; } = 4;
     public int TimeoutSeconds { get; set; } = 60;
     public int MaxRetries { get; set; } = 5;
+
+    /// <summary>
+    /// Ask for only the fields the module reads (OneRoster's <c>fields</c> parameter): a third less JSON to send and
+    /// read. A server that refuses the selection is read whole from then on; false never asks.
+    /// </summary>
+    public bool FieldSelection { get; set; } = true;
 }
 
 public sealed class RosterAuthSettings

@@ -94,6 +94,26 @@ internal sealed class YamlSection
         return value;
     }
 
+    /// <summary>true or false (any case), as YAML 1.2 spells them; yes/no/on/off are refused rather than guessed.</summary>
+    public bool Bool(string key, bool fallback)
+    {
+        string? text = String(key);
+        if (text is null)
+        {
+            return fallback;
+        }
+        if (string.Equals(text, "true", StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+        if (string.Equals(text, "false", StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+        _problems.Add(Join(Path, key), Raw(key), $"must be true or false, not '{text}'.");
+        return fallback;
+    }
+
     public T Enum<T>(string key, T fallback, IReadOnlyDictionary<string, T> names)
     {
         string? text = String(key);

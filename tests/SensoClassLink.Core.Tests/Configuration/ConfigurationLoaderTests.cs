@@ -88,6 +88,17 @@ public sealed class ConfigurationLoaderTests
     }
 
     [Fact]
+    public void FieldSelectionIsOnByDefaultAndTakesOnlyTrueOrFalse()
+    {
+        const string Api = "classlink:\n  source: api\n  api:\n    baseUrl: https://district-vn-v2.oneroster.com\n    auth:\n      method: bearer\n      token: env:T\n";
+        Assert.True(Load(Api).ClassLink.Api.FieldSelection);
+        Assert.False(Load(Api + "    fieldSelection: false\n").ClassLink.Api.FieldSelection);
+        Assert.True(Load(Api + "    fieldSelection: True\n").ClassLink.Api.FieldSelection);
+        var ex = LoadFails(Api + "    fieldSelection: yes\n");
+        Assert.Contains(ex.Problems, p => p.Key == "classlink.api.fieldSelection" && p.Line == 8 && p.Message.Contains("true or false"));
+    }
+
+    [Fact]
     public void SensoApiHttpLimitsAreReadAndDefaultLikeTheirClassLinkTwins()
     {
         const string Senso = "senso:\n  provider: api\n  api:\n    baseUrl: https://tenant.example/api\n    authority: https://login.example/t\n    clientId: app\n    clientSecret: env:S\n";

@@ -10,6 +10,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
+using SensoClassLink.Core.Configuration;
 using SensoClassLink.Core.Http;
 
 namespace SensoClassLink.Core.OneRoster.Rest;
@@ -20,9 +21,11 @@ namespace SensoClassLink.Core.OneRoster.Rest;
 /// </summary>
 public sealed class RosterCollection<T>
 {
-    internal RosterCollection(string name, string envelope, string single, Func<Utf8JsonCursor, T> map, Func<T, string> id)
+    internal RosterCollection(string name, string envelope, string single, Func<Utf8JsonCursor, T> map, Func<T, string> id, string fields, string? fieldsV1p2 = null)
     {
         Name = name;
+        _fields = fields;
+        _fieldsV1p2 = fieldsV1p2 ?? fields;
         Envelope = envelope;
         Single = single;
         Map = map;
@@ -40,6 +43,15 @@ public sealed class RosterCollection<T>
     internal Func<T, string> SourcedId { get; }
     internal byte[] EnvelopeBytes { get; }
     internal byte[] SingleBytes { get; }
+
+    private readonly string _fields;
+    private readonly string _fieldsV1p2;
+
+    /// <summary>
+    /// The <c>fields</c> selection for <paramref name="version"/>: every top-level field <see cref="Map"/> reads, in the
+    /// version's model (1.2 refuses a name outside it with HTTP 400), so a selected record maps exactly as a whole one.
+    /// </summary>
+    internal string Fields(OneRosterVersion version) => version == OneRosterVersion.V1_2 ? _fieldsV1p2 : _fields;
 }
 
 /// <summary>
@@ -48,12 +60,29 @@ public sealed class RosterCollection<T>
 /// </summary>
 public static class RosterCollections
 {
-    public static readonly RosterCollection<RosterOrg> Orgs = new("orgs", "orgs", "org", MapOrg, o => o.SourcedId);
-    public static readonly RosterCollection<RosterUser> Users = new("users", "users", "user", MapUser, u => u.SourcedId);
-    public static readonly RosterCollection<RosterClass> Classes = new("classes", "classes", "class", MapClass, c => c.SourcedId);
-    public static readonly RosterCollection<RosterEnrollment> Enrollments = new("enrollments", "enrollments", "enrollment", MapEnrollment, e => e.SourcedId);
+    // Each collection's field selection names exactly what its mapper below reads; RosterFieldSelectionTests proves a
+    // selected record maps as the whole one, so a field added to a mapper without its name here fails a test.
+    public static readonly RosterCollection<RosterOrg> Orgs = new("orgs", "orgs", "org", MapOrg, o => o.SourcedId,
+        "sourcedId,status,name,type,parent");
+
+    // 1.1 has role and orgs; ClassLink's 1.1 users are reported to carry a non-standard roles[] as well, which the mapper
+    // reads, so 1.1 asks for it too (an unknown selection field is only a warning in 1.1). 1.2 has roles alone.
+    public static readonly RosterCollection<RosterUser> Users = new("users", "users", "user", MapUser, u => u.SourcedId,
+        "sourcedId,status,enabledUser,username,givenName,familyName,email,identifier,role,orgs,roles",
+        "sourcedId,status,enabledUser,username,givenName,familyName,email,identifier,roles");
+
+    public static readonly RosterCollection<RosterClass> Classes = new("classes", "classes", "class", MapClass, c => c.SourcedId,
+        "sourcedId,status,title,classCode,school,course,terms,periods");
+
+    public static readonly RosterCollection<RosterEnrollment> Enrollments = new("enrollments", "enrollments", "enrollment", MapEnrollment, e => e.SourcedId,
+        "sourcedId,status,class,school,user,role,beginDate,endDate");
+
     public static readonly RosterCollection<RosterAcademicSession> AcademicSessions =
-        new("academicSessions", "academicSessions", "academicSession", MapAcademicSession, s => s.SourcedId);
+        new("academicSessions", "academicSessions", "academicSession", MapAcademicSession, s => s.SourcedId,
+            "sourcedId,status,title,startDate,endDate");
+
+    /// <summary>The field selection of enrollments read as the engine's pooled rows: the seven <see cref="EnrollmentRowReader"/> notes (no school).</summary>
+    internal const string EnrollmentRowFields = "sourcedId,status,class,user,role,beginDate,endDate";
 
     [MethodImpl(HotPath.Optimize)]
     private static RosterAcademicSession MapAcademicSession(Utf8JsonCursor r)
@@ -633,6 +662,37 @@ internal static class OneRosterResponseReader
             ArrayPool<byte>.Shared.Return(bytes);
         }
     }
+
+    /// <summary>
+    /// True for an HTTP 400 whose statusInfoSet carries the codeMinor invalid_selection_field (1.2 spells it so; 1.1
+    /// servers write "invalid selection field" too): the server refused the <c>fields</c> parameter. A 1.1 server
+    /// that only warns answers 200 with the records, which are read as they are.
+    /// </summary>
+    internal static bool RefusesFieldSelection(HttpResponseMessage response)
+    {
+        if ((int)response.StatusCode != 400)
+        {
+            return false;
+        }
+        try
+        {
+            string body = response.Content.ReadAsStringAsync().GetAwaiter().GetResult();
+            if (body.Length == 0 || body.TrimStart().StartsWith("<", StringComparison.Ordinal))
+            {
+                return false;
+            }
+            JToken root = JToken.Parse(body);
+            JToken? set = root is JObject o ? (o["statusInfoSet"] ?? o["imsx_statusInfo"] ?? o["imsx_StatusInfo"]) : null;
+            return set is not null && set.SelectTokens("..*").OfType<JValue>().Any(v => v.Type == JTokenType.String && IsInvalidSelectionField((string?)v.Value));
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
+    private static bool IsInvalidSelectionField(string? code) =>
+        code is not null && string.Equals(code.Replace(' ', '_').Trim(), "invalid_selection_field", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>The server's imsx_description from an error body, shortened and on one line, or null.</summary>
     public static string? Description(HttpResponseMessage response)

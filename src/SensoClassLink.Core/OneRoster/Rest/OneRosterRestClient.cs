@@ -74,6 +74,9 @@ public sealed class OneRosterRestClient : IDisposable
     private readonly ResilientHttpSender _sender;
     private readonly PageBufferPool _pageBuffers;
     private readonly TokenTapePool _tapes;
+    private readonly Action<string>? _verbose;
+    /// <summary>Cleared, for the rest of this client's life, by the first answer that refuses the selection.</summary>
+    private volatile bool _fieldSelection;
 
     public OneRosterRestClient(RosterApiSettings settings, RestTransportOptions? transport = null, Action<string>? verbose = null)
     {
@@ -101,7 +104,12 @@ public sealed class OneRosterRestClient : IDisposable
         MaxPages = transport.MaxPages;
         _pageBuffers = new PageBufferPool(settings.MaxConcurrency + 2);
         _tapes = new TokenTapePool(settings.MaxConcurrency + 2);
+        _verbose = verbose;
+        _fieldSelection = settings.FieldSelection;
     }
+
+    /// <summary>Whether collection pages still ask for only the fields the module reads (see <see cref="RosterApiSettings.FieldSelection"/>).</summary>
+    public bool FieldSelection => _fieldSelection;
 
     /// <summary>The server root (scheme, host, port): safe to show.</summary>
     public Uri ServiceRoot { get; }
@@ -155,12 +163,41 @@ public sealed class OneRosterRestClient : IDisposable
             new("sort", "sourcedId"),
             new("orderBy", "asc"),
         };
+        string? fields = _fieldSelection ? (enrollmentRows ? RosterCollections.EnrollmentRowFields : collection.Fields(Version)) : null;
+        if (fields is not null)
+        {
+            parameters.Add(new("fields", fields));
+        }
         string endpoint = $"GET {relativePath} (offset {offset})";
+        try
+        {
+            return await GetPageAsync(collection, relativePath, parameters, endpoint, fields is not null, enrollmentRows, cancellationToken).ConfigureAwait(false);
+        }
+        catch (FieldSelectionRefusedException)
+        {
+            // The selection is an optimization: a server that refuses it (a 1.2 model without one of the names, or no
+            // support at all) is read whole from now on, and this page is asked for again without it.
+            if (_fieldSelection)
+            {
+                _fieldSelection = false;
+                _verbose?.Invoke($"{endpoint} refused the field selection (invalid_selection_field); whole records are read from now on.");
+            }
+            return await GetPageAsync(collection, relativePath, query, offset, limit, enrollmentRows, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<RosterPage> GetPageAsync<T>(RosterCollection<T> collection, string relativePath, List<KeyValuePair<string, string>> parameters, string endpoint,
+        bool selectsFields, bool enrollmentRows, CancellationToken cancellationToken)
+    {
         byte[]? fallback = relativePath.EndsWith("/teachers", StringComparison.Ordinal) ? TeachersEnvelope
             : relativePath.EndsWith("/students", StringComparison.Ordinal) ? StudentsEnvelope
             : relativePath.EndsWith("/schools", StringComparison.Ordinal) ? SchoolsEnvelope : null;
         return await SendAsync(relativePath, parameters, endpoint, streamBody: true, async (response, token) =>
         {
+            if (selectsFields && OneRosterResponseReader.RefusesFieldSelection(response))
+            {
+                throw new FieldSelectionRefusedException();
+            }
             ThrowOnErrorStatus(response, endpoint);
             // The whole body is read into a reused buffer and checked here, inside the attempt, on the fetching thread
             // (a broken page is retried like a 503); the records are read from it later, on the consuming thread.
@@ -360,6 +397,11 @@ public sealed class OneRosterRestClient : IDisposable
     }
 
     public void Dispose() => _http.Dispose();
+
+    /// <summary>An answer that refused the <c>fields</c> parameter: the page is asked for again without it.</summary>
+    private sealed class FieldSelectionRefusedException : Exception
+    {
+    }
 
     private sealed class UnauthorizedSignal : Exception
     {

@@ -213,12 +213,12 @@ public static class RosterConnectionCheck
     };
 
     private static RosterCollection<RosterRecordStub> Stub(string envelope) =>
-        new(envelope, envelope, envelope, _ => RosterRecordStub.Instance, _ => "");
+        new(envelope, envelope, envelope, _ => RosterRecordStub.Instance, _ => "", "sourcedId");
 
     private static RosterApiSettings Copy(RosterApiSettings s, OneRosterVersion version) => new()
     {
         BaseUrl = s.BaseUrl, Version = version, Auth = s.Auth, PageSize = s.PageSize, MaxConcurrency = s.MaxConcurrency,
-        TimeoutSeconds = s.TimeoutSeconds, MaxRetries = s.MaxRetries,
+        TimeoutSeconds = s.TimeoutSeconds, MaxRetries = s.MaxRetries, FieldSelection = s.FieldSelection,
     };
 
     private static string VersionText(OneRosterVersion version) => version == OneRosterVersion.V1_2 ? "1.2" : "1.1";
