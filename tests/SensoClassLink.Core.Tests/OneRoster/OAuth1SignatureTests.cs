@@ -111,6 +111,19 @@ public sealed class OAuth1SignatureTests
     }
 
     [Fact]
+    public void AFieldSelectionsCommasAreEncodedOnTheWireAndEncodedAgainInTheBaseString()
+    {
+        // The binding: the comma may travel raw or as %2C, and the base string signs the decoded value re-encoded (%252C).
+        var query = new[] { P("limit", "10"), P("fields", "sourcedId,givenName") };
+        var uri = new Uri("https://roster.example.org/ims/oneroster/v1p1/users?" + PercentEncoding.EncodeQuery(query));
+        Assert.Contains("fields=sourcedId%2CgivenName", uri.AbsoluteUri);
+        string baseString = OAuth1Signature.BaseString("GET", uri, query);
+        Assert.Contains("fields%3DsourcedId%252CgivenName", baseString);
+        // A verifier that decodes the wire query gets the same base string.
+        Assert.Equal(baseString, OAuth1Signature.BaseString("GET", uri, PercentEncoding.DecodeQuery(uri.Query)));
+    }
+
+    [Fact]
     public void EverySignatureGetsAFreshNonce()
     {
         var signer = new OAuth1Signer("k", "s", OAuth1SignatureMethod.HmacSha1);
