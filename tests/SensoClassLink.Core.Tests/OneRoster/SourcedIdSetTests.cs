@@ -27,6 +27,20 @@ public sealed class SourcedIdSetTests
     }
 
     [Fact]
+    public void APageOfHashesIsNewAtTheFirstPlaceOfEachIdWithinThePageAndAcrossPages()
+    {
+        var set = new SourcedIdSet();
+        ulong[] first = { SourcedIdSet.Hash("a"), SourcedIdSet.Hash("b"), SourcedIdSet.Hash("a"), 0, 0 };
+        var fresh = new bool[8];
+        set.AddHashes(first, fresh, 4); // the fifth is past the count: not added
+        Assert.Equal(new[] { true, true, false, true }, fresh.Take(4));
+        ulong[] second = { SourcedIdSet.Hash("c"), SourcedIdSet.Hash("b"), 0 };
+        set.AddHashes(second, fresh, 3);
+        Assert.Equal(new[] { true, false, false }, fresh.Take(3));
+        Assert.Equal(4, set.Count);
+    }
+
+    [Fact]
     public void IdsSeenBeforeThePullsTotalWasKnownAreKeptWhenTheTableIsSized()
     {
         // The first page arrives before X-Total-Count sizes the table: its ids must still count as seen afterwards.

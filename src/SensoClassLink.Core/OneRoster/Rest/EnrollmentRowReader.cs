@@ -42,22 +42,22 @@ internal static class EnrollmentRowReader
         }
     }
 
-    /// <summary>Fills <paramref name="row"/> from the noted tokens; false (the row is not to be used) when the sourcedId was seen before in this pull.</summary>
+    /// <summary>The record's sourcedId as <see cref="SourcedIdSet.Hash(ReadOnlySpan{char})"/> hashes it (decoded, so escapes mean what they say).</summary>
     [MethodImpl(HotPath.Optimize)]
-    public static bool Read(Utf8JsonCursor r, JsonToken[] tape, int record, PooledEnrollmentRow row, CsvStringPool pool, SourcedIdSet seen)
+    public static ulong SourcedIdHash(Utf8JsonCursor r, JsonToken[] tape, int record) =>
+        SourcedIdSet.Hash(new ReadOnlySpan<char>(r.Chars, 0, r.DecodeToken(tape[record * Fields + SourcedId])));
+
+    /// <summary>Fills <paramref name="row"/> from the noted tokens (the caller has deduplicated the record by <see cref="SourcedIdHash"/>).</summary>
+    [MethodImpl(HotPath.Optimize)]
+    public static void Read(Utf8JsonCursor r, JsonToken[] tape, int record, PooledEnrollmentRow row, CsvStringPool pool)
     {
         int at = record * Fields;
-        if (!seen.AddHash(SourcedIdSet.Hash(new ReadOnlySpan<char>(r.Chars, 0, r.DecodeToken(tape[at + SourcedId])))))
-        {
-            return false;
-        }
         row.Status = pool.Get(PoolMode.Recent, r.Chars, 0, r.DecodeToken(tape[at + Status]));
         row.ClassId = pool.IdOf(new ReadOnlySpan<char>(r.Chars, 0, r.DecodeToken(tape[at + Class])));
         row.UserId = pool.IdOf(new ReadOnlySpan<char>(r.Chars, 0, r.DecodeToken(tape[at + User])));
         row.Role = Trimmed(pool, r.Chars, r.DecodeToken(tape[at + Role]));
         row.BeginDate = Date(pool, r.Chars, r.DecodeToken(tape[at + BeginDate]));
         row.EndDate = Date(pool, r.Chars, r.DecodeToken(tape[at + EndDate]));
-        return true;
     }
 
     /// <summary>The role trimmed (the rules compare it ignoring case, as the record's lower-cased role).</summary>

@@ -154,15 +154,29 @@ public sealed class RestRosterSource : IRosterSource, ISupportsTeacherScope, IPo
         var seen = new SourcedIdSet();
         var cursor = new Utf8JsonCursor();
         var row = new PooledEnrollmentRow();
+        var hashes = Array.Empty<ulong>();
+        var fresh = Array.Empty<bool>();
         foreach (var page in ReadPages(RosterCollections.Enrollments, EnrollmentsPath, NoQuery, seen, cancellationToken, enrollmentRows: true))
         {
             var body = page.Body;
             var tape = body.Tape!;
+            int count = body.Count;
             cursor.Reset(body.Bytes, 0, body.Length);
-            for (int i = 0; i < body.Count; i++)
+            if (hashes.Length < count)
             {
-                if (EnrollmentRowReader.Read(cursor, tape, i, row, _strings, seen))
+                hashes = new ulong[count];
+                fresh = new bool[count];
+            }
+            for (int i = 0; i < count; i++)
+            {
+                hashes[i] = EnrollmentRowReader.SourcedIdHash(cursor, tape, i);
+            }
+            seen.AddHashes(hashes, fresh, count);
+            for (int i = 0; i < count; i++)
+            {
+                if (fresh[i])
                 {
+                    EnrollmentRowReader.Read(cursor, tape, i, row, _strings);
                     yield return row;
                 }
             }
