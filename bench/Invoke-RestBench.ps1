@@ -9,8 +9,9 @@
     client being measured; a warm-up pull fills that cache before the first measurement), and each
     measurement is Get-ClassLinkTeacher -IncludeIneligible in a fresh pwsh (Measure-ClassLinkTeacher.ps1):
       Cpu:         -Scale, no added latency, pages of 10,000, 4 at once: the module's CPU time and peak working set
-                   against the CSV path on the same district, -CpuRepeat alternated pairs, medians compared
-                   (issue 10: at most 2x the CPU, at most 100 MB more);
+                   against the CSV path on the same district, -CpuRepeat alternated rounds, medians compared
+                   (issue 10: at most 2x the CPU, at most 100 MB more); each round also reads whole records
+                   (fieldSelection: false, as from a server without OneRoster field selection);
       Concurrency: -Scale, -LatencyMs per page, pages of 10,000: maxConcurrency 1 against 4 (issue 10: at least 3.5x);
       PageSize:    -IssueScale, -LatencyMs per page, 4 at once: pages of 1,000 against 10,000 (issue 13);
     Every run's output is hashed: the CSV and REST answers must be identical. The load average is recorded with
@@ -87,14 +88,14 @@ function Invoke-Measure([string] $Name, [string] $Yaml, [hashtable] $Facts) {
     return $run
 }
 
-function Invoke-WarmUp([string] $Url, [int] $PageSize) {
-    # Fills the server's page cache for this page size, so every measurement after it is served alike.
-    $null = Invoke-Measure "warm-up-page$PageSize" (Get-RestYaml $Url $PageSize 4) @{}
+function Invoke-WarmUp([string] $Url, [int] $PageSize, [bool] $FieldSelection = $true) {
+    # Fills the server's page cache for this page size (and selection: its pages are other URLs), so every measurement after it is served alike.
+    $null = Invoke-Measure "warm-up-page$PageSize$(if (-not $FieldSelection) { '-whole' })" (Get-RestYaml $Url $PageSize 4 $FieldSelection) @{}
 }
 
 function Get-CsvYaml([string] $Data) { "classlink:`n  source: csv`n  csv:`n    path: '$Data'`n" }
 
-function Get-RestYaml([string] $Url, [int] $PageSize, [int] $Concurrency) {
+function Get-RestYaml([string] $Url, [int] $PageSize, [int] $Concurrency, [bool] $FieldSelection = $true) {
     @"
 classlink:
   source: api
@@ -108,6 +109,7 @@ classlink:
     pageSize: $PageSize
     maxConcurrency: $Concurrency
     timeoutSeconds: 300
+    fieldSelection: $(if ($FieldSelection) { 'true' } else { 'false' })
 "@
 }
 
@@ -119,22 +121,27 @@ if ($Parts -contains 'Cpu' -or $Parts -contains 'Concurrency') {
     $enrollments = (Get-Content -LiteralPath (Join-Path $data 'enrollments.csv') | Measure-Object -Line).Lines - 1
     if ($Parts -contains 'Cpu') {
         # One run of each varies by a third on this machine: -CpuRepeat alternated pairs, and the medians compared.
-        Write-Host "[$Scale] CSV against REST (no added latency, pages of 10,000, 4 at once), $CpuRepeat alternated pairs"
+        # Each round also reads whole records (fieldSelection: false), as from a server without field selection.
+        Write-Host "[$Scale] CSV against REST (no added latency, pages of 10,000, 4 at once; whole records too), $CpuRepeat alternated rounds"
         $server = Start-RosterServer $data 0
         Invoke-WarmUp $server.Url 10000
+        Invoke-WarmUp $server.Url 10000 $false
         $csvRuns = [System.Collections.Generic.List[object]]::new()
         $restRuns = [System.Collections.Generic.List[object]]::new()
+        $wholeRuns = [System.Collections.Generic.List[object]]::new()
         try {
             foreach ($pair in 1..$CpuRepeat) {
                 $csvRuns.Add((Invoke-Measure "csv-$Scale-run$pair" (Get-CsvYaml $data) @{ source = 'csv'; enrollments = $enrollments }))
                 $restRuns.Add((Invoke-Measure "rest-$Scale-latency0-page10000-x4-run$pair" (Get-RestYaml $server.Url 10000 4) @{ source = 'rest'; enrollments = $enrollments; latencyMs = 0; pageSize = 10000; maxConcurrency = 4 }))
+                $wholeRuns.Add((Invoke-Measure "rest-$Scale-latency0-page10000-x4-whole-run$pair" (Get-RestYaml $server.Url 10000 4 $false) @{ source = 'rest'; enrollments = $enrollments; latencyMs = 0; pageSize = 10000; maxConcurrency = 4; fieldSelection = $false }))
             }
         }
         finally { Stop-RosterServer $server }
-        foreach ($run in @($csvRuns) + @($restRuns)) { $runs.Add($run) }
+        foreach ($run in @($csvRuns) + @($restRuns) + @($wholeRuns)) { $runs.Add($run) }
         function Get-Median([double[]] $Values) { $sorted = @($Values | Sort-Object); $sorted[[int][math]::Floor(($sorted.Count - 1) / 2)] }
         $csvCpu = Get-Median @($csvRuns | ForEach-Object cpuSeconds)
         $restCpu = Get-Median @($restRuns | ForEach-Object cpuSeconds)
+        $wholeCpu = Get-Median @($wholeRuns | ForEach-Object cpuSeconds)
         $csvPeak = Get-Median @($csvRuns | ForEach-Object peakWorkingSetMB)
         $restPeak = Get-Median @($restRuns | ForEach-Object peakWorkingSetMB)
         $summary.cpu = [ordered]@{
@@ -143,7 +150,9 @@ if ($Parts -contains 'Cpu' -or $Parts -contains 'Concurrency') {
             restCpuSecondsMedian = $restCpu
             restCpuOverCsv = [math]::Round($restCpu / [math]::Max(0.01, $csvCpu), 2)
             restPeakAboveCsvMB = [math]::Round($restPeak - $csvPeak, 1)
-            sameOutput = @(@($csvRuns) + @($restRuns) | ForEach-Object outputSha256 | Sort-Object -Unique).Count -eq 1
+            restWholeRecordsCpuSecondsMedian = $wholeCpu
+            restWholeRecordsCpuOverCsv = [math]::Round($wholeCpu / [math]::Max(0.01, $csvCpu), 2)
+            sameOutput = @(@($csvRuns) + @($restRuns) + @($wholeRuns) | ForEach-Object outputSha256 | Sort-Object -Unique).Count -eq 1
             targets = 'CPU at most 2x the CSV path; peak working set at most 100 MB above it (medians)'
         }
     }
