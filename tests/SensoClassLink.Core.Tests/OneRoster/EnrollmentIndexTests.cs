@@ -224,6 +224,36 @@ public sealed class EnrollmentIndexTests
         Assert.InRange(accepted, bodies.Count / 20, bodies.Count - bodies.Count / 4);
     }
 
+    /// <summary>
+    /// The end of a string is found 8 bytes at a time for the first 16 and by a vectorized search after: every length
+    /// around those steps, with the bytes next to '"' and '\\' in value, multi-byte UTF-8 and an escape at every place.
+    /// </summary>
+    [Fact]
+    public void StringsOfEveryLengthEndWhereTheyEnd()
+    {
+        string filler = "a!#[]\u00e9\u00ff\u0001 z";
+        for (int length = 0; length <= 40; length++)
+        {
+            for (int escapeAt = -1; escapeAt < length; escapeAt++)
+            {
+                var content = new StringBuilder();
+                for (int i = 0; i < length; i++)
+                {
+                    content.Append(i == escapeAt ? "\\\"" : filler[i % filler.Length].ToString());
+                }
+                string value = content.ToString();
+                string page = $$$"""{"enrollments":[{"sourcedId":"{{{value}}}","status":"{{{value}}}","user":{"sourcedId":"{{{value}}}"}}]}""";
+                byte[] body = Encoding.UTF8.GetBytes(page);
+                var tokens = IndexedTokens(body)!;
+                int start = Encoding.UTF8.GetByteCount(page.Substring(0, page.IndexOf("\"sourcedId\":\"", StringComparison.Ordinal) + 13));
+                var expected = new JsonToken(start, Encoding.UTF8.GetByteCount(value), escapeAt >= 0 ? JsonTokenKind.EscapedString : JsonTokenKind.String);
+                Assert.Equal((expected.Start, expected.Length, expected.Kind), (tokens[0].Start, tokens[0].Length, tokens[0].Kind));
+                Assert.Equal(Tuples(ReferenceTokens(body)!), Tuples(tokens));
+                Assert.Equal(value.Replace("\\\"", "\""), Text(body, tokens[3]));
+            }
+        }
+    }
+
     [Fact]
     public void DepthIsCountedInsideEnrollmentsAsEverywhere()
     {

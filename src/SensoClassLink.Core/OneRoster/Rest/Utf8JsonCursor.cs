@@ -2,6 +2,7 @@ using System;
 using System.Globalization;
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Text;
 
 namespace SensoClassLink.Core.OneRoster.Rest;
@@ -481,7 +482,7 @@ internal sealed class Utf8JsonCursor
             {
                 return -1;
             }
-            if (new ReadOnlySpan<byte>(bytes, nameStart, nameLength).SequenceEqual(RosterJsonNames.SourcedId))
+            if (new ReadOnlySpan<byte>(bytes, nameStart, nameLength).SequenceEqual("sourcedId"u8)) // a literal: compared inline
             {
                 sourcedId = token;
             }
@@ -507,7 +508,7 @@ internal sealed class Utf8JsonCursor
         {
             return -1;
         }
-        int found = new ReadOnlySpan<byte>(bytes, start, end - start).IndexOfAny((byte)'"', (byte)'\\');
+        int found = IndexOfQuoteOrBackslash(bytes, start, end);
         int quote = start + found;
         if (found < 0 || bytes[quote] != '"' || quote + 1 >= end || bytes[quote + 1] != ':')
         {
@@ -608,7 +609,7 @@ internal sealed class Utf8JsonCursor
     private static int ScanString(byte[] bytes, int pos, int end, out bool escaped)
     {
         int at = pos + 1;
-        int found = new ReadOnlySpan<byte>(bytes, at, end - at).IndexOfAny((byte)'"', (byte)'\\');
+        int found = IndexOfQuoteOrBackslash(bytes, at, end);
         if (found >= 0 && bytes[at + found] == '"')
         {
             escaped = false;
@@ -616,6 +617,52 @@ internal sealed class Utf8JsonCursor
         }
         escaped = true;
         return ScanEscapedString(bytes, at, end);
+    }
+
+    /// <summary>
+    /// Where the first '"' or '\\' in <paramref name="bytes"/> from <paramref name="at"/> to <paramref name="end"/> is
+    /// (relative to <paramref name="at"/>), or -1. Most names and values in a record are shorter than 16 bytes: two
+    /// 8-byte words tested in a few instructions find their end without the call and setup of the vectorized search,
+    /// which takes over for longer strings (hrefs).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int IndexOfQuoteOrBackslash(byte[] bytes, int at, int end)
+    {
+        if (BitConverter.IsLittleEndian && end - at >= 16)
+        {
+            var window = new ReadOnlySpan<byte>(bytes, at, 16);
+            int hit = QuoteOrBackslashIn(MemoryMarshal.Read<ulong>(window));
+            if (hit < 8)
+            {
+                return hit;
+            }
+            hit = QuoteOrBackslashIn(MemoryMarshal.Read<ulong>(window.Slice(8)));
+            if (hit < 8)
+            {
+                return 8 + hit;
+            }
+            int found = new ReadOnlySpan<byte>(bytes, at + 16, end - at - 16).IndexOfAny((byte)'"', (byte)'\\');
+            return found < 0 ? -1 : 16 + found;
+        }
+        return new ReadOnlySpan<byte>(bytes, at, end - at).IndexOfAny((byte)'"', (byte)'\\');
+    }
+
+    /// <summary>The index of the first '"' or '\\' among the 8 bytes of a little-endian word, or 8.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int QuoteOrBackslashIn(ulong word)
+    {
+        const ulong Ones = 0x0101010101010101, Highs = 0x8080808080808080;
+        ulong quotes = word ^ (Ones * '"'), backslashes = word ^ (Ones * '\\');
+        // A byte of quotes/backslashes is zero where the word holds that character, and (x - Ones) & ~x sets the high
+        // bit of such a byte. A borrow can also mark bytes above it, never below: the lowest mark is the first hit.
+        ulong hits = (((quotes - Ones) & ~quotes) | ((backslashes - Ones) & ~backslashes)) & Highs;
+        if (hits == 0)
+        {
+            return 8;
+        }
+        // The lowest mark alone, moved to bit 0 of its byte (1 << 8k); the multiplication puts k in the top byte.
+        ulong lowest = (hits & (~hits + 1)) >> 7;
+        return (int)((lowest * 0x0001020304050607UL) >> 56);
     }
 
     /// <summary>The rest of a string that holds escapes (or is not closed), from <paramref name="at"/> inside it; see <see cref="ScanString(byte[], int, int, out bool)"/>.</summary>
@@ -884,9 +931,10 @@ internal sealed class JsonFieldNames
     public int IndexOf(ReadOnlySpan<byte> name)
     {
         int key = Key(name);
-        for (int i = 0; i < _keys.Length; i++)
+        int[] keys = _keys; // in a local, the loop runs without reloads and bounds checks
+        for (int i = 0; i < keys.Length; i++)
         {
-            if (_keys[i] == key && name.SequenceEqual(_names[i]))
+            if (keys[i] == key && name.SequenceEqual(_names[i]))
             {
                 return i;
             }
