@@ -905,20 +905,32 @@ internal readonly struct JsonToken
 }
 
 /// <summary>
-/// The fields a record reader notes, by name (UTF-8), each marked when it is a GUIDRef. A name is found by its length
-/// and first byte before its bytes are compared: one comparison for most names instead of one per field.
+/// The fields a record reader notes, by name (UTF-8), each marked when it is a GUIDRef. A name is found through a
+/// small table indexed by its length and first byte: one comparison for most names instead of one per field.
 /// </summary>
 internal sealed class JsonFieldNames
 {
+    private const int NoField = -1, SharedSlot = -2;
+
     private readonly byte[][] _names;
     private readonly bool[] _refs;
     private readonly int[] _keys;
+    private readonly int[] _slots = new int[64];
 
     public JsonFieldNames(params (byte[] Name, bool IsRef)[] fields)
     {
         _names = Array.ConvertAll(fields, f => f.Name);
         _refs = Array.ConvertAll(fields, f => f.IsRef);
-        _keys = Array.ConvertAll(_names, Key);
+        _keys = Array.ConvertAll(_names, name => Key(name));
+        for (int i = 0; i < _slots.Length; i++)
+        {
+            _slots[i] = NoField;
+        }
+        for (int i = 0; i < _keys.Length; i++)
+        {
+            ref int slot = ref _slots[Slot(_keys[i])];
+            slot = slot == NoField ? i : SharedSlot;
+        }
     }
 
     public int Count => _names.Length;
@@ -931,20 +943,30 @@ internal sealed class JsonFieldNames
     public int IndexOf(ReadOnlySpan<byte> name)
     {
         int key = Key(name);
-        int[] keys = _keys; // in a local, the loop runs without reloads and bounds checks
-        for (int i = 0; i < keys.Length; i++)
+        int field = _slots[Slot(key)];
+        if (field >= 0)
         {
-            if (keys[i] == key && name.SequenceEqual(_names[i]))
+            return _keys[field] == key && name.SequenceEqual(_names[field]) ? field : NoField;
+        }
+        return field == NoField ? NoField : IndexOfShared(name, key);
+    }
+
+    /// <summary>The rare case of two fields in one slot of the table (not so for the enrollment fields): each is tried.</summary>
+    private int IndexOfShared(ReadOnlySpan<byte> name, int key)
+    {
+        for (int i = 0; i < _keys.Length; i++)
+        {
+            if (_keys[i] == key && name.SequenceEqual(_names[i]))
             {
                 return i;
             }
         }
-        return -1;
+        return NoField;
     }
 
-    private static int Key(byte[] name) => Key(new ReadOnlySpan<byte>(name));
-
     private static int Key(ReadOnlySpan<byte> name) => name.Length == 0 ? 0 : (name.Length << 8) | name[0];
+
+    private static int Slot(int key) => ((key >> 8) * 7 + (key & 0xFF)) & 63;
 }
 
 /// <summary>The OneRoster property names the record readers match, as UTF-8.</summary>
