@@ -18,6 +18,16 @@ internal static class EnrollmentRowReader
 
     private const int SourcedId = 0, Status = 1, Class = 2, User = 3, Role = 4, BeginDate = 5, EndDate = 6;
 
+    /// <summary>The fields noted, in their order on the tape; class and user are GUIDRefs (their sourcedId is noted).</summary>
+    private static readonly JsonFieldNames Names = new(
+        (RosterJsonNames.SourcedId, false),
+        (RosterJsonNames.Status, false),
+        (RosterJsonNames.Class, true),
+        (RosterJsonNames.User, true),
+        (RosterJsonNames.Role, false),
+        (RosterJsonNames.BeginDate, false),
+        (RosterJsonNames.EndDate, false));
+
     /// <summary>Walks one enrollment (the cursor at its '{'), checking it, and notes its tokens at <paramref name="record"/>.</summary>
     [MethodImpl(HotPath.Optimize)]
     public static void Index(Utf8JsonCursor r, ref JsonToken[] tape, int record, TokenTapePool tapes)
@@ -28,17 +38,24 @@ internal static class EnrollmentRowReader
             tape = tapes.Grow(tape, at + Fields);
         }
         Array.Clear(tape, at, Fields);
+        if (r.TryScanCompactObject(Names, new Span<JsonToken>(tape, at, Fields)))
+        {
+            return;
+        }
+        // Not in the compact form (or broken): the general walk checks it and notes the same tokens from the start.
+        Array.Clear(tape, at, Fields);
         r.BeginObject();
         while (r.NextProperty())
         {
-            if (r.NameIs(RosterJsonNames.SourcedId)) tape[at + SourcedId] = r.ScanToken();
-            else if (r.NameIs(RosterJsonNames.Status)) tape[at + Status] = r.ScanToken();
-            else if (r.NameIs(RosterJsonNames.Class)) tape[at + Class] = r.ScanRefToken();
-            else if (r.NameIs(RosterJsonNames.User)) tape[at + User] = r.ScanRefToken();
-            else if (r.NameIs(RosterJsonNames.Role)) tape[at + Role] = r.ScanToken();
-            else if (r.NameIs(RosterJsonNames.BeginDate)) tape[at + BeginDate] = r.ScanToken();
-            else if (r.NameIs(RosterJsonNames.EndDate)) tape[at + EndDate] = r.ScanToken();
-            else r.SkipValue();
+            int field = r.NameIndex(Names);
+            if (field < 0)
+            {
+                r.SkipValue();
+            }
+            else
+            {
+                tape[at + field] = Names.IsRef(field) ? r.ScanRefToken() : r.ScanToken();
+            }
         }
     }
 

@@ -2,6 +2,7 @@ using System;
 using System.Globalization;
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Text;
 
 namespace SensoClassLink.Core.OneRoster.Rest;
@@ -33,7 +34,9 @@ internal sealed class Utf8JsonCursor
     private int _pos;
     private int _end;
     private int _depth;
-    private readonly bool[] _needComma = new bool[MaxDepth + 2];
+    // Whether the current container has had a member (the next one must follow a comma). One flag serves every
+    // depth: a container closes only as the value of a member of the one around it, which has had a member then.
+    private bool _afterMember;
     private int _nameStart;
     private int _nameLength;
     private bool _nameEscaped;
@@ -92,7 +95,7 @@ internal sealed class Utf8JsonCursor
             throw new JsonSyntaxException();
         }
         _pos++;
-        _needComma[_depth] = false;
+        _afterMember = false;
     }
 
     /// <summary>
@@ -116,7 +119,7 @@ internal sealed class Utf8JsonCursor
             throw new JsonSyntaxException();
         }
         _pos++;
-        _needComma[_depth] = true;
+        _afterMember = true;
         return true;
     }
 
@@ -128,7 +131,7 @@ internal sealed class Utf8JsonCursor
         {
             return false;
         }
-        _needComma[_depth] = true;
+        _afterMember = true;
         return true;
     }
 
@@ -145,9 +148,10 @@ internal sealed class Utf8JsonCursor
         {
             _pos++;
             _depth--;
+            _afterMember = true;
             return false;
         }
-        if (_needComma[_depth])
+        if (_afterMember)
         {
             if (b != ',')
             {
@@ -356,6 +360,217 @@ internal sealed class Utf8JsonCursor
         return token;
     }
 
+    /// <summary>The index in <paramref name="names"/> of the current property's name, or -1.</summary>
+    [MethodImpl(HotPath.Optimize)]
+    public int NameIndex(JsonFieldNames names)
+    {
+        if (!_nameEscaped)
+        {
+            return names.IndexOf(new ReadOnlySpan<byte>(_bytes, _nameStart, _nameLength));
+        }
+        for (int i = 0; i < names.Count; i++)
+        {
+            if (DecodedNameIs(names[i]))
+            {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /// <summary>
+    /// Walks one object (the cursor at its '{') in the compact form servers send, noting into
+    /// <paramref name="tokens"/> what a walk with <see cref="NextProperty"/>, <see cref="NameIndex"/> and
+    /// <see cref="ScanToken"/> (<see cref="ScanRefToken"/> for the GUIDRef fields) would note, and returns true with
+    /// the object consumed. Returns false, the cursor left where it was, when the object holds anything else:
+    /// whitespace, an escaped name, a number, an array, an object inside an object member, or a syntax error. The
+    /// caller then walks the object with those general calls, which check and note everything; so this walk never
+    /// refuses a body by itself (except through <see cref="ScanString(ReadOnlySpan{byte}, int, out bool)"/>, which the
+    /// general walk would reach and throw in just the same way). It exists because the general calls keep their
+    /// state in fields and cost a call or more per token: on a page of enrollments this walk takes two thirds of the time.
+    /// </summary>
+    [MethodImpl(HotPath.Optimize)]
+    public bool TryScanCompactObject(JsonFieldNames names, Span<JsonToken> tokens)
+    {
+        // A span that ends where the body does: its bounds checks are the end-of-body checks (one compare for both).
+        var json = new ReadOnlySpan<byte>(_bytes, 0, _end);
+        int pos = _pos;
+        // The object and a GUIDRef in it are two levels down; nearer the limit the general walk counts them.
+        if (_depth + 2 > MaxDepth || pos >= json.Length || json[pos] != '{')
+        {
+            return false;
+        }
+        pos++;
+        if (pos < json.Length && json[pos] == '}')
+        {
+            pos++;
+        }
+        else
+        {
+            while (true)
+            {
+                pos = CompactMemberName(json, pos, names, out int field);
+                if (pos < 0 || pos >= json.Length)
+                {
+                    return false;
+                }
+                JsonToken token;
+                if (json[pos] == '{')
+                {
+                    // ScanRefToken notes the sourcedId; ScanToken notes an object as blank.
+                    pos = CompactFlatObject(json, pos, out token);
+                    if (field >= 0 && !names.IsRef(field))
+                    {
+                        token = default;
+                    }
+                }
+                else
+                {
+                    pos = CompactScalar(json, pos, out token);
+                    if (field >= 0 && names.IsRef(field))
+                    {
+                        token = default; // a GUIDRef that is not an object is blank
+                    }
+                }
+                if (pos < 0 || pos >= json.Length)
+                {
+                    return false;
+                }
+                if (field >= 0)
+                {
+                    tokens[field] = token;
+                }
+                byte next = json[pos++];
+                if (next == '}')
+                {
+                    break;
+                }
+                if (next != ',')
+                {
+                    return false;
+                }
+            }
+        }
+        _pos = pos;
+        _afterMember = true; // as when the general walk closes it
+        return true;
+    }
+
+    /// <summary>
+    /// For the compact walk, an object of strings and literals (a GUIDRef, plain metadata) at <paramref name="pos"/>:
+    /// the position past it, or -1; <paramref name="sourcedId"/> is the token of its last sourcedId.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int CompactFlatObject(ReadOnlySpan<byte> json, int pos, out JsonToken sourcedId)
+    {
+        sourcedId = default;
+        pos++; // '{'
+        if (pos < json.Length && json[pos] == '}')
+        {
+            return pos + 1;
+        }
+        while (true)
+        {
+            pos = CompactName(json, pos, out int nameStart, out int nameLength);
+            if (pos < 0)
+            {
+                return -1;
+            }
+            pos = CompactScalar(json, pos, out JsonToken token);
+            if (pos < 0 || pos >= json.Length)
+            {
+                return -1;
+            }
+            if (json.Slice(nameStart, nameLength).SequenceEqual("sourcedId"u8)) // a literal: compared inline
+            {
+                sourcedId = token;
+            }
+            byte next = json[pos++];
+            if (next == '}')
+            {
+                return pos;
+            }
+            if (next != ',')
+            {
+                return -1;
+            }
+        }
+    }
+
+    /// <summary>
+    /// For the compact walk, a property name and its colon at <paramref name="pos"/>: the position past the colon and
+    /// the name's index in <paramref name="names"/> (or -1), or -1 when the name is not plain. A name of
+    /// <paramref name="names"/> is recognised where it starts (<see cref="JsonFieldNames.MatchCompact"/>); other names
+    /// are searched for their end and looked up.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int CompactMemberName(ReadOnlySpan<byte> json, int pos, JsonFieldNames names, out int field)
+    {
+        field = -1;
+        if (pos < json.Length && json[pos] == '"')
+        {
+            int after = names.MatchCompact(json, pos + 1, out field);
+            if (after >= 0)
+            {
+                return after;
+            }
+        }
+        pos = CompactName(json, pos, out int nameStart, out int nameLength);
+        if (pos >= 0)
+        {
+            field = names.IndexOf(json.Slice(nameStart, nameLength));
+        }
+        return pos;
+    }
+
+    /// <summary>For the compact walk, a property name without escapes and its colon at <paramref name="pos"/>: the position past the colon, or -1.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int CompactName(ReadOnlySpan<byte> json, int pos, out int start, out int length)
+    {
+        start = pos + 1;
+        length = 0;
+        if (pos >= json.Length || json[pos] != '"')
+        {
+            return -1;
+        }
+        int found = IndexOfQuoteOrBackslash(json, start);
+        int quote = start + found;
+        if (found < 0 || json[quote] != '"' || quote + 1 >= json.Length || json[quote + 1] != ':')
+        {
+            return -1;
+        }
+        length = found;
+        return quote + 2;
+    }
+
+    /// <summary>For the compact walk, a string or literal at <paramref name="pos"/> and its token as <see cref="ScanToken"/> notes it: the position past it, or -1 for anything else.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int CompactScalar(ReadOnlySpan<byte> json, int pos, out JsonToken token)
+    {
+        token = default;
+        if (pos >= json.Length)
+        {
+            return -1;
+        }
+        switch (json[pos])
+        {
+            case (byte)'"':
+                int after = ScanString(json, pos, out bool escaped);
+                token = new JsonToken(pos + 1, after - pos - 2, escaped ? JsonTokenKind.EscapedString : JsonTokenKind.String);
+                return after;
+            case (byte)'t' when json.Length - pos >= 4 && json.Slice(pos, 4).SequenceEqual("true"u8):
+                token = new JsonToken(pos, 4, JsonTokenKind.True);
+                return pos + 4;
+            case (byte)'f' when json.Length - pos >= 5 && json.Slice(pos, 5).SequenceEqual("false"u8):
+                token = new JsonToken(pos, 5, JsonTokenKind.False);
+                return pos + 5;
+            case (byte)'n' when json.Length - pos >= 4 && json.Slice(pos, 4).SequenceEqual("null"u8):
+                return pos + 4;
+            default:
+                return -1;
+        }
+    }
+
     /// <summary>The text of a token read earlier from the same bytes (see <see cref="ReadText"/>) into <see cref="Chars"/>; returns its length.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int DecodeToken(JsonToken token) => token.Kind switch
@@ -401,39 +616,110 @@ internal sealed class Utf8JsonCursor
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private bool ScanString(out int start, out int length)
     {
-        // Callers have checked the opening quote.
-        start = ++_pos;
-        bool escaped = false;
+        int pos = _pos;
+        int after = ScanString(new ReadOnlySpan<byte>(_bytes, 0, _end), pos, out bool escaped);
+        start = pos + 1;
+        length = after - start - 1;
+        _pos = after;
+        return escaped;
+    }
+
+    /// <summary>
+    /// The string at <paramref name="pos"/> ('"' expected, checked by the caller): returns the position past its
+    /// closing quote and whether it holds escapes; throws at a bad escape or a missing closing quote. Positions go in
+    /// and out by value so that the compact walk (<see cref="TryScanCompactObject"/>) shares this and still keeps its
+    /// position in a register (a position passed by reference would live in memory for the whole walk).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int ScanString(ReadOnlySpan<byte> json, int pos, out bool escaped)
+    {
+        int at = pos + 1;
+        int found = IndexOfQuoteOrBackslash(json, at);
+        if (found >= 0 && json[at + found] == '"')
+        {
+            escaped = false;
+            return at + found + 1;
+        }
+        escaped = true;
+        return ScanEscapedString(json, at);
+    }
+
+    /// <summary>
+    /// Where the first '"' or '\\' in <paramref name="json"/> from <paramref name="at"/> is
+    /// (relative to <paramref name="at"/>), or -1. Most names and values in a record are shorter than 16 bytes: two
+    /// 8-byte words tested in a few instructions find their end without the call and setup of the vectorized search,
+    /// which takes over for longer strings (hrefs).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int IndexOfQuoteOrBackslash(ReadOnlySpan<byte> json, int at)
+    {
+        if (BitConverter.IsLittleEndian && json.Length - at >= 16)
+        {
+            var window = json.Slice(at, 16);
+            int hit = QuoteOrBackslashIn(MemoryMarshal.Read<ulong>(window));
+            if (hit < 8)
+            {
+                return hit;
+            }
+            hit = QuoteOrBackslashIn(MemoryMarshal.Read<ulong>(window.Slice(8)));
+            if (hit < 8)
+            {
+                return 8 + hit;
+            }
+            int found = json.Slice(at + 16).IndexOfAny((byte)'"', (byte)'\\');
+            return found < 0 ? -1 : 16 + found;
+        }
+        return json.Slice(at).IndexOfAny((byte)'"', (byte)'\\');
+    }
+
+    /// <summary>The index of the first '"' or '\\' among the 8 bytes of a little-endian word, or 8.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int QuoteOrBackslashIn(ulong word)
+    {
+        const ulong Ones = 0x0101010101010101, Highs = 0x8080808080808080;
+        ulong quotes = word ^ (Ones * '"'), backslashes = word ^ (Ones * '\\');
+        // A byte of quotes/backslashes is zero where the word holds that character, and (x - Ones) & ~x sets the high
+        // bit of such a byte. A borrow can also mark bytes above it, never below: the lowest mark is the first hit.
+        ulong hits = (((quotes - Ones) & ~quotes) | ((backslashes - Ones) & ~backslashes)) & Highs;
+        if (hits == 0)
+        {
+            return 8;
+        }
+        // The lowest mark alone, moved to bit 0 of its byte (1 << 8k); the multiplication puts k in the top byte.
+        ulong lowest = (hits & (~hits + 1)) >> 7;
+        return (int)((lowest * 0x0001020304050607UL) >> 56);
+    }
+
+    /// <summary>The rest of a string that holds escapes (or is not closed), from <paramref name="at"/> inside it; see <see cref="ScanString(ReadOnlySpan{byte}, int, out bool)"/>.</summary>
+    private static int ScanEscapedString(ReadOnlySpan<byte> json, int at)
+    {
         while (true)
         {
-            int at = new ReadOnlySpan<byte>(_bytes, _pos, _end - _pos).IndexOfAny((byte)'"', (byte)'\\');
-            if (at < 0)
+            int found = json.Slice(at).IndexOfAny((byte)'"', (byte)'\\');
+            if (found < 0)
             {
                 throw new JsonSyntaxException();
             }
-            _pos += at;
-            if (_bytes[_pos] == '"')
+            at += found;
+            if (json[at] == '"')
             {
-                length = _pos - start;
-                _pos++;
-                return escaped;
+                return at + 1;
             }
-            escaped = true;
-            if (_pos + 1 >= _end)
+            if (at + 1 >= json.Length)
             {
                 throw new JsonSyntaxException();
             }
-            switch (_bytes[_pos + 1])
+            switch (json[at + 1])
             {
                 case (byte)'"' or (byte)'\\' or (byte)'/' or (byte)'b' or (byte)'f' or (byte)'n' or (byte)'r' or (byte)'t':
-                    _pos += 2;
+                    at += 2;
                     break;
                 case (byte)'u':
-                    if (_pos + 6 > _end || Hex(_bytes[_pos + 2]) < 0 || Hex(_bytes[_pos + 3]) < 0 || Hex(_bytes[_pos + 4]) < 0 || Hex(_bytes[_pos + 5]) < 0)
+                    if (at + 6 > json.Length || Hex(json[at + 2]) < 0 || Hex(json[at + 3]) < 0 || Hex(json[at + 4]) < 0 || Hex(json[at + 5]) < 0)
                     {
                         throw new JsonSyntaxException();
                     }
-                    _pos += 6;
+                    at += 6;
                     break;
                 default:
                     throw new JsonSyntaxException();
@@ -641,6 +927,135 @@ internal readonly struct JsonToken
     public int Start { get; }
     public int Length { get; }
     public JsonTokenKind Kind { get; }
+}
+
+/// <summary>
+/// The fields a record reader notes, by name (UTF-8), each marked when it is a GUIDRef. A name already scanned is
+/// looked up in a small table by its length and first byte (one comparison instead of one per field); the compact
+/// walk recognises a field's name where it starts, before searching for its end (<see cref="MatchCompact"/>).
+/// </summary>
+internal sealed class JsonFieldNames
+{
+    private const int NoField = -1, SharedSlot = -2;
+
+    private readonly byte[][] _names;
+    private readonly bool[] _refs;
+    private readonly int[] _keys;
+    private readonly int[] _slots = new int[64];
+
+    // For MatchCompact: each field's `name":` (the name with the quote and colon that end it in the compact form) as
+    // two little-endian words and the masks of the bytes that count, and per first byte the fields that start with it.
+    private readonly ulong[] _heads0, _heads1, _masks0, _masks1;
+    private readonly uint[] _byFirstByte = new uint[256];
+
+    public JsonFieldNames(params (byte[] Name, bool IsRef)[] fields)
+    {
+        _names = Array.ConvertAll(fields, f => f.Name);
+        _refs = Array.ConvertAll(fields, f => f.IsRef);
+        _keys = Array.ConvertAll(_names, name => Key(name));
+        for (int i = 0; i < _slots.Length; i++)
+        {
+            _slots[i] = NoField;
+        }
+        for (int i = 0; i < _keys.Length; i++)
+        {
+            ref int slot = ref _slots[Slot(_keys[i])];
+            slot = slot == NoField ? i : SharedSlot;
+        }
+
+        _heads0 = new ulong[fields.Length];
+        _heads1 = new ulong[fields.Length];
+        _masks0 = new ulong[fields.Length];
+        _masks1 = new ulong[fields.Length];
+        for (int i = 0; i < fields.Length && i < 32; i++)
+        {
+            byte[] name = _names[i];
+            if (name.Length == 0 || name.Length + 2 > 16 || Array.IndexOf(name, (byte)'"') >= 0 || Array.IndexOf(name, (byte)'\\') >= 0)
+            {
+                continue; // left to the search and the table
+            }
+            var pattern = new byte[16];
+            var mask = new byte[16];
+            name.CopyTo(pattern, 0);
+            pattern[name.Length] = (byte)'"';
+            pattern[name.Length + 1] = (byte)':';
+            for (int b = 0; b < name.Length + 2; b++)
+            {
+                mask[b] = 0xFF;
+            }
+            _heads0[i] = BitConverter.ToUInt64(pattern, 0);
+            _heads1[i] = BitConverter.ToUInt64(pattern, 8);
+            _masks0[i] = BitConverter.ToUInt64(mask, 0);
+            _masks1[i] = BitConverter.ToUInt64(mask, 8);
+            _byFirstByte[name[0]] |= 1u << i;
+        }
+    }
+
+    public int Count => _names.Length;
+
+    public byte[] this[int index] => _names[index];
+
+    public bool IsRef(int index) => _refs[index];
+
+    /// <summary>The index of the field named <paramref name="name"/>, or -1.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public int IndexOf(ReadOnlySpan<byte> name)
+    {
+        int key = Key(name);
+        int field = _slots[Slot(key)];
+        if (field >= 0)
+        {
+            return _keys[field] == key && name.SequenceEqual(_names[field]) ? field : NoField;
+        }
+        return field == NoField ? NoField : IndexOfShared(name, key);
+    }
+
+    /// <summary>
+    /// For the compact walk: when the bytes at <paramref name="at"/> (just past a name's opening quote) are a field's
+    /// name, its closing quote and a colon, the position past the colon and the field; else -1. The 16 bytes there
+    /// are compared with each field of the same first byte at once: this skips the search for the name's end that
+    /// the compact walk's time goes to (-1 also near the end of the body, or for a name that is none of the fields).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public int MatchCompact(ReadOnlySpan<byte> json, int at, out int field)
+    {
+        field = NoField;
+        if (!BitConverter.IsLittleEndian || json.Length - at < 16)
+        {
+            return -1;
+        }
+        var window = json.Slice(at, 16);
+        ulong word0 = MemoryMarshal.Read<ulong>(window), word1 = MemoryMarshal.Read<ulong>(window.Slice(8));
+        ulong[] heads0 = _heads0, heads1 = _heads1, masks0 = _masks0, masks1 = _masks1; // locals: no reloads
+        int[] keys = _keys;
+        uint candidates = _byFirstByte[(byte)word0];
+        for (int i = 0; candidates != 0 && i < keys.Length && i < heads0.Length && i < heads1.Length && i < masks0.Length && i < masks1.Length; i++, candidates >>= 1)
+        {
+            if ((candidates & 1) != 0 && (((word0 ^ heads0[i]) & masks0[i]) | ((word1 ^ heads1[i]) & masks1[i])) == 0)
+            {
+                field = i;
+                return at + (keys[i] >> 8) + 2; // the key holds the name's length (at hand, unlike _names[i].Length)
+            }
+        }
+        return -1;
+    }
+
+    /// <summary>The rare case of two fields in one slot of the table (not so for the enrollment fields): each is tried.</summary>
+    private int IndexOfShared(ReadOnlySpan<byte> name, int key)
+    {
+        for (int i = 0; i < _keys.Length; i++)
+        {
+            if (_keys[i] == key && name.SequenceEqual(_names[i]))
+            {
+                return i;
+            }
+        }
+        return NoField;
+    }
+
+    private static int Key(ReadOnlySpan<byte> name) => name.Length == 0 ? 0 : (name.Length << 8) | name[0];
+
+    private static int Slot(int key) => ((key >> 8) * 7 + (key & 0xFF)) & 63;
 }
 
 /// <summary>The OneRoster property names the record readers match, as UTF-8.</summary>
