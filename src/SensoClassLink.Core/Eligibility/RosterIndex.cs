@@ -146,9 +146,7 @@ internal sealed class RosterIndex
             // so the reused row reads them only on demand.
             foreach (var row in pooled.ReadUserRows(ct))
             {
-                bool isTeacher = string.Equals(row.Role, "teacher", StringComparison.OrdinalIgnoreCase);
-                bool isStudent = string.Equals(row.Role, "student", StringComparison.OrdinalIgnoreCase);
-                AddUser(row.Location, row.Line, row.SourcedId, row.IsActive && row.IsEnabled, isTeacher, isStudent, row);
+                AddUser(row.Location, row.Line, row.SourcedId, row.IsActive && row.IsEnabled, row.IsTeacher, row.IsStudent, row);
             }
             return;
         }
@@ -158,8 +156,8 @@ internal sealed class RosterIndex
             bool isTeacher = false, isStudent = false;
             foreach (string role in user.Roles)
             {
-                isTeacher |= string.Equals(role, "teacher", StringComparison.OrdinalIgnoreCase);
-                isStudent |= string.Equals(role, "student", StringComparison.OrdinalIgnoreCase);
+                isTeacher |= PooledUserRow.IsTeacherRole(role);
+                isStudent |= PooledUserRow.IsStudentRole(role);
             }
             AddUser(user.Location, user.Line, user.SourcedId, user.IsActive && user.IsEnabled, isTeacher, isStudent, new RecordDetails(user));
         }

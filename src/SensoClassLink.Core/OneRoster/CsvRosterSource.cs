@@ -337,7 +337,7 @@ public sealed partial class CsvRosterSource : IRosterSource, IPooledRosterSource
                 current.SourcedId = row.Get(id).Trim();
                 current.Status = row.Get(status);
                 current.EnabledUser = row.Get(enabled);
-                current.Role = row.Get(role).Trim();
+                current.SetRole(row.Get(role).Trim());
                 return current;
             };
         });

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 
 namespace SensoClassLink.Core.OneRoster;
@@ -32,6 +33,9 @@ internal interface IUserDetails
 internal abstract class PooledRowFields
 {
     public abstract string Get(int ordinal);
+
+    /// <summary>A list field: by default one comma- or semicolon-separated value, as a CSV export spells it.</summary>
+    public virtual IReadOnlyList<string> GetList(int ordinal) => CsvRosterSource.SplitList(Get(ordinal));
 }
 
 /// <summary>One user for the engine's fast path (<see cref="IPooledRosterSource"/>); reused from row to row, details read on demand.</summary>
@@ -55,7 +59,9 @@ internal sealed class PooledUserRow : IUserDetails
     public string SourcedId = "";
     public string Status = "";
     public string EnabledUser = "";
-    public string Role = "";
+    /// <summary>Whether any of the user's roles is teacher, or student (a OneRoster 1.2 user may carry both).</summary>
+    public bool IsTeacher;
+    public bool IsStudent;
 
     /// <summary>The OneRoster status rule (<see cref="RosterStatus.IsActive"/>).</summary>
     public bool IsActive => RosterStatus.IsActive(Status);
@@ -63,8 +69,20 @@ internal sealed class PooledUserRow : IUserDetails
     /// <summary>enabledUser (<see cref="RosterStatus.IsEnabled"/>).</summary>
     public bool IsEnabled => RosterStatus.IsEnabled(EnabledUser);
 
+    /// <summary>The user's one role (a 1.1 export's role column) as both flags.</summary>
+    public void SetRole(string role)
+    {
+        IsTeacher = IsTeacherRole(role);
+        IsStudent = IsStudentRole(role);
+    }
+
+    /// <summary>The engine's reading of a role, the same for records and rows.</summary>
+    public static bool IsTeacherRole(string role) => string.Equals(role, "teacher", StringComparison.OrdinalIgnoreCase);
+
+    public static bool IsStudentRole(string role) => string.Equals(role, "student", StringComparison.OrdinalIgnoreCase);
+
     public string Email => _row.Get(_email);
     public string GivenName => _row.Get(_given);
     public string FamilyName => _row.Get(_family);
-    public IReadOnlyList<string> OrgSourcedIds => CsvRosterSource.SplitList(_row.Get(_orgs));
+    public IReadOnlyList<string> OrgSourcedIds => _row.GetList(_orgs);
 }

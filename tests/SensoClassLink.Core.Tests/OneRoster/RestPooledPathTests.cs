@@ -122,6 +122,48 @@ public sealed class RestPooledPathTests
     }
 
     [Fact]
+    public void AUserRowReadsWhatItsRecordReads()
+    {
+        // Each user row against the record of the same JSON: roles from role and roles[] (a 1.2 user may be both),
+        // orgs from orgs[] then the roles' orgs (repeats and blanks dropped), escapes, JSON booleans, names and email
+        // decoded only when asked, a blank sourcedId, keys repeated within a record. (A sourcedId repeated within a pull
+        // fails it on either path: the distinct records then miss the total.)
+        var users = new List<string>
+        {
+            User("\"t1\"", "teacher", "t1@d.org", ",\"orgs\":[{\"sourcedId\":\"s2\"},\"x\",{\"sourcedId\":\"s2\"},{\"href\":\"h\"}]"),
+            User("\"t2\"", " Teacher ", "T\u00e9@d.org", ",\"givenName\":\"Zo\u00eb\",\"enabledUser\":true"),
+            User("\"both\"", "", "b@d.org", ",\"roles\":[{\"role\":\"student\",\"org\":{\"sourcedId\":\"s3\"}},\"teacher\",{\"role\":\"aide\",\"org\":{\"sourcedId\":\"s1\"}},7]"),
+            User("\"s1\"", "student", "s1@d.org", ",\"enabledUser\":false,\"email\":\"second@d.org\""),
+            User("\"\"", "teacher", "blank@d.org"),
+            User("\"n\"", "teacher", "n@d.org", ",\"orgs\":null,\"roles\":{\"role\":\"student\"},\"familyName\":null"),
+        };
+        var district = District();
+        district["users"] = users;
+        using var source = Open(new PagedJsonHandler(district), RosterReadObserver.None);
+        IPooledRosterSource pooled = source;
+        static string Describe(string id, string status, string enabled, bool teacher, bool student, IUserDetails details) =>
+            $"{id}|{status}|{enabled}|{teacher}|{student}|{details.Email}|{details.GivenName}|{details.FamilyName}|{string.Join(",", details.OrgSourcedIds)}";
+
+        var rows = pooled.ReadUserRows(default).Select(r => Describe(r.SourcedId, r.Status, r.EnabledUser, r.IsTeacher, r.IsStudent, r)).ToList();
+        var records = source.ReadUsers(default).Select(u => Describe(u.SourcedId, u.Status, u.EnabledUser,
+            u.Roles.Any(PooledUserRow.IsTeacherRole), u.Roles.Any(PooledUserRow.IsStudentRole), new RecordView(u))).ToList();
+
+        Assert.Equal(records, rows);
+        Assert.Equal(6, rows.Count);
+        Assert.Contains("t1|active|true|True|False|t1@d.org|G|F|s2", rows); // its second orgs key wins, as in the record
+        Assert.Contains("both|active|true|True|True|b@d.org|G|F|s1,s3", rows);
+        Assert.Contains("t2|active|true|True|False|T\u00e9@d.org|Zo\u00eb|F|s1", rows);
+    }
+
+    private sealed class RecordView(RosterUser user) : IUserDetails
+    {
+        public string Email => user.Email;
+        public string GivenName => user.GivenName;
+        public string FamilyName => user.FamilyName;
+        public IReadOnlyList<string> OrgSourcedIds => user.OrgSourcedIds;
+    }
+
+    [Fact]
     public void ThePooledPathAndTheRecordPathGiveTheSameTeachersWarningsAndFigures()
     {
         var pooled = Evaluate(o => Open(new PagedJsonHandler(District()), o));
@@ -155,7 +197,7 @@ public sealed class RestPooledPathTests
         var handler = new PagedJsonHandler(District());
         using var source = Open(handler, RosterReadObserver.None);
         IPooledRosterSource pooled = Assert.IsAssignableFrom<IPooledRosterSource>(source);
-        Assert.False(pooled.HasPooledUserRows);
+        Assert.True(pooled.HasPooledUserRows);
         int classId = pooled.PoolIdOf("c1");
         int userId = pooled.PoolIdOf("42");
         pooled.PoolIdOf("s1");

@@ -168,7 +168,7 @@ public static class RosterCollections
         };
     }
 
-    private static void AddDistinct(List<string> list, string value)
+    internal static void AddDistinct(List<string> list, string value)
     {
         if (value.Length > 0 && !list.Contains(value))
         {
@@ -177,7 +177,7 @@ public static class RosterCollections
     }
 
     /// <summary><c>orgs</c>: the GUIDRefs' sourcedIds when it is an array (blank for elements that are not objects), else null.</summary>
-    private static List<string>? ReadOrgRefs(Utf8JsonCursor r)
+    internal static List<string>? ReadOrgRefs(Utf8JsonCursor r)
     {
         if (r.Peek() != '[')
         {
@@ -231,7 +231,7 @@ public static class RosterCollections
     }
 
     /// <summary><c>roles</c> (1.2): each object's role and org, or a bare string role; other elements are ignored.</summary>
-    private static List<(string Role, string Org)>? ReadRoleEntries(Utf8JsonCursor r)
+    internal static List<(string Role, string Org)>? ReadRoleEntries(Utf8JsonCursor r)
     {
         if (r.Peek() != '[')
         {

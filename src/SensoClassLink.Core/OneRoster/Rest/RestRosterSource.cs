@@ -145,6 +145,29 @@ public sealed class RestRosterSource : IRosterSource, ISupportsTeacherScope, IPo
     }
 
     /// <summary>
+    /// The engine's fast path over /users: one reused row per user (<see cref="UserRowReader"/>), with the same
+    /// deduplication, the same completeness checks and the same values as <see cref="ReadUsers"/>.
+    /// </summary>
+    internal IEnumerable<PooledUserRow> ReadUserRows(CancellationToken cancellationToken)
+    {
+        var seen = new SourcedIdSet();
+        var cursor = new Utf8JsonCursor();
+        var reader = new UserRowReader();
+        foreach (var page in ReadPages(RosterCollections.Users, UsersPath, NoQuery, seen, cancellationToken))
+        {
+            reader.Open(page.Body);
+            page.Body.Open(cursor);
+            while (RosterJsonBody.NextRecord(cursor))
+            {
+                if (reader.Read(cursor, _strings, seen))
+                {
+                    yield return reader.Row;
+                }
+            }
+        }
+    }
+
+    /// <summary>
     /// The engine's fast path over /enrollments: one reused row per enrollment, read from the page body into this
     /// source's string pool (user and class as pool ids, the few repeating values shared), with the same
     /// deduplication, the same completeness checks and the same values as <see cref="ReadEnrollments"/>.
@@ -379,11 +402,9 @@ public sealed class RestRosterSource : IRosterSource, ISupportsTeacherScope, IPo
         Client.ReleasePageBuffers();
     }
 
-    /// <summary>Users are read as records: they are a tenth of the enrollments, and a user's roles may be several.</summary>
-    bool IPooledRosterSource.HasPooledUserRows => false;
+    bool IPooledRosterSource.HasPooledUserRows => true;
 
-    IEnumerable<PooledUserRow> IPooledRosterSource.ReadUserRows(CancellationToken cancellationToken) =>
-        throw new NotSupportedException("The REST source reads users as records.");
+    IEnumerable<PooledUserRow> IPooledRosterSource.ReadUserRows(CancellationToken cancellationToken) => ReadUserRows(cancellationToken);
 
     IEnumerable<PooledEnrollmentRow> IPooledRosterSource.ReadEnrollmentRows(CancellationToken cancellationToken) => ReadEnrollmentRows(cancellationToken);
 
