@@ -148,63 +148,22 @@ public sealed class RestRosterSource : IRosterSource, ISupportsTeacherScope, IPo
     /// The engine's fast path over /users: one reused row per user (<see cref="UserRowReader"/>), with the same
     /// deduplication, the same completeness checks and the same values as <see cref="ReadUsers"/>.
     /// </summary>
-    internal IEnumerable<PooledUserRow> ReadUserRows(CancellationToken cancellationToken)
+    internal IEnumerable<PooledUserRow> ReadUserRows(CancellationToken cancellationToken) => new PagedRows<PooledUserRow>(() =>
     {
         var seen = new SourcedIdSet();
-        var cursor = new Utf8JsonCursor();
-        var reader = new UserRowReader();
-        foreach (var page in ReadPages(RosterCollections.Users, UsersPath, NoQuery, seen, cancellationToken))
-        {
-            reader.Open(page.Body);
-            page.Body.Open(cursor);
-            while (RosterJsonBody.NextRecord(cursor))
-            {
-                if (reader.Read(cursor, _strings, seen))
-                {
-                    yield return reader.Row;
-                }
-            }
-        }
-    }
+        return new UserRowsReader(ReadPages(RosterCollections.Users, UsersPath, NoQuery, seen, cancellationToken), seen, _strings);
+    });
 
     /// <summary>
     /// The engine's fast path over /enrollments: one reused row per enrollment, read from the page body into this
     /// source's string pool (user and class as pool ids, the few repeating values shared), with the same
     /// deduplication, the same completeness checks and the same values as <see cref="ReadEnrollments"/>.
     /// </summary>
-    internal IEnumerable<PooledEnrollmentRow> ReadEnrollmentRows(CancellationToken cancellationToken)
+    internal IEnumerable<PooledEnrollmentRow> ReadEnrollmentRows(CancellationToken cancellationToken) => new PagedRows<PooledEnrollmentRow>(() =>
     {
         var seen = new SourcedIdSet();
-        var cursor = new Utf8JsonCursor();
-        var row = new PooledEnrollmentRow();
-        var hashes = Array.Empty<ulong>();
-        var fresh = Array.Empty<bool>();
-        foreach (var page in ReadPages(RosterCollections.Enrollments, EnrollmentsPath, NoQuery, seen, cancellationToken, enrollmentRows: true))
-        {
-            var body = page.Body;
-            var tape = body.Tape!;
-            int count = body.Count;
-            cursor.Reset(body.Bytes, 0, body.Length);
-            if (hashes.Length < count)
-            {
-                hashes = new ulong[count];
-                fresh = new bool[count];
-            }
-            for (int i = 0; i < count; i++)
-            {
-                hashes[i] = EnrollmentRowReader.SourcedIdHash(cursor, tape, i);
-            }
-            seen.AddHashes(hashes, fresh, count);
-            for (int i = 0; i < count; i++)
-            {
-                if (fresh[i])
-                {
-                    EnrollmentRowReader.Read(cursor, tape, i, row, _strings);
-                    yield return row;
-                }
-            }
-        }
-    }
+        return new EnrollmentRowsReader(ReadPages(RosterCollections.Enrollments, EnrollmentsPath, NoQuery, seen, cancellationToken, enrollmentRows: true), seen, _strings);
+    });
 
     /// <summary>
     /// The pages of one collection endpoint in order, each checked before it is handed out and released when the

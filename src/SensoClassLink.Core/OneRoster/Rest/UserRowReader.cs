@@ -16,6 +16,12 @@ internal sealed class UserRowReader : PooledRowFields
 {
     public const int Email = 0, GivenName = 1, FamilyName = 2, Orgs = 3;
 
+    /// <summary>The fields a user row reads, found by one table lookup per property.</summary>
+    private static readonly JsonFieldNames Names = new(
+        (RosterJsonNames.SourcedId, false), (RosterJsonNames.Status, false), (RosterJsonNames.EnabledUser, false), (RosterJsonNames.Role, false),
+        (RosterJsonNames.Orgs, false), (RosterJsonNames.Roles, false), (RosterJsonNames.Email, false), (RosterJsonNames.GivenName, false),
+        (RosterJsonNames.FamilyName, false));
+
     /// <summary>Decodes the details of the current row: a cursor of its own, so the page walk keeps its place.</summary>
     private readonly Utf8JsonCursor _details = new();
     private byte[] _bytes = Array.Empty<byte>();
@@ -51,16 +57,19 @@ internal sealed class UserRowReader : PooledRowFields
         while (r.NextProperty())
         {
             // As MapUser: a repeated name keeps its last value.
-            if (r.NameIs(RosterJsonNames.SourcedId)) id = r.ScanToken();
-            else if (r.NameIs(RosterJsonNames.Status)) status = r.ScanToken();
-            else if (r.NameIs(RosterJsonNames.EnabledUser)) enabled = r.ScanToken();
-            else if (r.NameIs(RosterJsonNames.Role)) role = r.ScanToken();
-            else if (r.NameIs(RosterJsonNames.Orgs)) _orgs = r.SkipValueRange();
-            else if (r.NameIs(RosterJsonNames.Roles)) _roles = r.SkipValueRange();
-            else if (r.NameIs(RosterJsonNames.Email)) _email = r.ScanToken();
-            else if (r.NameIs(RosterJsonNames.GivenName)) _given = r.ScanToken();
-            else if (r.NameIs(RosterJsonNames.FamilyName)) _family = r.ScanToken();
-            else r.SkipValue();
+            switch (r.NameIndex(Names))
+            {
+                case 0: id = r.ScanToken(); break;
+                case 1: status = r.ScanToken(); break;
+                case 2: enabled = r.ScanToken(); break;
+                case 3: role = r.ScanToken(); break;
+                case 4: _orgs = r.SkipValueRange(); break;
+                case 5: _roles = r.SkipValueRange(); break;
+                case 6: _email = r.ScanToken(); break;
+                case 7: _given = r.ScanToken(); break;
+                case 8: _family = r.ScanToken(); break;
+                default: r.SkipValue(); break;
+            }
         }
         int idLength = r.DecodeToken(id);
         if (!seen.AddHash(SourcedIdSet.Hash(new ReadOnlySpan<char>(r.Chars, 0, idLength))))
