@@ -78,6 +78,7 @@ internal static class EnrollmentRowReader
     }
 
     /// <summary>The role trimmed (the rules compare it ignoring case, as the record's lower-cased role).</summary>
+    [MethodImpl(HotPath.Optimize)]
     private static string Trimmed(CsvStringPool pool, char[] chars, int length)
     {
         int start = 0;
@@ -93,6 +94,7 @@ internal static class EnrollmentRowReader
     }
 
     /// <summary>A date as <see cref="OneRosterValues.NormalizeDate"/> gives it; plain YYYY-MM-DD (the usual case) without a new string.</summary>
+    [MethodImpl(HotPath.Optimize)]
     private static string Date(CsvStringPool pool, char[] chars, int length)
     {
         if (length <= 10)

@@ -111,6 +111,7 @@ internal sealed class SourcedIdSet
 
     internal static ulong Hash(string value) => Hash(value.AsSpan());
 
+    [MethodImpl(HotPath.Optimize)]
     internal static ulong Hash(ReadOnlySpan<char> value)
     {
         ulong hash = 14695981039346656037UL;

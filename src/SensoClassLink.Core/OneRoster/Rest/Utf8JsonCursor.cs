@@ -691,6 +691,7 @@ internal sealed class Utf8JsonCursor
     }
 
     /// <summary>The rest of a string that holds escapes (or is not closed), from <paramref name="at"/> inside it; see <see cref="ScanString(ReadOnlySpan{byte}, int, out bool)"/>.</summary>
+    [MethodImpl(HotPath.Optimize)]
     private static int ScanEscapedString(ReadOnlySpan<byte> json, int at)
     {
         while (true)
