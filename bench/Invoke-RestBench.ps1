@@ -27,7 +27,7 @@ param(
     # A string list: with pwsh -File a list arrives as one string ("10000,1000"), which an [int[]] would read as 100001000.
     [string[]] $ConcurrencyPageSizes = @("10000", "1000"),
     [int] $Seed = 42,
-    [ValidateRange(1, 20)] [int] $CpuRepeat = 3,
+    [ValidateRange(1, 20)] [int] $CpuRepeat = 5,
     [string] $AsOf = '2025-10-01',
     [ValidateSet('Cpu', 'Concurrency', 'PageSize')] [string[]] $Parts = @('Cpu', 'Concurrency', 'PageSize'),
     [string] $Label = 'current',
