@@ -64,17 +64,37 @@ internal static class EnrollmentRowReader
     public static ulong SourcedIdHash(Utf8JsonCursor r, JsonToken[] tape, int record) =>
         SourcedIdSet.Hash(new ReadOnlySpan<char>(r.Chars, 0, r.DecodeToken(tape[record * Fields + SourcedId])));
 
-    /// <summary>Fills <paramref name="row"/> from the noted tokens (the caller has deduplicated the record by <see cref="SourcedIdHash"/>).</summary>
+    /// <summary>
+    /// Fills <paramref name="row"/> from the noted tokens in <paramref name="bytes"/> (the caller has deduplicated the
+    /// record by <see cref="SourcedIdHash"/>). Status, role and dates repeat from row to row: a value spelled with the
+    /// same bytes as the last one is taken from <paramref name="recent"/> without decoding it again.
+    /// </summary>
     [MethodImpl(HotPath.Optimize)]
-    public static void Read(Utf8JsonCursor r, JsonToken[] tape, int record, PooledEnrollmentRow row, CsvStringPool pool)
+    public static void Read(Utf8JsonCursor r, byte[] bytes, JsonToken[] tape, int record, PooledEnrollmentRow row, CsvStringPool pool, RecentFieldValues recent)
     {
         int at = record * Fields;
-        row.Status = pool.Get(PoolMode.Recent, r.Chars, 0, r.DecodeToken(tape[at + Status]));
+        JsonToken token = tape[at + Status];
+        if (!recent.TryGet(0, bytes, token, out row.Status))
+        {
+            recent.Keep(0, bytes, token, row.Status = pool.Get(PoolMode.Recent, r.Chars, 0, r.DecodeToken(token)));
+        }
         row.ClassId = pool.IdOf(new ReadOnlySpan<char>(r.Chars, 0, r.DecodeToken(tape[at + Class])));
         row.UserId = pool.IdOf(new ReadOnlySpan<char>(r.Chars, 0, r.DecodeToken(tape[at + User])));
-        row.Role = Trimmed(pool, r.Chars, r.DecodeToken(tape[at + Role]));
-        row.BeginDate = Date(pool, r.Chars, r.DecodeToken(tape[at + BeginDate]));
-        row.EndDate = Date(pool, r.Chars, r.DecodeToken(tape[at + EndDate]));
+        token = tape[at + Role];
+        if (!recent.TryGet(1, bytes, token, out row.Role))
+        {
+            recent.Keep(1, bytes, token, row.Role = Trimmed(pool, r.Chars, r.DecodeToken(token)));
+        }
+        token = tape[at + BeginDate];
+        if (!recent.TryGet(2, bytes, token, out row.BeginDate))
+        {
+            recent.Keep(2, bytes, token, row.BeginDate = Date(pool, r.Chars, r.DecodeToken(token)));
+        }
+        token = tape[at + EndDate];
+        if (!recent.TryGet(3, bytes, token, out row.EndDate))
+        {
+            recent.Keep(3, bytes, token, row.EndDate = Date(pool, r.Chars, r.DecodeToken(token)));
+        }
     }
 
     /// <summary>The role trimmed (the rules compare it ignoring case, as the record's lower-cased role).</summary>
@@ -104,6 +124,46 @@ internal static class EnrollmentRowReader
         }
         string normalized = OneRosterValues.NormalizeDate(new string(chars, 0, length));
         return normalized.Length == 10 ? pool.Get(PoolMode.Recent, normalized.ToCharArray(), 0, 10) : normalized;
+    }
+}
+
+/// <summary>
+/// The last value read for each of a few repeating fields, kept with the raw bytes it was read from (up to 16): the
+/// same bytes always read as the same value, and comparing them is cheaper than decoding the token and finding its
+/// string. Only plain strings (no escapes) and absent or blank values are kept. One per reader; not thread-safe.
+/// </summary>
+internal sealed class RecentFieldValues
+{
+    private const int Slots = 4, MaxBytes = 16;
+    private readonly byte[] _bytes = new byte[Slots * MaxBytes];
+    private readonly int[] _lengths = { -1, -1, -1, -1 };
+    private readonly JsonTokenKind[] _kinds = new JsonTokenKind[Slots];
+    private readonly string[] _values = { "", "", "", "" };
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool TryGet(int slot, byte[] body, JsonToken token, out string value)
+    {
+        if (token.Length == _lengths[slot] && token.Kind == _kinds[slot]
+            && new ReadOnlySpan<byte>(body, token.Start, token.Length).SequenceEqual(new ReadOnlySpan<byte>(_bytes, slot * MaxBytes, token.Length)))
+        {
+            value = _values[slot];
+            return true;
+        }
+        value = "";
+        return false;
+    }
+
+    public void Keep(int slot, byte[] body, JsonToken token, string value)
+    {
+        if ((token.Kind != JsonTokenKind.String && token.Kind != JsonTokenKind.Blank) || token.Length > MaxBytes)
+        {
+            _lengths[slot] = -1;
+            return;
+        }
+        Buffer.BlockCopy(body, token.Start, _bytes, slot * MaxBytes, token.Length);
+        _lengths[slot] = token.Length;
+        _kinds[slot] = token.Kind;
+        _values[slot] = value;
     }
 }
 

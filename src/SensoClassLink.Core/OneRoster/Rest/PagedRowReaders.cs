@@ -60,6 +60,8 @@ internal sealed class EnrollmentRowsReader : PagedRowReader<PooledEnrollmentRow>
     private readonly CsvStringPool _pool;
     private readonly Utf8JsonCursor _cursor = new();
     private readonly PooledEnrollmentRow _row = new();
+    private readonly RecentFieldValues _recent = new();
+    private byte[] _bytes = Array.Empty<byte>();
     private JsonToken[] _tape = Array.Empty<JsonToken>();
     private ulong[] _hashes = Array.Empty<ulong>();
     private bool[] _fresh = Array.Empty<bool>();
@@ -84,7 +86,7 @@ internal sealed class EnrollmentRowsReader : PagedRowReader<PooledEnrollmentRow>
                 int i = _next++;
                 if (_fresh[i])
                 {
-                    EnrollmentRowReader.Read(_cursor, _tape, i, _row, _pool);
+                    EnrollmentRowReader.Read(_cursor, _bytes, _tape, i, _row, _pool, _recent);
                     return true;
                 }
             }
@@ -99,6 +101,7 @@ internal sealed class EnrollmentRowsReader : PagedRowReader<PooledEnrollmentRow>
     protected override void Open(RosterJsonBody body)
     {
         _tape = body.Tape!;
+        _bytes = body.Bytes;
         _count = body.Count;
         _next = 0;
         _cursor.Reset(body.Bytes, 0, body.Length);
