@@ -156,8 +156,8 @@ internal sealed class RosterIndex
             bool isTeacher = false, isStudent = false;
             foreach (string role in user.Roles)
             {
-                isTeacher |= PooledUserRow.IsTeacherRole(role);
-                isStudent |= PooledUserRow.IsStudentRole(role);
+                isTeacher |= RosterRoles.IsTeacher(role);
+                isStudent |= RosterRoles.IsStudent(role);
             }
             AddUser(user.Location, user.Line, user.SourcedId, user.IsActive && user.IsEnabled, isTeacher, isStudent, new RecordDetails(user));
         }
@@ -394,12 +394,12 @@ internal sealed class RosterIndex
         byte flags = _userFlags[user];
         if ((flags & ActiveFlag) != 0)
         {
-            if ((flags & StudentFlag) != 0 && string.Equals(role, "student", StringComparison.OrdinalIgnoreCase))
+            if ((flags & StudentFlag) != 0 && RosterRoles.IsStudent(role))
             {
                 userOrTeacherIndex = user;
                 return EnrollmentKind.Student;
             }
-            if ((flags & TeacherFlag) != 0 && string.Equals(role, "teacher", StringComparison.OrdinalIgnoreCase))
+            if ((flags & TeacherFlag) != 0 && RosterRoles.IsTeacher(role))
             {
                 userOrTeacherIndex = _teacherRecordOfUser[user];
                 return EnrollmentKind.Teacher;

@@ -1,4 +1,3 @@
-using System;
 using System.Collections.Generic;
 
 namespace SensoClassLink.Core.OneRoster;
@@ -72,14 +71,9 @@ internal sealed class PooledUserRow : IUserDetails
     /// <summary>The user's one role (a 1.1 export's role column) as both flags.</summary>
     public void SetRole(string role)
     {
-        IsTeacher = IsTeacherRole(role);
-        IsStudent = IsStudentRole(role);
+        IsTeacher = RosterRoles.IsTeacher(role);
+        IsStudent = RosterRoles.IsStudent(role);
     }
-
-    /// <summary>The engine's reading of a role, the same for records and rows.</summary>
-    public static bool IsTeacherRole(string role) => string.Equals(role, "teacher", StringComparison.OrdinalIgnoreCase);
-
-    public static bool IsStudentRole(string role) => string.Equals(role, "student", StringComparison.OrdinalIgnoreCase);
 
     public string Email => _row.Get(_email);
     public string GivenName => _row.Get(_given);

@@ -146,7 +146,7 @@ public sealed class RestPooledPathTests
 
         var rows = pooled.ReadUserRows(default).Select(r => Describe(r.SourcedId, r.Status, r.EnabledUser, r.IsTeacher, r.IsStudent, r)).ToList();
         var records = source.ReadUsers(default).Select(u => Describe(u.SourcedId, u.Status, u.EnabledUser,
-            u.Roles.Any(PooledUserRow.IsTeacherRole), u.Roles.Any(PooledUserRow.IsStudentRole), new RecordView(u))).ToList();
+            u.Roles.Any(RosterRoles.IsTeacher), u.Roles.Any(RosterRoles.IsStudent), new RecordView(u))).ToList();
 
         Assert.Equal(records, rows);
         Assert.Equal(6, rows.Count);

@@ -24,10 +24,11 @@ internal static class RestTestContext
 
     public static string DataFolder { get; } = FindDataFolder();
 
-    public static Task<OneRosterServer> StartAsync(int maxPageSize = 5, int tokenLifetimeSeconds = 3600, bool cachePages = false) =>
+    /// <param name="dataFolder">Another district than the committed one (a changed copy).</param>
+    public static Task<OneRosterServer> StartAsync(int maxPageSize = 5, int tokenLifetimeSeconds = 3600, bool cachePages = false, string? dataFolder = null) =>
         OneRosterServer.StartAsync(new TestServerOptions
         {
-            DataFolder = DataFolder,
+            DataFolder = dataFolder ?? DataFolder,
             ConsumerKey = "district-key",
             ConsumerSecret = ConsumerSecret,
             ClientId = "district-client",

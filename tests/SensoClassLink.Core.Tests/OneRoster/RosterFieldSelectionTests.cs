@@ -43,15 +43,7 @@ public sealed class RosterFieldSelectionTests
         fields[status] = "active";
         sessions[1] = string.Join(",", fields);
         File.WriteAllLines(folder.File("academicSessions.csv"), sessions);
-        return OneRosterTestServer.OneRosterServer.StartAsync(new OneRosterTestServer.TestServerOptions
-        {
-            DataFolder = folder.Path,
-            ConsumerKey = "district-key",
-            ConsumerSecret = ConsumerSecret,
-            ClientId = "district-client",
-            ClientSecret = ClientSecret,
-            MaxPageSize = 50,
-        });
+        return StartAsync(maxPageSize: 50, dataFolder: folder.Path);
     }
 
     /// <summary>

@@ -109,7 +109,7 @@ public sealed class OneRosterRestClient : IDisposable
     }
 
     /// <summary>Whether collection pages still ask for only the fields the module reads (see <see cref="RosterApiSettings.FieldSelection"/>).</summary>
-    public bool FieldSelection => _fieldSelection;
+    internal bool FieldSelection => _fieldSelection;
 
     /// <summary>The server root (scheme, host, port): safe to show.</summary>
     public Uri ServiceRoot { get; }

@@ -99,8 +99,8 @@ internal sealed class UserRowReader : PooledRowFields
     private static void AddRole(string role, ref bool isTeacher, ref bool isStudent)
     {
         string listed = role.Trim().ToLowerInvariant();
-        isTeacher |= PooledUserRow.IsTeacherRole(listed);
-        isStudent |= PooledUserRow.IsStudentRole(listed);
+        isTeacher |= RosterRoles.IsTeacher(listed);
+        isStudent |= RosterRoles.IsStudent(listed);
     }
 
     public override string Get(int ordinal)
