@@ -265,7 +265,7 @@ internal sealed partial class Utf8JsonCursor
     }
 
     /// <summary>The value as a string (see <see cref="ReadText"/>).</summary>
-    [MethodImpl(HotPath.Optimize)]
+    [MethodImpl(HotPath.Optimize | MethodImplOptions.NoInlining)]
     public string ReadTextString()
     {
         int length = ReadText();
@@ -301,6 +301,7 @@ internal sealed partial class Utf8JsonCursor
     }
 
     /// <summary>The GUIDRef's sourcedId as a string (see <see cref="ReadRef"/>).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
     public string ReadRefString()
     {
         int length = ReadRef();
@@ -311,7 +312,7 @@ internal sealed partial class Utf8JsonCursor
     /// Consumes one value and describes it as a token for <see cref="DecodeToken"/>: a string (its content), a number,
     /// true or false; null, objects and arrays (checked and skipped) are blank.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(HotPath.Optimize | MethodImplOptions.NoInlining)]
     public JsonToken ScanToken()
     {
         byte b = Peek();
