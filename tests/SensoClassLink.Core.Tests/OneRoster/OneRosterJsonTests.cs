@@ -89,4 +89,31 @@ public sealed class OneRosterJsonTests
         var error = Assert.Throws<RosterReadException>(() => OneRosterResponseReader.ReadPage(response, RosterCollections.Users, "GET /users (offset 0)", null));
         Assert.Equal("GET /users (offset 0) reported a failure (HTTP 200, imsx_codeMajor 'failure'): Permission revoked for app", error.Message);
     }
+
+    /// <summary>
+    /// A set is only parsed when its bytes could hold a failure; these pin both sides of that shortcut: a failure
+    /// written in capitals, spelled with an escape, or in a single statusInfo object is still found, and a warning
+    /// set (what a 1.1 server sends on every page for an unknown selection field) lets the records through.
+    /// </summary>
+    [Theory]
+    [InlineData("""{"statusInfoSet":[{"imsx_codeMajor":"FAILURE","imsx_description":"gone"}]}""")]
+    [InlineData("""{"statusInfoSet":[{"imsx_codeMajor":"f\u0061ilure","imsx_description":"gone"}]}""")]
+    [InlineData("""{"imsx_statusInfo":{"imsx_codeMajor":"Failure","imsx_description":"gone"}}""")]
+    [InlineData("""{"statusInfoSet":[{"imsx_codeMajor":"success","imsx_severity":"warning"},{"imsx_codeMajor":"failure","imsx_description":"gone"}]}""")]
+    public void AFailureIsFoundHoweverItIsWritten(string envelope)
+    {
+        using var response = Json(envelope.Insert(1, "\"users\":[{\"sourcedId\":\"a\"}],"));
+        var error = Assert.Throws<RosterReadException>(() => OneRosterResponseReader.ReadPage(response, RosterCollections.Users, "GET /users", null));
+        Assert.Contains("reported a failure", error.Message);
+    }
+
+    [Theory]
+    [InlineData("""{"statusInfoSet":[{"imsx_codeMajor":"success","imsx_severity":"warning","imsx_description":"Unknown selection field(s) ignored.","imsx_CodeMinor":{"imsx_codeMinorField":[{"imsx_codeMinorFieldName":"TargetEndSystem","imsx_codeMinorFieldValue":"invalid_selection_field"}]}}]}""")]
+    [InlineData("""{"statusInfoSet":[{"imsx_codeMajor":"success","imsx_description":"no failures today"}]}""")]
+    [InlineData("""{"statusInfoSet":[]}""")]
+    public void AWarningOrSuccessSetLetsTheRecordsThrough(string envelope)
+    {
+        using var response = Json(envelope.Insert(1, "\"users\":[{\"sourcedId\":\"a\"}],"));
+        Assert.Equal("a", Assert.Single(OneRosterResponseReader.ReadPage(response, RosterCollections.Users, "GET /users", null)).SourcedId);
+    }
 }
