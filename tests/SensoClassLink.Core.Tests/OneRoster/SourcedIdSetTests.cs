@@ -26,6 +26,24 @@ public sealed class SourcedIdSetTests
         Assert.Equal(SourcedIdSet.Hash("x"), SourcedIdSet.Hash("x".AsSpan()));
     }
 
+    /// <summary>An id hashed from its bytes must land where the same id decoded does, or a repeat across the two paths would be kept twice.</summary>
+    [Theory]
+    [InlineData("")]
+    [InlineData("enr-0")]
+    [InlineData("8f14e45f-ceea-467f-a9c6-2b5c1e0e7b3a")]
+    [InlineData("~!@#$%^&*()_+{}|:<>?`-=[];',./ \t\u007f")]
+    public void AnAsciiIdHashesTheSameFromItsBytesAsFromItsCharacters(string id)
+    {
+        Assert.True(SourcedIdSet.TryHashAscii(System.Text.Encoding.UTF8.GetBytes(id), out ulong fromBytes));
+        Assert.Equal(SourcedIdSet.Hash(id), fromBytes);
+    }
+
+    [Theory]
+    [InlineData("zoë")]
+    [InlineData("\u0080")]
+    public void AnIdWithBytesAboveAsciiIsLeftToBeDecoded(string id) =>
+        Assert.False(SourcedIdSet.TryHashAscii(System.Text.Encoding.UTF8.GetBytes(System.Text.RegularExpressions.Regex.Unescape(id)), out _));
+
     [Fact]
     public void APageOfHashesIsNewAtTheFirstPlaceOfEachIdWithinThePageAndAcrossPages()
     {

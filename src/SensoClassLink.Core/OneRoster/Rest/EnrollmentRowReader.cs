@@ -59,10 +59,20 @@ internal static class EnrollmentRowReader
         }
     }
 
-    /// <summary>The record's sourcedId as <see cref="SourcedIdSet.Hash(ReadOnlySpan{char})"/> hashes it (decoded, so escapes mean what they say).</summary>
+    /// <summary>
+    /// The record's sourcedId as <see cref="SourcedIdSet.Hash(ReadOnlySpan{char})"/> hashes it: a plain ASCII string
+    /// (the usual id) straight from its bytes, anything else decoded first, so escapes mean what they say.
+    /// </summary>
     [MethodImpl(HotPath.Optimize)]
-    public static ulong SourcedIdHash(Utf8JsonCursor r, JsonToken[] tape, int record) =>
-        SourcedIdSet.Hash(new ReadOnlySpan<char>(r.Chars, 0, r.DecodeToken(tape[record * Fields + SourcedId])));
+    public static ulong SourcedIdHash(Utf8JsonCursor r, byte[] bytes, JsonToken[] tape, int record)
+    {
+        JsonToken token = tape[record * Fields + SourcedId];
+        if (token.Kind == JsonTokenKind.String && SourcedIdSet.TryHashAscii(new ReadOnlySpan<byte>(bytes, token.Start, token.Length), out ulong hash))
+        {
+            return hash;
+        }
+        return SourcedIdSet.Hash(new ReadOnlySpan<char>(r.Chars, 0, r.DecodeToken(token)));
+    }
 
     /// <summary>
     /// Fills <paramref name="row"/> from the noted tokens in <paramref name="bytes"/> (the caller has deduplicated the

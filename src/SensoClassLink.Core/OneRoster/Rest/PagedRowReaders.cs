@@ -112,7 +112,7 @@ internal sealed class EnrollmentRowsReader : PagedRowReader<PooledEnrollmentRow>
         }
         for (int i = 0; i < _count; i++)
         {
-            _hashes[i] = EnrollmentRowReader.SourcedIdHash(_cursor, _tape, i);
+            _hashes[i] = EnrollmentRowReader.SourcedIdHash(_cursor, _bytes, _tape, i);
         }
         _seen.AddHashes(_hashes, _fresh, _count);
     }

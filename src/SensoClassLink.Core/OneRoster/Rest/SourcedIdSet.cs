@@ -109,17 +109,41 @@ internal sealed class SourcedIdSet
         }
     }
 
+    private const ulong Offset = 14695981039346656037UL, Prime = 1099511628211UL;
+
     internal static ulong Hash(string value) => Hash(value.AsSpan());
 
+    /// <summary>FNV-1a over the id's UTF-16 code units, low byte then high byte.</summary>
     [MethodImpl(HotPath.Optimize)]
     internal static ulong Hash(ReadOnlySpan<char> value)
     {
-        ulong hash = 14695981039346656037UL;
+        ulong hash = Offset;
         foreach (char c in value)
         {
-            hash = (hash ^ (byte)c) * 1099511628211UL;
-            hash = (hash ^ (byte)(c >> 8)) * 1099511628211UL;
+            hash = (hash ^ (byte)c) * Prime;
+            hash = (hash ^ (byte)(c >> 8)) * Prime;
         }
         return hash;
+    }
+
+    /// <summary>
+    /// <see cref="Hash(ReadOnlySpan{char})"/> of an ASCII id read straight from its UTF-8 bytes, without decoding it
+    /// first: each character is its byte and its high byte is 0, so a step is (hash ^ byte) * Prime * Prime. False
+    /// (the caller decodes) at a byte of 0x80 or more.
+    /// </summary>
+    [MethodImpl(HotPath.Optimize)]
+    internal static bool TryHashAscii(ReadOnlySpan<byte> value, out ulong hash)
+    {
+        const ulong PrimeSquared = unchecked(Prime * Prime);
+        hash = Offset;
+        foreach (byte b in value)
+        {
+            if (b >= 0x80)
+            {
+                return false;
+            }
+            hash = (hash ^ b) * PrimeSquared;
+        }
+        return true;
     }
 }
