@@ -122,7 +122,7 @@ public sealed class RosterFieldSelectionTests
         var settings = OAuth1(server, pageSize: 100);
         settings.FieldSelection = fieldSelection;
         var client = new OneRosterRestClient(settings, FastRetries());
-        return client.GetPageAsync(RosterCollections.Enrollments, "/enrollments", Array.Empty<KeyValuePair<string, string>>(), 0, 100, enrollmentRows: true, default);
+        return client.GetPageAsync(RosterCollections.Enrollments, "/enrollments", Array.Empty<KeyValuePair<string, string>>(), 0, 100, PageRows.Enrollments, default);
     }
 
     [Theory]

@@ -177,15 +177,34 @@ internal sealed class RecentFieldValues
     }
 }
 
+/// <summary>Notes the tokens of the record at the cursor's '{' (checking it) at <paramref name="record"/> of <paramref name="tape"/>, grown from <paramref name="tapes"/> when full.</summary>
+internal delegate void RecordIndexer(Utf8JsonCursor r, ref JsonToken[] tape, int record, TokenTapePool tapes);
+
 /// <summary>The token arrays of pages in flight, reused from page to page like their byte buffers. Thread-safe.</summary>
 internal sealed class TokenTapePool
 {
     private readonly ConcurrentBag<JsonToken[]> _free = new();
     private readonly int _keep;
+    private readonly int _fields;
 
-    public TokenTapePool(int keep) => _keep = Math.Max(1, keep);
+    /// <summary>Tapes of enrollment rows (<see cref="EnrollmentRowReader"/>).</summary>
+    public TokenTapePool(int keep)
+        : this(keep, EnrollmentRowReader.Fields, EnrollmentRowReader.Index)
+    {
+    }
 
-    public JsonToken[] Rent() => _free.TryTake(out var tape) ? tape : new JsonToken[EnrollmentRowReader.Fields * 1024];
+    /// <summary>Tapes of <paramref name="fields"/> tokens a record, noted by <paramref name="index"/>.</summary>
+    public TokenTapePool(int keep, int fields, RecordIndexer index)
+    {
+        _keep = Math.Max(1, keep);
+        _fields = fields;
+        Index = index;
+    }
+
+    /// <summary>Walks one record (the cursor at its '{'), checking it, and notes its tokens on the tape.</summary>
+    public RecordIndexer Index { get; }
+
+    public JsonToken[] Rent() => _free.TryTake(out var tape) ? tape : new JsonToken[_fields * 1024];
 
     /// <summary>A larger array holding what <paramref name="tape"/> held (the smaller one is left to the garbage collector).</summary>
     public JsonToken[] Grow(JsonToken[] tape, int needed)

@@ -9,6 +9,8 @@ internal enum JsonTokenKind : byte
     Number,
     True,
     False,
+    /// <summary>A whole value's JSON text (an array read again later); decoded as blank.</summary>
+    Raw,
 }
 
 /// <summary>Where one scalar sits in the bytes (for strings: their content between the quotes).</summary>

@@ -359,7 +359,7 @@ internal sealed class RosterJsonBody : IDisposable
 
     public byte[] Bytes => _bytes ?? throw new ObjectDisposedException(nameof(RosterJsonBody));
 
-    /// <summary>When the page was checked for the enrollment rows: each record's tokens (<see cref="EnrollmentRowReader"/>).</summary>
+    /// <summary>When the page was checked for the engine's rows: each record's tokens (<see cref="EnrollmentRowReader"/>, <see cref="UserRowReader"/>).</summary>
     public JsonToken[]? Tape { get; private set; }
 
     /// <summary>Positions <paramref name="cursor"/> inside the envelope array; call <see cref="NextRecord"/> next.</summary>
@@ -416,13 +416,13 @@ internal static class OneRosterResponseReader
     }
 
     /// <summary>As <see cref="ReadBody"/>, reading the body from its stream into a buffer of <paramref name="buffers"/> (no second copy).</summary>
-    /// <remarks>With <paramref name="enrollmentTapes"/>, each record's tokens for <see cref="EnrollmentRowReader"/> are noted as it is checked.</remarks>
+    /// <remarks>With <paramref name="rowTapes"/>, each record's tokens for the engine's rows are noted as it is checked (<see cref="TokenTapePool.Index"/>).</remarks>
     public static async Task<RosterJsonBody> ReadBodyAsync(HttpResponseMessage response, PageBufferPool buffers, byte[] envelope, byte[]? fallbackEnvelope,
-        string envelopeName, string endpoint, TokenTapePool? enrollmentTapes, CancellationToken cancellationToken)
+        string envelopeName, string endpoint, TokenTapePool? rowTapes, CancellationToken cancellationToken)
     {
         RejectMarkup(response, endpoint);
         var (bytes, length) = await buffers.ReadAsync(response.Content, cancellationToken).ConfigureAwait(false);
-        return Check(response, bytes, length, buffers.Return, envelope, fallbackEnvelope, envelopeName, endpoint, enrollmentTapes);
+        return Check(response, bytes, length, buffers.Return, envelope, fallbackEnvelope, envelopeName, endpoint, rowTapes);
     }
 
     private static readonly Action<byte[]> ReturnToArrayPool = bytes => ArrayPool<byte>.Shared.Return(bytes);
@@ -458,7 +458,7 @@ internal static class OneRosterResponseReader
                             }
                             else if (tape is not null)
                             {
-                                EnrollmentRowReader.Index(cursor, ref tape, count++, tapes!);
+                                tapes!.Index(cursor, ref tape, count++, tapes);
                             }
                             else
                             {

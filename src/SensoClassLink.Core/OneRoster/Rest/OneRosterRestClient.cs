@@ -73,7 +73,7 @@ public sealed class OneRosterRestClient : IDisposable
     private readonly RosterAuthenticator _auth;
     private readonly ResilientHttpSender _sender;
     private readonly PageBufferPool _pageBuffers;
-    private readonly TokenTapePool _tapes;
+    private readonly TokenTapePool _enrollmentTapes, _userTapes;
     private readonly Action<string>? _verbose;
     /// <summary>Cleared, for the rest of this client's life, by the first answer that refuses the selection.</summary>
     private volatile bool _fieldSelection;
@@ -103,7 +103,8 @@ public sealed class OneRosterRestClient : IDisposable
         _auth = RosterAuthenticator.Create(settings.Auth, _sender, transport.TimeProvider);
         MaxPages = transport.MaxPages;
         _pageBuffers = new PageBufferPool(settings.MaxConcurrency + 2);
-        _tapes = new TokenTapePool(settings.MaxConcurrency + 2);
+        _enrollmentTapes = new TokenTapePool(settings.MaxConcurrency + 2);
+        _userTapes = new TokenTapePool(settings.MaxConcurrency + 2, UserRowReader.Fields, UserRowReader.Index);
         _verbose = verbose;
         _fieldSelection = settings.FieldSelection;
     }
@@ -137,9 +138,8 @@ public sealed class OneRosterRestClient : IDisposable
     /// </summary>
     public Task<RosterPage> GetPageAsync<T>(RosterCollection<T> collection, string relativePath, IReadOnlyList<KeyValuePair<string, string>> query,
         int offset, int limit, CancellationToken cancellationToken) =>
-        GetPageAsync(collection, relativePath, query, offset, limit, enrollmentRows: false, cancellationToken);
+        GetPageAsync(collection, relativePath, query, offset, limit, PageRows.Records, cancellationToken);
 
-    /// <param name="enrollmentRows">Note each record's tokens for <see cref="EnrollmentRowReader"/> while the page is checked.</param>
     /// <summary>How many page buffers are kept for the next page.</summary>
     internal int FreePageBuffers => _pageBuffers.FreeCount;
 
@@ -150,11 +150,12 @@ public sealed class OneRosterRestClient : IDisposable
     internal void ReleasePageBuffers()
     {
         _pageBuffers.Clear();
-        _tapes.Clear();
+        _enrollmentTapes.Clear();
+        _userTapes.Clear();
     }
 
     internal async Task<RosterPage> GetPageAsync<T>(RosterCollection<T> collection, string relativePath, IReadOnlyList<KeyValuePair<string, string>> query,
-        int offset, int limit, bool enrollmentRows, CancellationToken cancellationToken)
+        int offset, int limit, PageRows rows, CancellationToken cancellationToken)
     {
         var parameters = new List<KeyValuePair<string, string>>(query)
         {
@@ -163,7 +164,7 @@ public sealed class OneRosterRestClient : IDisposable
             new("sort", "sourcedId"),
             new("orderBy", "asc"),
         };
-        string? fields = _fieldSelection ? (enrollmentRows ? RosterCollections.EnrollmentRowFields : collection.Fields(Version)) : null;
+        string? fields = _fieldSelection ? (rows == PageRows.Enrollments ? RosterCollections.EnrollmentRowFields : collection.Fields(Version)) : null;
         if (fields is not null)
         {
             parameters.Add(new("fields", fields));
@@ -171,7 +172,7 @@ public sealed class OneRosterRestClient : IDisposable
         string endpoint = $"GET {relativePath} (offset {offset})";
         try
         {
-            return await GetPageAsync(collection, relativePath, parameters, endpoint, fields is not null, enrollmentRows, cancellationToken).ConfigureAwait(false);
+            return await GetPageAsync(collection, relativePath, parameters, endpoint, fields is not null, rows, cancellationToken).ConfigureAwait(false);
         }
         catch (FieldSelectionRefusedException)
         {
@@ -182,12 +183,12 @@ public sealed class OneRosterRestClient : IDisposable
                 _fieldSelection = false;
                 _verbose?.Invoke($"{endpoint} refused the field selection (invalid_selection_field); whole records are read from now on.");
             }
-            return await GetPageAsync(collection, relativePath, query, offset, limit, enrollmentRows, cancellationToken).ConfigureAwait(false);
+            return await GetPageAsync(collection, relativePath, query, offset, limit, rows, cancellationToken).ConfigureAwait(false);
         }
     }
 
     private async Task<RosterPage> GetPageAsync<T>(RosterCollection<T> collection, string relativePath, List<KeyValuePair<string, string>> parameters, string endpoint,
-        bool selectsFields, bool enrollmentRows, CancellationToken cancellationToken)
+        bool selectsFields, PageRows rows, CancellationToken cancellationToken)
     {
         byte[]? fallback = relativePath.EndsWith("/teachers", StringComparison.Ordinal) ? TeachersEnvelope
             : relativePath.EndsWith("/students", StringComparison.Ordinal) ? StudentsEnvelope
@@ -202,7 +203,7 @@ public sealed class OneRosterRestClient : IDisposable
             // The whole body is read into a reused buffer and checked here, inside the attempt, on the fetching thread
             // (a broken page is retried like a 503); the records are read from it later, on the consuming thread.
             var body = await OneRosterResponseReader.ReadBodyAsync(response, _pageBuffers, collection.EnvelopeBytes, fallback, collection.Envelope, endpoint,
-                enrollmentRows ? _tapes : null, token).ConfigureAwait(false);
+                rows switch { PageRows.Enrollments => _enrollmentTapes, PageRows.Users => _userTapes, _ => null }, token).ConfigureAwait(false);
             try
             {
                 return new RosterPage(body, TotalCount(response, endpoint), NextOffset(response));

@@ -118,14 +118,15 @@ internal sealed class EnrollmentRowsReader : PagedRowReader<PooledEnrollmentRow>
     }
 }
 
-/// <summary>User rows: each page's users walked in order into one row (<see cref="UserRowReader"/>).</summary>
+/// <summary>User rows: each page's users, noted while the page was checked, read in order into one row (<see cref="UserRowReader"/>).</summary>
 internal sealed class UserRowsReader : PagedRowReader<PooledUserRow>
 {
     private readonly SourcedIdSet _seen;
     private readonly CsvStringPool _pool;
     private readonly Utf8JsonCursor _cursor = new();
     private readonly UserRowReader _reader = new();
-    private bool _open;
+    private JsonToken[] _tape = Array.Empty<JsonToken>();
+    private int _next, _count;
 
     public UserRowsReader(IEnumerable<RosterPage> pages, SourcedIdSet seen, CsvStringPool pool)
         : base(pages)
@@ -141,16 +142,16 @@ internal sealed class UserRowsReader : PagedRowReader<PooledUserRow>
     {
         while (true)
         {
-            while (_open && RosterJsonBody.NextRecord(_cursor))
+            while (_next < _count)
             {
-                if (_reader.Read(_cursor, _pool, _seen))
+                if (_reader.Read(_cursor, _tape, _next++, _pool, _seen))
                 {
                     return true;
                 }
             }
             if (!NextPage())
             {
-                _open = false;
+                _count = 0;
                 return false;
             }
         }
@@ -159,7 +160,9 @@ internal sealed class UserRowsReader : PagedRowReader<PooledUserRow>
     protected override void Open(RosterJsonBody body)
     {
         _reader.Open(body);
-        body.Open(_cursor);
-        _open = true;
+        _tape = body.Tape!;
+        _count = body.Count;
+        _next = 0;
+        _cursor.Reset(body.Bytes, 0, body.Length);
     }
 }

@@ -28,8 +28,8 @@ public sealed class RestRosterSource : IRosterSource, ISupportsTeacherScope, IPo
     private readonly CsvStringPool _strings = new();
     /// <summary>Every page request waits here: maxConcurrency holds for the window, gap fetches and read-ahead together.</summary>
     private readonly SemaphoreSlim _requests;
-    /// <summary>First pages asked for ahead of their read, by path and shape (pooled enrollment rows or records).</summary>
-    private readonly ConcurrentDictionary<(string Path, bool EnrollmentRows), Task<RosterPage>> _ahead = new();
+    /// <summary>First pages asked for ahead of their read, by path and what they are read as (the engine's pooled rows or records).</summary>
+    private readonly ConcurrentDictionary<(string Path, PageRows Rows), Task<RosterPage>> _ahead = new();
     private readonly CancellationTokenSource _disposed = new();
 
     /// <summary>Resolves the configured secrets now; bad settings throw <see cref="ConfigurationException"/> naming the key.</summary>
@@ -89,12 +89,12 @@ public sealed class RestRosterSource : IRosterSource, ISupportsTeacherScope, IPo
             {
                 return;
             }
-            // The engine reads enrollments as pooled rows from this source (IPooledRosterSource).
+            // The engine reads users and enrollments as pooled rows from this source (IPooledRosterSource), classes as records.
             var key = kind switch
             {
-                RosterCollectionKind.Users => (UsersPath, false),
-                RosterCollectionKind.Classes => (ClassesPath, false),
-                _ => (EnrollmentsPath, true),
+                RosterCollectionKind.Users => (UsersPath, PageRows.Users),
+                RosterCollectionKind.Classes => (ClassesPath, PageRows.Records),
+                _ => (EnrollmentsPath, PageRows.Enrollments),
             };
             if (_ahead.ContainsKey(key))
             {
@@ -103,9 +103,9 @@ public sealed class RestRosterSource : IRosterSource, ISupportsTeacherScope, IPo
             var token = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _disposed.Token);
             Task<RosterPage> page = kind switch
             {
-                RosterCollectionKind.Users => FetchAsync(RosterCollections.Users, UsersPath, NoQuery, 0, _pageSize, false, token.Token),
-                RosterCollectionKind.Classes => FetchAsync(RosterCollections.Classes, ClassesPath, NoQuery, 0, _pageSize, false, token.Token),
-                _ => FetchAsync(RosterCollections.Enrollments, EnrollmentsPath, NoQuery, 0, _pageSize, true, token.Token),
+                RosterCollectionKind.Users => FetchAsync(RosterCollections.Users, UsersPath, NoQuery, 0, _pageSize, PageRows.Users, token.Token),
+                RosterCollectionKind.Classes => FetchAsync(RosterCollections.Classes, ClassesPath, NoQuery, 0, _pageSize, PageRows.Records, token.Token),
+                _ => FetchAsync(RosterCollections.Enrollments, EnrollmentsPath, NoQuery, 0, _pageSize, PageRows.Enrollments, token.Token),
             };
             page.ContinueWith(_ => token.Dispose(), TaskScheduler.Default);
             _ahead[key] = page;
@@ -113,14 +113,14 @@ public sealed class RestRosterSource : IRosterSource, ISupportsTeacherScope, IPo
     }
 
     /// <summary>The first page of a whole read: the one asked for ahead when there is one, else fetched now.</summary>
-    private RosterPage FirstPage<T>(RosterCollection<T> collection, string relativePath, IReadOnlyList<KeyValuePair<string, string>> query, bool enrollmentRows,
+    private RosterPage FirstPage<T>(RosterCollection<T> collection, string relativePath, IReadOnlyList<KeyValuePair<string, string>> query, PageRows rows,
         CancellationToken token)
     {
-        if (query.Count == 0 && _ahead.TryRemove((relativePath, enrollmentRows), out var early))
+        if (query.Count == 0 && _ahead.TryRemove((relativePath, rows), out var early))
         {
             return early.GetAwaiter().GetResult();
         }
-        return Fetch(collection, relativePath, query, 0, _pageSize, enrollmentRows, token);
+        return Fetch(collection, relativePath, query, 0, _pageSize, rows, token);
     }
 
     /// <summary>
@@ -151,7 +151,7 @@ public sealed class RestRosterSource : IRosterSource, ISupportsTeacherScope, IPo
     internal IEnumerable<PooledUserRow> ReadUserRows(CancellationToken cancellationToken) => new PagedRows<PooledUserRow>(() =>
     {
         var seen = new SourcedIdSet();
-        return new UserRowsReader(ReadPages(RosterCollections.Users, UsersPath, NoQuery, seen, cancellationToken), seen, _strings);
+        return new UserRowsReader(ReadPages(RosterCollections.Users, UsersPath, NoQuery, seen, cancellationToken, PageRows.Users), seen, _strings);
     });
 
     /// <summary>
@@ -162,7 +162,7 @@ public sealed class RestRosterSource : IRosterSource, ISupportsTeacherScope, IPo
     internal IEnumerable<PooledEnrollmentRow> ReadEnrollmentRows(CancellationToken cancellationToken) => new PagedRows<PooledEnrollmentRow>(() =>
     {
         var seen = new SourcedIdSet();
-        return new EnrollmentRowsReader(ReadPages(RosterCollections.Enrollments, EnrollmentsPath, NoQuery, seen, cancellationToken, enrollmentRows: true), seen, _strings);
+        return new EnrollmentRowsReader(ReadPages(RosterCollections.Enrollments, EnrollmentsPath, NoQuery, seen, cancellationToken, PageRows.Enrollments), seen, _strings);
     });
 
     /// <summary>
@@ -171,7 +171,7 @@ public sealed class RestRosterSource : IRosterSource, ISupportsTeacherScope, IPo
     /// distinct count is then held against X-Total-Count. Throws <see cref="RosterReadException"/> when the pull is incomplete.
     /// </summary>
     private IEnumerable<RosterPage> ReadPages<T>(RosterCollection<T> collection, string relativePath, IReadOnlyList<KeyValuePair<string, string>> query,
-        SourcedIdSet seen, CancellationToken cancellationToken, bool enrollmentRows = false)
+        SourcedIdSet seen, CancellationToken cancellationToken, PageRows rows = PageRows.Records)
     {
         using var pull = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var window = new Queue<(int Offset, int Expected, Task<RosterPage> Page)>();
@@ -179,7 +179,7 @@ public sealed class RestRosterSource : IRosterSource, ISupportsTeacherScope, IPo
         long pages = 0;
         try
         {
-            RosterPage first = FirstPage(collection, relativePath, query, enrollmentRows, pull.Token);
+            RosterPage first = FirstPage(collection, relativePath, query, rows, pull.Token);
             pages++;
             long? total = first.Total;
             // A server may cap limit below what was asked: the first page's length is the real page size.
@@ -192,7 +192,7 @@ public sealed class RestRosterSource : IRosterSource, ISupportsTeacherScope, IPo
                 {
                     int offset = nextOffset;
                     int expected = (int)Math.Min(step, announced - offset);
-                    window.Enqueue((offset, expected, FetchAsync(collection, relativePath, query, offset, step, enrollmentRows, pull.Token)));
+                    window.Enqueue((offset, expected, FetchAsync(collection, relativePath, query, offset, step, rows, pull.Token)));
                     nextOffset += expected;
                 }
             }
@@ -233,7 +233,7 @@ public sealed class RestRosterSource : IRosterSource, ISupportsTeacherScope, IPo
                     // A short page in the middle (a tighter cap on this page): fetch the gap before moving on.
                     while (got < pageExpected)
                     {
-                        using RosterPage gap = Fetch(collection, relativePath, query, pageOffset + got, pageExpected - got, enrollmentRows, pull.Token);
+                        using RosterPage gap = Fetch(collection, relativePath, query, pageOffset + got, pageExpected - got, rows, pull.Token);
                         pages = CountPage(pages, what);
                         CheckTotal(what, announced, gap.Total, pageOffset + got);
                         if (gap.Count == 0)
@@ -265,7 +265,7 @@ public sealed class RestRosterSource : IRosterSource, ISupportsTeacherScope, IPo
                     }
                     offset = next;
                     pages = CountPage(pages, what);
-                    using (RosterPage page = Fetch(collection, relativePath, query, offset, _pageSize, enrollmentRows, pull.Token))
+                    using (RosterPage page = Fetch(collection, relativePath, query, offset, _pageSize, rows, pull.Token))
                     {
                         count = page.Count;
                         nextLink = page.NextOffset;
@@ -300,17 +300,17 @@ public sealed class RestRosterSource : IRosterSource, ISupportsTeacherScope, IPo
     }
 
     private RosterPage Fetch<T>(RosterCollection<T> collection, string path, IReadOnlyList<KeyValuePair<string, string>> query, int offset, int limit,
-        bool enrollmentRows, CancellationToken token) =>
-        FetchAsync(collection, path, query, offset, limit, enrollmentRows, token).GetAwaiter().GetResult();
+        PageRows rows, CancellationToken token) =>
+        FetchAsync(collection, path, query, offset, limit, rows, token).GetAwaiter().GetResult();
 
     private Task<RosterPage> FetchAsync<T>(RosterCollection<T> collection, string path, IReadOnlyList<KeyValuePair<string, string>> query, int offset, int limit,
-        bool enrollmentRows, CancellationToken token) =>
+        PageRows rows, CancellationToken token) =>
         Task.Run(async () =>
         {
             await _requests.WaitAsync(token).ConfigureAwait(false);
             try
             {
-                return await Client.GetPageAsync(collection, path, query, offset, limit, enrollmentRows, token).ConfigureAwait(false);
+                return await Client.GetPageAsync(collection, path, query, offset, limit, rows, token).ConfigureAwait(false);
             }
             finally
             {

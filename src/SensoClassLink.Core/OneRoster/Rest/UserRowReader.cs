@@ -43,35 +43,61 @@ internal sealed class UserRowReader : PooledRowFields
         _details.Reset(_bytes, 0, body.Length);
     }
 
+    /// <summary>Tokens noted per user, in the order of the names: sourcedId, status, enabledUser, role, orgs, roles, email, givenName, familyName.</summary>
+    public const int Fields = 9;
+
+    private const int Id = 0, Status = 1, Enabled = 2, Role = 3, OrgsAt = 4, RolesAt = 5, EmailAt = 6, GivenAt = 7, FamilyAt = 8;
+
     /// <summary>
-    /// Reads the user at the cursor (at its '{') into <see cref="Row"/>; false (the row is not to be used) when the
-    /// sourcedId was seen before in this pull, as <see cref="RestRosterSource.ReadCollection"/> drops a repeated record.
+    /// Walks one user (the cursor at its '{'), checking it, and notes its tokens at <paramref name="record"/>: the
+    /// scalars as tokens, orgs[] and roles[] as the whole value's range (<see cref="JsonTokenKind.Raw"/>), read again
+    /// only when the engine asks. On the fetching thread, while the page is checked: the consumer never walks the user again.
     /// </summary>
     [MethodImpl(HotPath.Optimize)]
-    public bool Read(Utf8JsonCursor r, CsvStringPool pool, SourcedIdSet seen)
+    public static void Index(Utf8JsonCursor r, ref JsonToken[] tape, int record, TokenTapePool tapes)
     {
-        JsonToken id = default, status = default, enabled = default, role = default;
-        _email = _given = _family = default;
-        _orgs = _roles = default;
+        int at = record * Fields;
+        if (at + Fields > tape.Length)
+        {
+            tape = tapes.Grow(tape, at + Fields);
+        }
+        Array.Clear(tape, at, Fields);
         r.BeginObject();
         while (r.NextProperty())
         {
             // As MapUser: a repeated name keeps its last value.
-            switch (r.NameIndex(Names))
+            int field = r.NameIndex(Names);
+            if (field < 0)
             {
-                case 0: id = r.ScanToken(); break;
-                case 1: status = r.ScanToken(); break;
-                case 2: enabled = r.ScanToken(); break;
-                case 3: role = r.ScanToken(); break;
-                case 4: _orgs = r.SkipValueRange(); break;
-                case 5: _roles = r.SkipValueRange(); break;
-                case 6: _email = r.ScanToken(); break;
-                case 7: _given = r.ScanToken(); break;
-                case 8: _family = r.ScanToken(); break;
-                default: r.SkipValue(); break;
+                r.SkipValue();
+            }
+            else if (field == OrgsAt || field == RolesAt)
+            {
+                var (start, end) = r.SkipValueRange();
+                tape[at + field] = new JsonToken(start, end - start, JsonTokenKind.Raw);
+            }
+            else
+            {
+                tape[at + field] = r.ScanToken();
             }
         }
-        int idLength = r.DecodeToken(id);
+    }
+
+    /// <summary>
+    /// Reads user <paramref name="record"/> of the page (its tokens noted by <see cref="Index"/>; <paramref name="r"/>
+    /// on the page's bytes) into <see cref="Row"/>; false (the row is not to be used) when the sourcedId was seen
+    /// before in this pull, as <see cref="RestRosterSource.ReadCollection"/> drops a repeated record.
+    /// </summary>
+    [MethodImpl(HotPath.Optimize)]
+    public bool Read(Utf8JsonCursor r, JsonToken[] tape, int record, CsvStringPool pool, SourcedIdSet seen)
+    {
+        int at = record * Fields;
+        _email = tape[at + EmailAt];
+        _given = tape[at + GivenAt];
+        _family = tape[at + FamilyAt];
+        _orgs = Range(tape[at + OrgsAt]);
+        _roles = Range(tape[at + RolesAt]);
+        int idLength = r.DecodeToken(tape[at + Id]);
         if (!seen.AddHash(SourcedIdSet.Hash(new ReadOnlySpan<char>(r.Chars, 0, idLength))))
         {
             return false;
@@ -79,10 +105,10 @@ internal sealed class UserRowReader : PooledRowFields
         var row = Row;
         // The id is given a pool id with its characters (the engine keys users by it); its string is the engine's to keep or drop.
         row.SourcedId = idLength == 0 ? "" : pool.Get(PoolMode.InternChars, r.Chars, 0, idLength);
-        row.Status = pool.Get(PoolMode.Recent, r.Chars, 0, r.DecodeToken(status));
-        row.EnabledUser = OneRosterValues.NormalizeBoolean(pool.Get(PoolMode.Recent, r.Chars, 0, r.DecodeToken(enabled)));
+        row.Status = pool.Get(PoolMode.Recent, r.Chars, 0, r.DecodeToken(tape[at + Status]));
+        row.EnabledUser = OneRosterValues.NormalizeBoolean(pool.Get(PoolMode.Recent, r.Chars, 0, r.DecodeToken(tape[at + Enabled])));
         bool isTeacher = false, isStudent = false;
-        AddRole(pool.Get(PoolMode.Recent, r.Chars, 0, r.DecodeToken(role)), ref isTeacher, ref isStudent);
+        AddRole(pool.Get(PoolMode.Recent, r.Chars, 0, r.DecodeToken(tape[at + Role])), ref isTeacher, ref isStudent);
         if (_roles.End > _roles.Start)
         {
             foreach (var (entryRole, _) in ReadRoleEntries())
@@ -94,6 +120,8 @@ internal sealed class UserRowReader : PooledRowFields
         row.IsStudent = isStudent;
         return true;
     }
+
+    private static (int Start, int End) Range(JsonToken token) => token.Kind == JsonTokenKind.Raw ? (token.Start, token.Start + token.Length) : default;
 
     /// <summary>A role as MapUser lists it (trimmed, lower-cased) weighed as the engine weighs a record's roles.</summary>
     private static void AddRole(string role, ref bool isTeacher, ref bool isStudent)
