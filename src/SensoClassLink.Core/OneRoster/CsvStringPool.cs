@@ -128,6 +128,45 @@ internal sealed class CsvStringPool
         return -1;
     }
 
+    /// <summary>
+    /// <see cref="IdOf(ReadOnlySpan{char})"/> of a value given as UTF-8 bytes that are all ASCII, without decoding it
+    /// (the REST rows' user and class refs). <paramref name="ascii"/> is false, and the id -1, when a byte is 0x80 or
+    /// more or the machine is big-endian: the caller then decodes the value and asks <see cref="IdOf(ReadOnlySpan{char})"/>.
+    /// </summary>
+    [MethodImpl(HotPath.Optimize)]
+    public int IdOfAscii(ReadOnlySpan<byte> utf8, out bool ascii)
+    {
+        ascii = false;
+        if (!BitConverter.IsLittleEndian)
+        {
+            return -1;
+        }
+        int hash = HashAscii(utf8, out ascii);
+        if (!ascii || utf8.Length == 0)
+        {
+            return -1;
+        }
+        var slots = _slots;
+        int mask = slots.Length - 1;
+        for (int i = hash & mask; slots[i] != 0; i = (i + 1) & mask)
+        {
+            long slot = slots[i];
+            if ((int)(slot >> 32) == hash && EqualAscii((int)slot - 1, utf8))
+            {
+                return (int)slot - 1;
+            }
+        }
+        return -1;
+    }
+
+    /// <summary>Whether value <paramref name="id"/> is the ASCII <paramref name="utf8"/>: only a narrow value can be (a wide one holds a character above U+00FF).</summary>
+    private bool EqualAscii(int id, ReadOnlySpan<byte> utf8)
+    {
+        long span = _spans[id >> PageBits][id & (PageSize - 1)];
+        return (int)(span >> 32) == utf8.Length
+            && new ReadOnlySpan<byte>(_narrow[(int)span >> NarrowBits], (int)span & (NarrowSize - 1), utf8.Length).SequenceEqual(utf8);
+    }
+
     /// <summary>Adds a value (if absent) and returns its id.</summary>
     public int InternId(string value) => Intern(value.AsSpan());
 
@@ -320,6 +359,8 @@ internal sealed class CsvStringPool
         }
     }
 
+    private const ulong Multiplier = 0x9E3779B97F4A7C15;
+
     /// <summary>
     /// A 31-bit hash of the characters, four at a time (a 36-character GUID is 9 multiplies, not 36). Only ever compared
     /// within one pool, never stored: the ids are given in the order values are first met, whatever their hashes.
@@ -329,20 +370,65 @@ internal sealed class CsvStringPool
     {
         unchecked
         {
-            const ulong Multiplier = 0x9E3779B97F4A7C15;
             ulong h = (ulong)value.Length * Multiplier;
             var bytes = MemoryMarshal.AsBytes(value);
             int i = 0;
             for (; i + 8 <= bytes.Length; i += 8)
             {
-                h = (h ^ MemoryMarshal.Read<ulong>(bytes.Slice(i))) * Multiplier;
-                h ^= h >> 29;
+                h = Step(h, MemoryMarshal.Read<ulong>(bytes.Slice(i)));
             }
             for (i /= 2; i < value.Length; i++)
             {
-                h = (h ^ value[i]) * Multiplier;
-                h ^= h >> 29;
+                h = Step(h, value[i]);
             }
+            return Finish(h);
+        }
+    }
+
+    /// <summary>
+    /// <see cref="Hash(ReadOnlySpan{char})"/> of the characters an ASCII UTF-8 value spells (each character is its byte):
+    /// four bytes spread to the four 16-bit lanes the characters' block would hold on a little-endian machine.
+    /// <paramref name="ascii"/> is false when a byte is 0x80 or more (the hash then means nothing).
+    /// </summary>
+    [MethodImpl(HotPath.Optimize)]
+    private static int HashAscii(ReadOnlySpan<byte> utf8, out bool ascii)
+    {
+        unchecked
+        {
+            ulong h = (ulong)utf8.Length * Multiplier;
+            uint high = 0;
+            int i = 0;
+            for (; i + 4 <= utf8.Length; i += 4)
+            {
+                ulong four = MemoryMarshal.Read<uint>(utf8.Slice(i));
+                high |= (uint)four;
+                h = Step(h, (four & 0xFF) | ((four & 0xFF00) << 8) | ((four & 0xFF0000) << 16) | ((four & 0xFF000000) << 24));
+            }
+            for (; i < utf8.Length; i++)
+            {
+                high |= utf8[i];
+                h = Step(h, utf8[i]);
+            }
+            ascii = (high & 0x80808080) == 0;
+            return Finish(h);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong Step(ulong h, ulong block)
+    {
+        unchecked
+        {
+            h = (h ^ block) * Multiplier;
+            return h ^ (h >> 29);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int Finish(ulong h)
+    {
+        unchecked
+        {
             h ^= h >> 32;
             h *= 0x2c1b3c6d;
             h ^= h >> 28;

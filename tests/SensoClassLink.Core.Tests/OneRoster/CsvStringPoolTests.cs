@@ -94,4 +94,39 @@ public sealed class CsvStringPoolTests
             Assert.Equal(values.Length + 2 * i + 1, pool.IdOf("w\u0416-" + i + new string('a', i % 40)));
         }
     }
+
+    /// <summary>
+    /// The REST rows look refs up from their UTF-8 bytes: for every ASCII value that must find exactly the id the
+    /// characters find (present or absent, every length around the four-byte blocks, values kept as bytes or as chars),
+    /// and anything with a byte above ASCII must be handed back to be decoded.
+    /// </summary>
+    [Fact]
+    public void AnAsciiRefFindsFromItsBytesTheIdItsCharactersFind()
+    {
+        var pool = new CsvStringPool();
+        var kept = new List<string> { "ab\u00e9", "ab\u2603", "w\u0416-1" };
+        for (int length = 1; length <= 41; length++)
+        {
+            kept.Add(new string('k', length));
+            kept.Add("cls-" + length.ToString().PadLeft(length, '0'));
+        }
+        foreach (string value in kept)
+        {
+            pool.InternId(value);
+        }
+        var asked = kept.Where(v => v.All(c => c < 0x80)).ToList();
+        asked.AddRange(new[] { "", "ab", "ab\u0069", "k", new string('k', 42), "cls-", "CLS-1", "abe", "w-1", new string('k', 3) + "l" });
+        foreach (string value in asked)
+        {
+            int id = pool.IdOfAscii(System.Text.Encoding.ASCII.GetBytes(value), out bool ascii);
+            Assert.True(ascii, value);
+            Assert.Equal(pool.IdOf(value), id);
+        }
+        Assert.Equal(-1, pool.IdOf("kk\u00e9"));
+        foreach (string value in new[] { "ab\u00e9", "ab\u2603", "zo\u00eb", "\u0080" })
+        {
+            Assert.Equal(-1, pool.IdOfAscii(System.Text.Encoding.UTF8.GetBytes(value), out bool ascii));
+            Assert.False(ascii, value);
+        }
+    }
 }

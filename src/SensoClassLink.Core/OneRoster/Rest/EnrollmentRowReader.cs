@@ -88,8 +88,8 @@ internal static class EnrollmentRowReader
         {
             recent.Keep(0, bytes, token, row.Status = pool.Get(PoolMode.Recent, r.Chars, 0, r.DecodeToken(token)));
         }
-        row.ClassId = pool.IdOf(new ReadOnlySpan<char>(r.Chars, 0, r.DecodeToken(tape[at + Class])));
-        row.UserId = pool.IdOf(new ReadOnlySpan<char>(r.Chars, 0, r.DecodeToken(tape[at + User])));
+        row.ClassId = IdOf(r, bytes, tape[at + Class], pool);
+        row.UserId = IdOf(r, bytes, tape[at + User], pool);
         token = tape[at + Role];
         if (!recent.TryGet(1, bytes, token, out row.Role))
         {
@@ -105,6 +105,21 @@ internal static class EnrollmentRowReader
         {
             recent.Keep(3, bytes, token, row.EndDate = Date(pool, r.Chars, r.DecodeToken(token)));
         }
+    }
+
+    /// <summary>A ref's pool id: a plain ASCII string (the usual sourcedId) straight from its bytes, anything else decoded first.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int IdOf(Utf8JsonCursor r, byte[] bytes, JsonToken token, CsvStringPool pool)
+    {
+        if (token.Kind == JsonTokenKind.String)
+        {
+            int id = pool.IdOfAscii(new ReadOnlySpan<byte>(bytes, token.Start, token.Length), out bool ascii);
+            if (ascii)
+            {
+                return id;
+            }
+        }
+        return pool.IdOf(new ReadOnlySpan<char>(r.Chars, 0, r.DecodeToken(token)));
     }
 
     /// <summary>The role trimmed (the rules compare it ignoring case, as the record's lower-cased role).</summary>
