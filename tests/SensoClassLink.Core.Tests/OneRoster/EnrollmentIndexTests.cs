@@ -240,6 +240,20 @@ public sealed class EnrollmentIndexTests
         Assert.True(shaped > 40 * ShapedPage.Length, $"the shape walked {shaped} records over all the altered pages");
     }
 
+    /// <summary>
+    /// The same over records whose constant runs are short (2 to 8 bytes, compared as two overlapping 2- or 4-byte
+    /// halves or one 8-byte word), so that a byte altered in any part of any size of run is seen.
+    /// </summary>
+    [Fact]
+    public void BrokenAndAlteredPagesOfShortRunsAreRefusedOrIndexedExactlyAsByTheGeneralWalk()
+    {
+        const string Page = """
+            {"enrollments":[{"":"v1","a":"1","bc":"2","user":{"sourcedId":"u1"}},{"":"v2","a":"2","bc":"3","user":{"sourcedId":"u2"}},{"":"v3","a":"3","bc":"4","user":{"sourcedId":"u3"}},
+            {"ab":"x","role":"r"},{"ab":"y","role":"s"},{"ab":"z","role":"t"},{"ab":"w","role":"u"}]}
+            """;
+        Assert.True(IndexedExactlyAsByTheGeneralWalkWhenBrokenOrAltered(Page) > 2 * Page.Length);
+    }
+
     /// <summary>Runs the prefix, left-out and replaced-byte comparisons over <paramref name="text"/>; returns the records the shape walked over all of them.</summary>
     private static int IndexedExactlyAsByTheGeneralWalkWhenBrokenOrAltered(string text)
     {
