@@ -12,7 +12,7 @@ namespace SensoClassLink.Core.OneRoster.Rest;
 /// </summary>
 internal sealed partial class Utf8JsonCursor
 {
-    /// <summary>Shapes learned per cursor at most (a cursor checks one page): pages whose records differ stop paying for learning.</summary>
+    /// <summary>Shapes learned per cursor at most (the page check makes one per page): pages whose records differ stop paying for learning.</summary>
     private const int MaxShapeLearns = 8;
 
     private RecordShape? _shape;
@@ -24,10 +24,12 @@ internal sealed partial class Utf8JsonCursor
 
     /// <summary>
     /// Walks one object (the cursor at its '{') as <see cref="TryScanCompactObject"/> does, noting the same tokens
-    /// into <paramref name="tokens"/> (blank on entry) and returning false, the cursor left where it was and the tokens
-    /// blank, in just the same cases. It first tries the shape learned from an earlier record; a record the compact walk
-    /// parses teaches the shape when there is none yet, or when the shape has missed twice running (the records have
-    /// changed, not merely one odd record among them).
+    /// into <paramref name="tokens"/> (blank on entry) and returning false, the cursor left where it was, in just the
+    /// same cases (the tokens then hold what the compact walk noted before it gave up, for the caller to clear as
+    /// before). It first tries the shape learned from an earlier record; a record the compact walk parses teaches the
+    /// shape when there is none yet, or when the shape has missed twice running (the records have changed, not merely
+    /// one odd record among them). The shape lives on the cursor: the page check makes one cursor per page, so pages
+    /// checked at once on several threads never share one.
     /// </summary>
     [MethodImpl(HotPath.Optimize)]
     public bool TryScanRecord(JsonFieldNames names, Span<JsonToken> tokens)
