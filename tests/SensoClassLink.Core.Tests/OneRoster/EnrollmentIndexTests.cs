@@ -38,6 +38,34 @@ public sealed class EnrollmentIndexTests
         ],"statusInfoSet":[{"imsx_codeMajor":"success","imsx_severity":"warning"}],"tail":[]}
         """;
 
+    /// <summary>A record in the form the bench server sends (field selection on), with its values made from <paramref name="i"/>.</summary>
+    private static string BenchRecord(int i) =>
+        $$$"""{"sourcedId":"enr-{{{i}}}","status":"","user":{"href":"https://elsewhere.invalid/ims/oneroster/v1p1/users/tch-{{{i:D6}}}","sourcedId":"tch-{{{i:D6}}}","type":"user"},"class":{"href":"https://elsewhere.invalid/ims/oneroster/v1p1/classs/cls-{{{i / 3:D7}}}","sourcedId":"cls-{{{i / 3:D7}}}","type":"class"},"role":"teacher","beginDate":"2025-08-01","endDate":"2026-07-01"}""";
+
+    /// <summary>
+    /// Records of one shape (a shorter form of the bench's, so that every byte of the page can be altered in turn) and,
+    /// among them, records that differ from it in one way each: the shape-predicted walk learns from the first, takes
+    /// the next ones, and must give way on every variant.
+    /// </summary>
+    private const string ShapedPage = """
+        {"enrollments":[{"sourcedId":"e1","status":"","user":{"href":"https://h.invalid/users/u1","sourcedId":"u1","type":"user"},"class":{"href":"h/c1","sourcedId":"c1","type":"class"},"role":"teacher","beginDate":"2025-08-01","endDate":"2026-07-01"},
+        {"sourcedId":"e2","status":"active","user":{"href":"https://h.invalid/users/u-two","sourcedId":"u-two","type":"user"},"class":{"href":"h/c2","sourcedId":"c2","type":"class"},"role":"student","beginDate":"2025-08-02","endDate":"2026-07-02"},
+        {"sourcedId":"e3","status":"","user":{"href":"https://h.invalid/users/u3","sourcedId":"u3","type":"user"},"class":{"href":"h/c3","sourcedId":"c3","type":"class"},"role":"teacher","beginDate":"2025-08-01","endDate":"2026-07-01"},
+        {"sourcedId":"e\u00344","status":"","user":{"href":"https://h.invalid/users/u4","sourcedId":"u\"4","type":"user"},"class":{"href":"h/c4","sourcedId":"c4","type":"class"},"role":"teacher","beginDate":"2025-08-01","endDate":"2026-07-01"},
+        {"sourcedId":"","status":"","user":{"href":"","sourcedId":"","type":""},"class":{"href":"","sourcedId":"","type":""},"role":"","beginDate":"","endDate":""},
+        {"sourcedId":"e6","status":"","user":{"href":"https://h.invalid/users/u6","sourcedId":"u6","type":"user"},"class":{"href":"h/c6","sourcedId":"c6","type":"class"},"role":"teacher","beginDate":"2025-08-01","endDate":"2026-07-01","primary":"false"},
+        {"sourcedId":"e7","status":"","user":{"href":"https://h.invalid/users/u7","sourcedId":"u7","type":"user"},"class":{"href":"h/c7","sourcedId":"c7","type":"class"},"role":"teacher","beginDate":"2025-08-01","endDate":"2026-07-01"},
+        {"sourcedId":"e8","status":"","user":{"href":"https://h.invalid/users/u8","sourcedId":"u8","type":"user"},"class":{"href":"h/c8","sourcedId":"c8","type":"class"},"role":"teacher","beginDate":"2025-08-01"},
+        {"sourcedId":"e9","status":1,"user":{"href":"https://h.invalid/users/u9","sourcedId":"u9","type":"user"},"class":{"href":"h/c9","sourcedId":"c9","type":"class"},"role":"teacher","beginDate":"2025-08-01","endDate":"2026-07-01"},
+        {"sourcedId":"e10","status":true,"user":{"href":"https://h.invalid/users/u10","sourcedId":"u10","type":"user"},"class":{"href":"h/c10","sourcedId":"c10","type":"class"},"role":"teacher","beginDate":"2025-08-01","endDate":"2026-07-01"},
+        {"sourcedId":"e11","status":"","user":{"href":"https://h.invalid/users/u11","sourcedId":"u11","type":"user"},"class":null,"role":"teacher","beginDate":"2025-08-01","endDate":"2026-07-01"},
+        {"sourcedId":"e12","statuz":"","user":{"href":"https://h.invalid/users/u12","sourcedId":"u12","type":"user"},"class":{"href":"h/c12","sourcedId":"c12","type":"class"},"role":"teacher","beginDate":"2025-08-01","endDate":"2026-07-01"},
+        {"sourcedId":"e13","status":"","user":{"href":"https://h.invalid/users/u13","sourcedId":"u13","type":"user"},"class":{"href":"h/c13","sourcedId":"c13","type":"class"},"role":"teacher","beginDate":"2025-08-01","endDate":"2026-07-01"},
+        {"sourcedId": "e14","status":"","user":{"href":"https://h.invalid/users/u14","sourcedId":"u14","type":"user"},"class":{"href":"h/c14","sourcedId":"c14","type":"class"},"role":"teacher","beginDate":"2025-08-01","endDate":"2026-07-01"},
+        {"sourcedId":"e15","status":"","user":{"href":"https://h.invalid/users/u15","sourcedId":"u15","type":"user"},"class":{"href":"h/c15","sourcedId":"c15","type":"class"},"role":"teacher","beginDate":"2025-08-01","endDate":"2026-07-01"},
+        {"sourcedId":"e16","status":"","user":{"href":"https://h.invalid/users/u16","sourcedId":"u16","type":"user"},"class":{"href":"h/c16","sourcedId":"c16","type":"class"},"role":"teacher","beginDate":"2025-08-01","endDate":"2026-07-01"}]}
+        """;
+
     private static (int, int, JsonTokenKind)[] Tuples(IEnumerable<JsonToken> tokens) => tokens.Select(t => (t.Start, t.Length, t.Kind)).ToArray();
 
     /// <summary>
@@ -78,19 +106,27 @@ public sealed class EnrollmentIndexTests
     }
 
     /// <summary>The tokens Index notes, or null when it refuses the body.</summary>
-    private static JsonToken[]? IndexedTokens(byte[] body)
+    private static JsonToken[]? IndexedTokens(byte[] body) => IndexedTokens(body, out _);
+
+    /// <summary>As <see cref="IndexedTokens(byte[])"/>, with how many records the shape-predicted walk took alone.</summary>
+    private static JsonToken[]? IndexedTokens(byte[] body, out int shaped)
     {
         var tapes = new TokenTapePool(1);
         var tape = new JsonToken[EnrollmentRowReader.Fields]; // small, so that growing is exercised
         int count = 0;
+        var cursor = new Utf8JsonCursor(); // one per page, as the page check has it
         try
         {
-            Walk(new Utf8JsonCursor(), body, record => EnrollmentRowReader.Index(record, ref tape, count++, tapes));
+            Walk(cursor, body, record => EnrollmentRowReader.Index(record, ref tape, count++, tapes));
             return tape.Take(count * EnrollmentRowReader.Fields).ToArray();
         }
         catch (JsonSyntaxException)
         {
             return null;
+        }
+        finally
+        {
+            shaped = cursor.ShapedRecords;
         }
     }
 
@@ -188,9 +224,40 @@ public sealed class EnrollmentIndexTests
     /// refuses exactly what the general walk and the general skip refuse, and notes the same tokens when it accepts.
     /// </summary>
     [Fact]
-    public void BrokenAndAlteredPagesAreRefusedOrIndexedExactlyAsByTheGeneralWalk()
+    public void BrokenAndAlteredPagesAreRefusedOrIndexedExactlyAsByTheGeneralWalk() => IndexedExactlyAsByTheGeneralWalkWhenBrokenOrAltered(VariedPage);
+
+    /// <summary>
+    /// The same over a page of records of one shape and near misses of it: here most records of most altered pages
+    /// are walked by the shape learned from the record before, so a byte it compared wrongly or a value it ended in
+    /// the wrong place would show as a difference from the general walk.
+    /// </summary>
+    [Fact]
+    public void BrokenAndAlteredPagesOfOneShapeAreRefusedOrIndexedExactlyAsByTheGeneralWalk()
     {
-        byte[] page = Encoding.UTF8.GetBytes(VariedPage);
+        int shaped = IndexedExactlyAsByTheGeneralWalkWhenBrokenOrAltered(ShapedPage);
+        // About 17 pages per byte of the page, and the shape walks 6 of its records when it is whole: most altered pages
+        // have several records walked by the shape (the figure is about 69 per byte).
+        Assert.True(shaped > 40 * ShapedPage.Length, $"the shape walked {shaped} records over all the altered pages");
+    }
+
+    /// <summary>
+    /// The same over records whose constant runs are short (2 to 8 bytes, compared as two overlapping 2- or 4-byte
+    /// halves or one 8-byte word), so that a byte altered in any part of any size of run is seen.
+    /// </summary>
+    [Fact]
+    public void BrokenAndAlteredPagesOfShortRunsAreRefusedOrIndexedExactlyAsByTheGeneralWalk()
+    {
+        const string Page = """
+            {"enrollments":[{"":"v1","a":"1","bc":"2","user":{"sourcedId":"u1"}},{"":"v2","a":"2","bc":"3","user":{"sourcedId":"u2"}},{"":"v3","a":"3","bc":"4","user":{"sourcedId":"u3"}},
+            {"ab":"x","role":"r"},{"ab":"y","role":"s"},{"ab":"z","role":"t"},{"ab":"w","role":"u"}]}
+            """;
+        Assert.True(IndexedExactlyAsByTheGeneralWalkWhenBrokenOrAltered(Page) > 2 * Page.Length);
+    }
+
+    /// <summary>Runs the prefix, left-out and replaced-byte comparisons over <paramref name="text"/>; returns the records the shape walked over all of them.</summary>
+    private static int IndexedExactlyAsByTheGeneralWalkWhenBrokenOrAltered(string text)
+    {
+        byte[] page = Encoding.UTF8.GetBytes(text);
         var bodies = new List<byte[]>();
         for (int i = 0; i < page.Length; i++)
         {
@@ -209,11 +276,12 @@ public sealed class EnrollmentIndexTests
                 }
             }
         }
-        int accepted = 0;
+        int accepted = 0, shapedTotal = 0;
         foreach (var body in bodies)
         {
             var expected = ReferenceTokens(body);
-            var actual = IndexedTokens(body);
+            var actual = IndexedTokens(body, out int shaped);
+            shapedTotal += shaped;
             if ((expected is null) != (actual is null) || (expected is null) == SkipAccepts(body))
             {
                 Assert.Fail($"Index, the general walk and the skip disagree on {Encoding.UTF8.GetString(body)}");
@@ -226,6 +294,126 @@ public sealed class EnrollmentIndexTests
         }
         // Both outcomes are well represented (a replaced space or letter often leaves the page valid).
         Assert.InRange(accepted, bodies.Count / 20, bodies.Count - bodies.Count / 4);
+        return shapedTotal;
+    }
+
+    [Fact]
+    public void APageInTheBenchFormIsWalkedByTheShapeAfterItsFirstRecord()
+    {
+        const int Records = 50;
+        byte[] body = Encoding.UTF8.GetBytes("{\"enrollments\":[" + string.Join(",", Enumerable.Range(0, Records).Select(BenchRecord)) + "]}");
+        var tokens = IndexedTokens(body, out int shaped)!;
+        // The first record teaches the shape; if this fails, the fast path is no longer taken (the tokens may still be right).
+        Assert.Equal(Records - 1, shaped);
+        Assert.Equal(Tuples(ReferenceTokens(body)!), Tuples(tokens));
+        int last = (Records - 1) * EnrollmentRowReader.Fields;
+        Assert.Equal("enr-49|cls-0000016|tch-000049|teacher|2026-07-01",
+            string.Join("|", new[] { 0, 2, 3, 4, 6 }.Select(f => Text(body, tokens[last + f]))));
+        Assert.Equal(JsonTokenKind.String, tokens[last].Kind);
+    }
+
+    [Fact]
+    public void TheVariantsOfTheShapedPageAreNotedAsByTheGeneralWalk()
+    {
+        byte[] body = Encoding.UTF8.GetBytes(ShapedPage);
+        var tokens = IndexedTokens(body, out int shaped)!;
+        Assert.Equal(Tuples(ReferenceTokens(body)!), Tuples(tokens));
+        var rows = Enumerable.Range(0, tokens.Length / EnrollmentRowReader.Fields)
+            .Select(i => string.Join("|", tokens.Skip(i * EnrollmentRowReader.Fields).Take(EnrollmentRowReader.Fields).Select(t => Text(body, t))))
+            .ToArray();
+        Assert.Equal("e44||c4|u\"4|teacher|2025-08-01|2026-07-01", rows[3]);
+        Assert.Equal("||||||", rows[4]);
+        Assert.Equal("e10|true|c10|u10|teacher|2025-08-01|2026-07-01", rows[9]);
+        Assert.Equal("e11|||u11|teacher|2025-08-01|2026-07-01", rows[10]);
+        Assert.Equal("e12||c12|u12|teacher|2025-08-01|2026-07-01", rows[11]);
+        // e2 and e3 after e1 taught the shape; e5 (empty values) and e7 after one miss each; e8 to e10 miss, and e10
+        // (a literal noted) teaches nothing in place of the shape; e11 (class null) is learnt from, e12 and e13 miss
+        // it, e13 is learnt from; e14 (a space) misses; e15 and e16.
+        Assert.Equal(6, shaped);
+    }
+
+    /// <summary>
+    /// Four records of one shape with other values: the shape learnt from the first walks the next two, and what
+    /// the compact walk makes of repeated names, GUIDRefs given a string, plain fields given an object and literals
+    /// between the values is what the shape makes of them. A record whose noted value is a literal teaches nothing.
+    /// </summary>
+    [Theory]
+    [InlineData("""{"sourcedId":"first-#","sourcedId":"#","user":{"sourcedId":"a#","sourcedId":"b#"},"class":{"sourcedId":"c#"},"class":{"href":"no-id-#"},"role":"student","role":"teacher#"}""", 2)]
+    [InlineData("""{"sourcedId":"e#","user":"u#","class":null,"role":{"sourcedId":"r#"},"primary":false,"status":"active","x":true,"beginDate":""}""", 2)]
+    [InlineData("""{"user":{"sourcedId":"u#"},"user":"s#","sourcedId":"e#","class":{"href":"h#","type":"class"},"class":{"sourcedId":"c#","href":"h#"}}""", 2)]
+    [InlineData("""{"metadata":{"a":"#","b":null},"endDate":"#","beginDate":"#","status":"#","role":"#","class":{},"user":{"type":"#"}}""", 2)]
+    [InlineData("""{"x":"#"}""", 2)]
+    [InlineData("""{}""", 3)]
+    [InlineData("""{"sourcedId":"e#","status":true}""", 0)]
+    [InlineData("""{"sourcedId":"e#","user":{"sourcedId":false}}""", 0)]
+    public void EveryRecordAfterTheFirstOfOneShapeIsWalkedByItAsByTheGeneralWalk(string record, int shapedExpected)
+    {
+        string[] values = { "1", "twenty-two-and-longer-than-sixteen", "", "\\u00e9" };
+        byte[] body = Encoding.UTF8.GetBytes("{\"enrollments\":[" + string.Join(",", values.Select(v => record.Replace("#", v))) + "]}");
+        var tokens = IndexedTokens(body, out int shaped);
+        Assert.Equal(Tuples(ReferenceTokens(body)!), Tuples(tokens!));
+        // The last value holds an escape: that record is left to the compact walk (a record without values is not).
+        Assert.Equal(shapedExpected, shaped);
+    }
+
+    /// <summary>
+    /// Which records the shape walks as a page's records change: one odd record does not replace the shape, two
+    /// misses running do, and a page whose records differ one from the next stops learning after a few shapes.
+    /// </summary>
+    [Theory]
+    [InlineData("AAAA", 3)]
+    [InlineData("AAAABBBB", 5)] // B after two B misses
+    [InlineData("AABAA", 3)]    // the odd B is left to the compact walk
+    [InlineData("ABABAB", 2)]   // never two misses running: A stays
+    [InlineData("ABCDEFGHIJKLMNOPQRSTA", 0)] // learning until its budget is spent; then no shape at all
+    [InlineData("AABBCCDDEEFFGGHHIIJJ", 1)]
+    public void TheShapeIsLearntAgainWhenTheRecordsChange(string records, int shapedExpected)
+    {
+        // Each letter is a shape of its own: a field named after it.
+        byte[] body = Encoding.UTF8.GetBytes("{\"enrollments\":[" + string.Join(",", records.Select((c, i) => $$$"""{"sourcedId":"e{{{i}}}","{{{c}}}":"v{{{i}}}"}""")) + "]}");
+        var tokens = IndexedTokens(body, out int shaped);
+        Assert.Equal(Tuples(ReferenceTokens(body)!), Tuples(tokens!));
+        Assert.Equal(shapedExpected, shaped);
+    }
+
+    /// <summary>
+    /// The shape walk keeps the compact walk's depth rule: a record whose GUIDRef would pass the limit is left to the
+    /// general walk (which refuses it), though its bytes are the shape's.
+    /// </summary>
+    [Fact]
+    public void TheShapeIsNotTakenNearTheDepthLimit()
+    {
+        const string Record = """{"sourcedId":"e","user":{"sourcedId":"u"}}""";
+        // The outer array, then 62 more: the record's '{' would be level 64 and its GUIDRef 65.
+        string body = "[" + Record + "," + Record + "," + new string('[', 62) + Record + new string(']', 62) + "]";
+        byte[] bytes = Encoding.UTF8.GetBytes(body);
+        var r = new Utf8JsonCursor();
+        r.Reset(bytes, 0, bytes.Length);
+        var tokens = new JsonToken[EnrollmentRowReader.Fields];
+        var names = new JsonFieldNames(
+            (RosterJsonNames.SourcedId, false), (RosterJsonNames.Status, false), (RosterJsonNames.Class, true), (RosterJsonNames.User, true),
+            (RosterJsonNames.Role, false), (RosterJsonNames.BeginDate, false), (RosterJsonNames.EndDate, false));
+        r.BeginArray();
+        Assert.True(r.NextElement());
+        Assert.True(r.TryScanRecord(names, tokens)); // learnt
+        Array.Clear(tokens);
+        Assert.True(r.NextElement());
+        Assert.True(r.TryScanRecord(names, tokens)); // walked by the shape
+        Assert.Equal(1, r.ShapedRecords);
+        Assert.Equal("u", Text(bytes, tokens[3]));
+        Array.Clear(tokens);
+        Assert.True(r.NextElement());
+        for (int i = 0; i < 62; i++)
+        {
+            r.BeginArray();
+            Assert.True(r.NextElement());
+        }
+        int before = r.Position;
+        Assert.False(r.TryScanRecord(names, tokens));
+        Assert.Equal(before, r.Position);
+        Assert.All(tokens, t => Assert.Equal(JsonTokenKind.Blank, t.Kind));
+        Assert.Equal(1, r.ShapedRecords);
+        Assert.Null(IndexedTokens(Encoding.UTF8.GetBytes("{\"enrollments\":" + body + "}")));
     }
 
     /// <summary>

@@ -38,7 +38,8 @@ internal static class EnrollmentRowReader
             tape = tapes.Grow(tape, at + Fields);
         }
         Array.Clear(tape, at, Fields);
-        if (r.TryScanCompactObject(Names, new Span<JsonToken>(tape, at, Fields)))
+        // The shape of the records before, else the compact walk (both note what the general walk notes).
+        if (r.TryScanRecord(Names, new Span<JsonToken>(tape, at, Fields)))
         {
             return;
         }
