@@ -64,6 +64,9 @@ public sealed class OneRosterServer : IAsyncDisposable
     /// <summary>Answer any <c>fields</c> parameter with HTTP 400 invalid_selection_field (a server whose model lacks a name).</summary>
     public bool RefuseFieldSelection { get; set; }
 
+    /// <summary>Answer whole records whatever the <c>fields</c> parameter asks (a server without field selection).</summary>
+    public bool IgnoreFieldSelection { get; set; }
+
     /// <summary>Leave X-Total-Count out of collection answers.</summary>
     public bool OmitTotalHeader { get; set; }
 
@@ -360,7 +363,7 @@ public sealed class OneRosterServer : IAsyncDisposable
             await Task.Delay(PageLatency, context.RequestAborted);
         }
         string? fields = context.Items[FieldsItem] as string;
-        var selection = FieldSelection.Parse(fields, envelope, v2);
+        var selection = IgnoreFieldSelection ? null : FieldSelection.Parse(fields, envelope, v2);
         if (selection is not null && (RefuseFieldSelection || (v2 && selection.Unknown.Count > 0)))
         {
             await StatusAsync(context, 400, "invalid_selection_field", "A selection field is not in this server's model.");

@@ -39,8 +39,11 @@ Describe 'Test-ClassLinkConnection' {
         $result.ClassCount | Should -Be 5
         $result.EnrollmentCount | Should -Be 88
         $result.AcademicSessionCount | Should -Be 1
+        $result.FieldSelection.GetType().FullName | Should -Be 'SensoClassLink.Core.OneRoster.Rest.FieldSelectionSupport'
+        $result.FieldSelection -eq 'Honoured' | Should -BeTrue
         $result.Hints | Should -BeNullOrEmpty
         ($result | Format-List | Out-String) | Should -Match 'AcademicSessionCount\s*:\s*1'
+        ($result | Format-List | Out-String) | Should -Match 'FieldSelection\s*:\s*Honoured'
     }
 
     It 'fails and hints when classTerms is current but the application may not read academic sessions, and passes with classTerms: any' {
@@ -164,6 +167,7 @@ Describe 'Test-ClassLinkConnection' {
         Connect-SensoClassLink -ConfigPath (New-TestConfiguration -Folder $folder -DistrictPath $district)
         $result = Test-ClassLinkConnection
         $result.AcademicSessionCount | Should -Be 1
+        $result.FieldSelection | Should -BeNullOrEmpty -Because 'a CSV export has no field selection'
         $result.Hints | Should -BeNullOrEmpty
 
         $noTerms = Join-Path $folder 'no-terms'

@@ -58,7 +58,8 @@ public sealed class TestClassLinkConnectionCommand : SensoClassLinkCmdlet
             WriteVerbose("Hint: " + hint);
         }
         return new ClassLinkConnectionTest(RosterSourceKind.api, report.Server, report.VersionAnswered, report.AuthenticationMethod, report.Reachable, report.Authenticated,
-            report.HttpStatus, report.Schools, report.Teachers, report.Students, report.Classes, report.Enrollments, report.AcademicSessions, report.Hints, report.Succeeded);
+            report.HttpStatus, report.Schools, report.Teachers, report.Students, report.Classes, report.Enrollments, report.AcademicSessions, report.Hints, report.Succeeded,
+            report.FieldSelection);
     }
 
     private ClassLinkConnectionTest TestCsv(ProgressReporter progress)

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using SensoClassLink.Core.Configuration;
+using SensoClassLink.Core.OneRoster.Rest;
 
 namespace SensoClassLink.Models;
 
@@ -9,8 +10,9 @@ public sealed class ClassLinkConnectionTest
 {
     public ClassLinkConnectionTest(RosterSourceKind source, string server, string? oneRosterVersion, string authenticationMethod, bool reachable, bool authenticated,
         int? httpStatus, long? schoolCount, long? teacherCount, long? studentCount, long? classCount, long? enrollmentCount, long? academicSessionCount,
-        IReadOnlyList<string> hints, bool succeeded)
+        IReadOnlyList<string> hints, bool succeeded, FieldSelectionSupport? fieldSelection = null)
     {
+        FieldSelection = fieldSelection;
         Source = source;
         Server = server;
         OneRosterVersion = oneRosterVersion;
@@ -49,6 +51,9 @@ public sealed class ClassLinkConnectionTest
 
     /// <summary>Academic sessions (terms) the classes can be dated by; 0 for a CSV export without academicSessions.csv.</summary>
     public long? AcademicSessionCount { get; }
+
+    /// <summary>Whether the Roster Server honours OneRoster field selection (Honoured, Ignored, Refused; Off when classlink.api.fieldSelection is false; Unknown without a record to tell); null for a CSV export.</summary>
+    public FieldSelectionSupport? FieldSelection { get; }
 
     /// <summary>What to check, for the usual setup mistakes.</summary>
     public string[] Hints { get; }

@@ -155,4 +155,32 @@ public sealed class RosterFieldSelectionTests
         Assert.DoesNotContain("sourcedId,", line); // the line names the endpoint, never the query
     }
 
+    /// <summary>
+    /// The connection check tells a sysadmin what the server does with the selection, from the count pages (which ask
+    /// for the sourcedId alone): the records' fields show honoured or ignored, the client's fallback shows refused.
+    /// </summary>
+    [Theory]
+    [InlineData(true, false, false, FieldSelectionSupport.Honoured, null)]
+    [InlineData(true, true, false, FieldSelectionSupport.Ignored, "ignores OneRoster field selection")]
+    [InlineData(true, false, true, FieldSelectionSupport.Refused, "classlink.api.fieldSelection: false")]
+    [InlineData(false, false, false, FieldSelectionSupport.Off, null)]
+    public async Task TheConnectionCheckSaysWhetherTheServerHonoursTheSelection(bool fieldSelection, bool ignore, bool refuse, FieldSelectionSupport expected, string? hint)
+    {
+        await using var server = await StartAsync(maxPageSize: 50);
+        server.IgnoreFieldSelection = ignore;
+        server.RefuseFieldSelection = refuse;
+        var settings = OAuth1(server, pageSize: 50);
+        settings.FieldSelection = fieldSelection;
+        var report = await RosterConnectionCheck.RunAsync(settings, ClassTermRule.Current, FastRetries(), null, null, default);
+        Assert.True(report.Succeeded, string.Join(" ", report.Hints));
+        Assert.Equal(expected, report.FieldSelection);
+        if (hint is null)
+        {
+            Assert.DoesNotContain(report.Hints, h => h.Contains("field selection", StringComparison.Ordinal));
+        }
+        else
+        {
+            Assert.Contains(report.Hints, h => h.Contains(hint, StringComparison.Ordinal));
+        }
+    }
 }

@@ -518,6 +518,30 @@ internal static class OneRosterResponseReader
         }
     }
 
+    /// <summary>
+    /// Whether the page's first record holds no field but <paramref name="name"/>, or null when the page has no record:
+    /// how a connection check that asked for that field alone tells a server that honours field selection from one that ignores it.
+    /// </summary>
+    internal static bool? FirstRecordHoldsOnly(RosterJsonBody body, byte[] name)
+    {
+        var cursor = new Utf8JsonCursor();
+        body.Open(cursor);
+        if (!RosterJsonBody.NextRecord(cursor))
+        {
+            return null;
+        }
+        cursor.BeginObject();
+        while (cursor.NextProperty())
+        {
+            if (!cursor.NameIs(name))
+            {
+                return false;
+            }
+            cursor.SkipValue();
+        }
+        return true;
+    }
+
     /// <summary>A whole page as records (tests and small reads; the source streams pages with <see cref="Records"/>).</summary>
     public static List<T> ReadPage<T>(HttpResponseMessage response, RosterCollection<T> collection, string endpoint, string? fallbackEnvelope)
     {

@@ -30,6 +30,8 @@ public sealed class RosterConnectionReport
     public long? AcademicSessions { get; set; }
     /// <summary>True when the configuration judges classes by their terms (<c>roster.classTerms: current</c>), so a sync needs the sessions.</summary>
     public bool SessionsRequired { get; set; }
+    /// <summary>Whether the server honours OneRoster field selection, as the count pages (which ask for the sourcedId alone) showed.</summary>
+    public FieldSelectionSupport FieldSelection { get; set; }
     public List<string> Hints { get; } = new();
 
     /// <summary>
@@ -124,6 +126,7 @@ public static class RosterConnectionCheck
             }
 
             int step = 1;
+            bool? onlySelected = null;
             foreach (var (path, name) in Collections)
             {
                 progress?.Invoke($"Counting {name}", step++ * 100 / (Collections.Length + 1));
@@ -133,6 +136,7 @@ public static class RosterConnectionCheck
                 {
                     using var page = await client.GetPageAsync(RosterCollectionFor(name), path, Array.Empty<KeyValuePair<string, string>>(), 0, 1, cancellationToken).ConfigureAwait(false);
                     count = page.Total;
+                    onlySelected ??= OneRosterResponseReader.FirstRecordHoldsOnly(page.Body, RosterJsonNames.SourcedId);
                     if (count is null)
                     {
                         report.Hints.Add($"The server sent no X-Total-Count for {name}, so its count is unknown (pulls still work, one page at a time).");
@@ -164,6 +168,17 @@ public static class RosterConnectionCheck
                         }
                         break;
                 }
+            }
+            report.FieldSelection = !settings.FieldSelection ? FieldSelectionSupport.Off
+                : !client.FieldSelection ? FieldSelectionSupport.Refused
+                : onlySelected switch { true => FieldSelectionSupport.Honoured, false => FieldSelectionSupport.Ignored, _ => FieldSelectionSupport.Unknown };
+            if (report.FieldSelection == FieldSelectionSupport.Refused)
+            {
+                report.Hints.Add("The Roster Server refused OneRoster field selection (invalid_selection_field): every command reads whole records after one refused request, which reads the same but costs more. Set classlink.api.fieldSelection: false to skip that request.");
+            }
+            else if (report.FieldSelection == FieldSelectionSupport.Ignored)
+            {
+                report.Hints.Add("The Roster Server ignores OneRoster field selection (it answers whole records): pulls read the same but cost more; nothing needs changing.");
             }
             if (report.Teachers == 0)
             {
