@@ -1,6 +1,4 @@
 using System;
-using System.Collections.Generic;
-using System.Linq;
 using System.Management.Automation;
 using SensoClassLink.Core.Configuration;
 using SensoClassLink.Core.Eligibility;
@@ -57,66 +55,18 @@ public sealed class TestClassLinkConnectionCommand : SensoClassLinkCmdlet
         {
             WriteVerbose("Hint: " + hint);
         }
-        return new ClassLinkConnectionTest(RosterSourceKind.api, report.Server, report.VersionAnswered, report.AuthenticationMethod, report.Reachable, report.Authenticated,
-            report.HttpStatus, report.Schools, report.Teachers, report.Students, report.Classes, report.Enrollments, report.AcademicSessions, report.Hints, report.Succeeded,
-            report.FieldSelection);
+        return Result(RosterSourceKind.api, report, report.FieldSelection);
     }
 
     private ClassLinkConnectionTest TestCsv(ProgressReporter progress)
     {
         var observer = new RosterReadObserver { Warning = w => WriteWarning(w.ToString()) };
-        IRosterSource opened;
-        try
-        {
-            opened = Connection.OpenRoster(observer);
-        }
-        catch (RosterReadException ex)
-        {
-            // Refused before any file was read (a delta manifest, not OneRoster, an unusable zip): the test fails and says why.
-            return new ClassLinkConnectionTest(RosterSourceKind.csv, $"OneRoster CSV '{Connection.Configuration.ClassLink.Csv.Path}'", null, "none (local files)", false, false, null,
-                null, null, null, null, null, null, new[] { ex.Message }, false);
-        }
-        using IRosterSource roster = opened;
-        try
-        {
-            progress.Report("Counting schools", 0, force: true);
-            long schools = roster.ReadOrgs(CancellationToken).LongCount(o => string.Equals(o.Type, "school", StringComparison.OrdinalIgnoreCase));
-            progress.Report("Counting users", 25, force: true);
-            long teachers = 0, students = 0;
-            foreach (var user in roster.ReadUsers(CancellationToken))
-            {
-                teachers += user.Roles.Contains("teacher") ? 1 : 0;
-                students += user.Roles.Contains("student") ? 1 : 0;
-            }
-            progress.Report("Counting classes", 40, force: true);
-            long classes = 0;
-            bool classesNameTerms = false;
-            foreach (var cls in roster.ReadClasses(CancellationToken))
-            {
-                classes++;
-                classesNameTerms |= cls.TermSourcedIds.Count > 0;
-            }
-            progress.Report("Counting enrollments", 60, force: true);
-            long enrollments = roster.ReadEnrollments(CancellationToken).LongCount();
-            progress.Report("Counting academic sessions", 80, force: true);
-            // An export without academicSessions.csv has none (the sync warns and counts every class).
-            long? sessions = roster is ISupportsAcademicSessions withSessions ? withSessions.ReadAcademicSessions(CancellationToken, out _)?.LongCount() ?? 0 : null;
-            var hints = new List<string>();
-            if (teachers == 0)
-            {
-                hints.Add("No teachers in the export: the district shared no data, or only part of it.");
-            }
-            if (sessions == 0 && classesNameTerms && Connection.Configuration.Roster.ClassTerms == ClassTermRule.Current)
-            {
-                hints.Add(RosterConnectionCheck.NoSessionsUnderCurrentTerms);
-            }
-            return new ClassLinkConnectionTest(RosterSourceKind.csv, roster.Description, "1.1", "none (local files)", true, true, null,
-                schools, teachers, students, classes, enrollments, sessions, hints, true);
-        }
-        catch (RosterReadException ex)
-        {
-            return new ClassLinkConnectionTest(RosterSourceKind.csv, roster.Description, null, "none (local files)", false, false, null,
-                null, null, null, null, null, null, new[] { ex.Message }, false);
-        }
+        var report = CsvConnectionCheck.Run(() => Connection.OpenRoster(observer), Connection.Configuration.ClassLink.Csv.Path ?? "", Connection.Configuration.Roster.ClassTerms,
+            (status, percent) => progress.Report(status, percent, force: true), CancellationToken);
+        return Result(RosterSourceKind.csv, report, fieldSelection: null);
     }
+
+    private static ClassLinkConnectionTest Result(RosterSourceKind source, RosterConnectionReport report, FieldSelectionSupport? fieldSelection) =>
+        new(source, report.Server, report.VersionAnswered, report.AuthenticationMethod, report.Reachable, report.Authenticated, report.HttpStatus,
+            report.Schools, report.Teachers, report.Students, report.Classes, report.Enrollments, report.AcademicSessions, report.Hints, report.Succeeded, fieldSelection);
 }
