@@ -117,7 +117,7 @@ public sealed class EnrollmentIndexTests
         var cursor = new Utf8JsonCursor(); // one per page, as the page check has it
         try
         {
-            Walk(cursor, body, record => EnrollmentRowReader.Index(record, ref tape, count++, tapes));
+            Walk(cursor, body, record => tapes.Note(record, ref tape, count++));
             return tape.Take(count * EnrollmentRowReader.Fields).ToArray();
         }
         catch (JsonSyntaxException)

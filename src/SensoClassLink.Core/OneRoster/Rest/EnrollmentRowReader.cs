@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 
 namespace SensoClassLink.Core.OneRoster.Rest;
@@ -28,23 +27,17 @@ internal static class EnrollmentRowReader
         (RosterJsonNames.BeginDate, false),
         (RosterJsonNames.EndDate, false));
 
-    /// <summary>Walks one enrollment (the cursor at its '{'), checking it, and notes its tokens at <paramref name="record"/>.</summary>
+    /// <summary>Walks one enrollment (the cursor at its '{'), checking it, and notes its tokens into <paramref name="tokens"/> (blank on entry; see <see cref="TokenTapePool.Note"/>).</summary>
     [MethodImpl(HotPath.Optimize)]
-    public static void Index(Utf8JsonCursor r, ref JsonToken[] tape, int record, TokenTapePool tapes)
+    public static void Index(Utf8JsonCursor r, Span<JsonToken> tokens)
     {
-        int at = record * Fields;
-        if (at + Fields > tape.Length)
-        {
-            tape = tapes.Grow(tape, at + Fields);
-        }
-        Array.Clear(tape, at, Fields);
         // The shape of the records before, else the compact walk (both note what the general walk notes).
-        if (r.TryScanRecord(Names, new Span<JsonToken>(tape, at, Fields)))
+        if (r.TryScanRecord(Names, tokens))
         {
             return;
         }
         // Not in the compact form (or broken): the general walk checks it and notes the same tokens from the start.
-        Array.Clear(tape, at, Fields);
+        tokens.Clear();
         r.BeginObject();
         while (r.NextProperty())
         {
@@ -55,7 +48,7 @@ internal static class EnrollmentRowReader
             }
             else
             {
-                tape[at + field] = Names.IsRef(field) ? r.ScanRefToken() : r.ScanToken();
+                tokens[field] = Names.IsRef(field) ? r.ScanRefToken() : r.ScanToken();
             }
         }
     }
@@ -190,59 +183,5 @@ internal sealed class RecentFieldValues
         _lengths[slot] = token.Length;
         _kinds[slot] = token.Kind;
         _values[slot] = value;
-    }
-}
-
-/// <summary>Notes the tokens of the record at the cursor's '{' (checking it) at <paramref name="record"/> of <paramref name="tape"/>, grown from <paramref name="tapes"/> when full.</summary>
-internal delegate void RecordIndexer(Utf8JsonCursor r, ref JsonToken[] tape, int record, TokenTapePool tapes);
-
-/// <summary>The token arrays of pages in flight, reused from page to page like their byte buffers. Thread-safe.</summary>
-internal sealed class TokenTapePool
-{
-    private readonly ConcurrentBag<JsonToken[]> _free = new();
-    private readonly int _keep;
-    private readonly int _fields;
-
-    /// <summary>Tapes of enrollment rows (<see cref="EnrollmentRowReader"/>).</summary>
-    public TokenTapePool(int keep)
-        : this(keep, EnrollmentRowReader.Fields, EnrollmentRowReader.Index)
-    {
-    }
-
-    /// <summary>Tapes of <paramref name="fields"/> tokens a record, noted by <paramref name="index"/>.</summary>
-    public TokenTapePool(int keep, int fields, RecordIndexer index)
-    {
-        _keep = Math.Max(1, keep);
-        _fields = fields;
-        Index = index;
-    }
-
-    /// <summary>Walks one record (the cursor at its '{'), checking it, and notes its tokens on the tape.</summary>
-    public RecordIndexer Index { get; }
-
-    public JsonToken[] Rent() => _free.TryTake(out var tape) ? tape : new JsonToken[_fields * 1024];
-
-    /// <summary>A larger array holding what <paramref name="tape"/> held (the smaller one is left to the garbage collector).</summary>
-    public JsonToken[] Grow(JsonToken[] tape, int needed)
-    {
-        var larger = new JsonToken[Math.Max(needed, tape.Length * 2)];
-        Array.Copy(tape, larger, tape.Length);
-        return larger;
-    }
-
-    /// <summary>Lets every free tape go.</summary>
-    public void Clear()
-    {
-        while (_free.TryTake(out _))
-        {
-        }
-    }
-
-    public void Return(JsonToken[] tape)
-    {
-        if (_free.Count < _keep)
-        {
-            _free.Add(tape);
-        }
     }
 }

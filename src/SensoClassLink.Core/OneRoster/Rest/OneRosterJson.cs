@@ -416,7 +416,7 @@ internal static class OneRosterResponseReader
     }
 
     /// <summary>As <see cref="ReadBody"/>, reading the body from its stream into a buffer of <paramref name="buffers"/> (no second copy).</summary>
-    /// <remarks>With <paramref name="rowTapes"/>, each record's tokens for the engine's rows are noted as it is checked (<see cref="TokenTapePool.Index"/>).</remarks>
+    /// <remarks>With <paramref name="rowTapes"/>, each record's tokens for the engine's rows are noted as it is checked (<see cref="TokenTapePool.Note"/>).</remarks>
     public static async Task<RosterJsonBody> ReadBodyAsync(HttpResponseMessage response, PageBufferPool buffers, byte[] envelope, byte[]? fallbackEnvelope,
         string envelopeName, string endpoint, TokenTapePool? rowTapes, CancellationToken cancellationToken)
     {
@@ -458,7 +458,7 @@ internal static class OneRosterResponseReader
                             }
                             else if (tape is not null)
                             {
-                                tapes!.Index(cursor, ref tape, count++, tapes);
+                                tapes!.Note(cursor, ref tape, count++);
                             }
                             else
                             {

@@ -22,28 +22,54 @@ internal sealed class PagedRows<TRow> : IEnumerable<TRow>
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 }
 
-/// <summary>The base both readers share: the pages, the current one and the walk to the next.</summary>
+/// <summary>
+/// The base both readers share: the pages and the walk to the next, and the current page's tape of noted tokens
+/// (<see cref="RosterJsonBody.Tape"/>), its record count, the next record and a cursor on its bytes to decode tokens with.
+/// </summary>
 internal abstract class PagedRowReader<TRow> : IEnumerator<TRow>
 {
     private readonly IEnumerator<RosterPage> _pages;
 
-    protected PagedRowReader(IEnumerable<RosterPage> pages) => _pages = pages.GetEnumerator();
+    protected PagedRowReader(IEnumerable<RosterPage> pages, SourcedIdSet seen, CsvStringPool pool)
+    {
+        _pages = pages.GetEnumerator();
+        Seen = seen;
+        Pool = pool;
+    }
+
+    /// <summary>The sourcedIds seen so far in this pull (repeats are dropped).</summary>
+    protected SourcedIdSet Seen { get; }
+
+    /// <summary>The source's string pool the rows' ids and values come from.</summary>
+    protected CsvStringPool Pool { get; }
+
+    protected Utf8JsonCursor Cursor { get; } = new();
+
+    // Fields rather than properties: the readers' MoveNext loops read and advance them once per row.
+    protected JsonToken[] Tape = Array.Empty<JsonToken>();
+    protected int Next, Count;
 
     public abstract TRow Current { get; }
 
     object? IEnumerator.Current => Current;
 
-    /// <summary>The next page's body, opened by <see cref="Open"/>; false after the last.</summary>
+    /// <summary>The next page's body, opened here and then by <see cref="Open"/>; false after the last.</summary>
     protected bool NextPage()
     {
         if (!_pages.MoveNext())
         {
             return false;
         }
-        Open(_pages.Current.Body);
+        var body = _pages.Current.Body;
+        Tape = body.Tape!;
+        Count = body.Count;
+        Next = 0;
+        Cursor.Reset(body.Bytes, 0, body.Length);
+        Open(body);
         return true;
     }
 
+    /// <summary>What a reader does with a page before its records are read.</summary>
     protected abstract void Open(RosterJsonBody body);
 
     public abstract bool MoveNext();
@@ -56,22 +82,15 @@ internal abstract class PagedRowReader<TRow> : IEnumerator<TRow>
 /// <summary>Enrollment rows: each page's sourcedIds deduplicated in one tight loop, then its fresh records read into one row.</summary>
 internal sealed class EnrollmentRowsReader : PagedRowReader<PooledEnrollmentRow>
 {
-    private readonly SourcedIdSet _seen;
-    private readonly CsvStringPool _pool;
-    private readonly Utf8JsonCursor _cursor = new();
     private readonly PooledEnrollmentRow _row = new();
     private readonly RecentFieldValues _recent = new();
     private byte[] _bytes = Array.Empty<byte>();
-    private JsonToken[] _tape = Array.Empty<JsonToken>();
     private ulong[] _hashes = Array.Empty<ulong>();
     private bool[] _fresh = Array.Empty<bool>();
-    private int _next, _count;
 
     public EnrollmentRowsReader(IEnumerable<RosterPage> pages, SourcedIdSet seen, CsvStringPool pool)
-        : base(pages)
+        : base(pages, seen, pool)
     {
-        _seen = seen;
-        _pool = pool;
     }
 
     public override PooledEnrollmentRow Current => _row;
@@ -81,12 +100,12 @@ internal sealed class EnrollmentRowsReader : PagedRowReader<PooledEnrollmentRow>
     {
         while (true)
         {
-            while (_next < _count)
+            while (Next < Count)
             {
-                int i = _next++;
+                int i = Next++;
                 if (_fresh[i])
                 {
-                    EnrollmentRowReader.Read(_cursor, _bytes, _tape, i, _row, _pool, _recent);
+                    EnrollmentRowReader.Read(Cursor, _bytes, Tape, i, _row, Pool, _recent);
                     return true;
                 }
             }
@@ -100,39 +119,28 @@ internal sealed class EnrollmentRowsReader : PagedRowReader<PooledEnrollmentRow>
     [MethodImpl(HotPath.Optimize)]
     protected override void Open(RosterJsonBody body)
     {
-        _tape = body.Tape!;
         _bytes = body.Bytes;
-        _count = body.Count;
-        _next = 0;
-        _cursor.Reset(body.Bytes, 0, body.Length);
-        if (_hashes.Length < _count)
+        if (_hashes.Length < Count)
         {
-            _hashes = new ulong[_count];
-            _fresh = new bool[_count];
+            _hashes = new ulong[Count];
+            _fresh = new bool[Count];
         }
-        for (int i = 0; i < _count; i++)
+        for (int i = 0; i < Count; i++)
         {
-            _hashes[i] = EnrollmentRowReader.SourcedIdHash(_cursor, _bytes, _tape, i);
+            _hashes[i] = EnrollmentRowReader.SourcedIdHash(Cursor, _bytes, Tape, i);
         }
-        _seen.AddHashes(_hashes, _fresh, _count);
+        Seen.AddHashes(_hashes, _fresh, Count);
     }
 }
 
 /// <summary>User rows: each page's users, noted while the page was checked, read in order into one row (<see cref="UserRowReader"/>).</summary>
 internal sealed class UserRowsReader : PagedRowReader<PooledUserRow>
 {
-    private readonly SourcedIdSet _seen;
-    private readonly CsvStringPool _pool;
-    private readonly Utf8JsonCursor _cursor = new();
     private readonly UserRowReader _reader = new();
-    private JsonToken[] _tape = Array.Empty<JsonToken>();
-    private int _next, _count;
 
     public UserRowsReader(IEnumerable<RosterPage> pages, SourcedIdSet seen, CsvStringPool pool)
-        : base(pages)
+        : base(pages, seen, pool)
     {
-        _seen = seen;
-        _pool = pool;
     }
 
     public override PooledUserRow Current => _reader.Row;
@@ -142,27 +150,19 @@ internal sealed class UserRowsReader : PagedRowReader<PooledUserRow>
     {
         while (true)
         {
-            while (_next < _count)
+            while (Next < Count)
             {
-                if (_reader.Read(_cursor, _tape, _next++, _pool, _seen))
+                if (_reader.Read(Cursor, Tape, Next++, Pool, Seen))
                 {
                     return true;
                 }
             }
             if (!NextPage())
             {
-                _count = 0;
                 return false;
             }
         }
     }
 
-    protected override void Open(RosterJsonBody body)
-    {
-        _reader.Open(body);
-        _tape = body.Tape!;
-        _count = body.Count;
-        _next = 0;
-        _cursor.Reset(body.Bytes, 0, body.Length);
-    }
+    protected override void Open(RosterJsonBody body) => _reader.Open(body);
 }

@@ -49,19 +49,13 @@ internal sealed class UserRowReader : PooledRowFields
     private const int Id = 0, Status = 1, Enabled = 2, Role = 3, OrgsAt = 4, RolesAt = 5, EmailAt = 6, GivenAt = 7, FamilyAt = 8;
 
     /// <summary>
-    /// Walks one user (the cursor at its '{'), checking it, and notes its tokens at <paramref name="record"/>: the
-    /// scalars as tokens, orgs[] and roles[] as the whole value's range (<see cref="JsonTokenKind.Raw"/>), read again
+    /// Walks one user (the cursor at its '{'), checking it, and notes its tokens: the
+    /// scalars as tokens (into <paramref name="tokens"/>, blank on entry), orgs[] and roles[] as the whole value's range (<see cref="JsonTokenKind.Raw"/>), read again
     /// only when the engine asks. On the fetching thread, while the page is checked: the consumer never walks the user again.
     /// </summary>
     [MethodImpl(HotPath.Optimize)]
-    public static void Index(Utf8JsonCursor r, ref JsonToken[] tape, int record, TokenTapePool tapes)
+    public static void Index(Utf8JsonCursor r, Span<JsonToken> tokens)
     {
-        int at = record * Fields;
-        if (at + Fields > tape.Length)
-        {
-            tape = tapes.Grow(tape, at + Fields);
-        }
-        Array.Clear(tape, at, Fields);
         r.BeginObject();
         while (r.NextProperty())
         {
@@ -74,11 +68,11 @@ internal sealed class UserRowReader : PooledRowFields
             else if (field == OrgsAt || field == RolesAt)
             {
                 var (start, end) = r.SkipValueRange();
-                tape[at + field] = new JsonToken(start, end - start, JsonTokenKind.Raw);
+                tokens[field] = new JsonToken(start, end - start, JsonTokenKind.Raw);
             }
             else
             {
-                tape[at + field] = r.ScanToken();
+                tokens[field] = r.ScanToken();
             }
         }
     }
