@@ -5,7 +5,6 @@ using System.IO;
 using System.Management.Automation;
 using SensoClassLink.Core.Eligibility;
 using SensoClassLink.Core.OneRoster;
-using SensoClassLink.Core.Reporting;
 using SensoClassLink.Core.Sqlite;
 using SensoClassLink.Core.State;
 using SensoClassLink.Core.Sync;
@@ -114,15 +113,7 @@ public sealed class InvokeClassLinkSyncCommand : SensoCommandBase
             {
                 try
                 {
-                    if (HtmlSyncReport.IsHtmlPath(report))
-                    {
-                        var history = connection.State.RunHistory.GetRecent(HtmlSyncReport.DefaultHistoryCount, SyncOptions.NightlyRunKind);
-                        HtmlSyncReport.Write(report, new HtmlSyncReportContent(result.Run) { History = history, Decisions = result.Decisions });
-                    }
-                    else
-                    {
-                        DataSyncReport.Write(report, result.Decisions);
-                    }
+                    SyncRunReportFile.Write(report, result, connection.State.RunHistory);
                     written = report;
                     WriteVerbose($"Report written to '{report}' ({result.Decisions.Count:N0} rows).");
                 }
